@@ -1,0 +1,187 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from families.models.choices import ContactLanguage
+from kalliola.validators import postal_code_validator, validate_phone
+
+
+class FamilyStatus(models.TextChoices):
+    """The pipeline of a volunteer household, in order (see DESIGN.md)."""
+
+    APPLIED = "applied", _("Applied")
+    INFO_SESSION_ATTENDED = "info_session_attended", _("Attended an info session")
+    IN_TRAINING = "in_training", _("In pre-training")
+    TRAINED = "trained", _("Trained")
+    APPROVED = "approved", _("Approved")
+    ACTIVE = "active", _("Active")
+    ON_HOLD = "on_hold", _("On hold")
+    ENDED = "ended", _("Ended")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DECLINED = "declined", _("Declined")
+
+
+CLOSED_STATUSES = frozenset({FamilyStatus.ENDED, FamilyStatus.WITHDRAWN, FamilyStatus.DECLINED})
+
+
+class Frequency(models.TextChoices):
+    ONE_WEEKEND_A_MONTH = "weekend_month", _("One weekend a month")
+    TWO_WEEKENDS_A_MONTH = "two_weekends_month", _("Two weekends a month")
+    DAYTIME = "daytime", _("Daytime visits now and then")
+    FLEXIBLE = "flexible", _("Flexible, to be agreed")
+
+
+class SupportFamily(models.Model):
+    """A volunteer household (a family or one person) that a child visits."""
+
+    status = models.CharField(
+        _("status"), max_length=32, choices=FamilyStatus.choices, default=FamilyStatus.APPLIED
+    )
+    status_changed_at = models.DateTimeField(_("status changed"), auto_now_add=True)
+
+    # Contact adults: the first is the household's contact person.
+    contact_name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), max_length=254)
+    phone = models.CharField(_("phone"), max_length=32, validators=[validate_phone])
+    second_adult_name = models.CharField(_("second adult's name"), max_length=200, blank=True)
+    second_adult_email = models.EmailField(_("second adult's e-mail"), blank=True)
+    second_adult_phone = models.CharField(
+        _("second adult's phone"), max_length=32, blank=True, validators=[validate_phone]
+    )
+    contact_language = models.CharField(
+        _("language for messages"),
+        max_length=2,
+        choices=ContactLanguage.choices,
+        default=ContactLanguage.FINNISH,
+    )
+
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(
+        _("postal code"), max_length=5, blank=True, validators=[postal_code_validator]
+    )
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+
+    household_members = models.TextField(
+        _("who lives in the household"), max_length=2000, blank=True
+    )
+    languages = models.JSONField(_("languages spoken at home"), default=list, blank=True)
+    has_pets = models.BooleanField(_("has pets"), default=False)
+    pets = models.CharField(_("pets"), max_length=200, blank=True)
+
+    # What the household can offer.
+    child_age_min = models.PositiveSmallIntegerField(
+        _("youngest child age"), default=0, validators=[MaxValueValidator(17)]
+    )
+    child_age_max = models.PositiveSmallIntegerField(
+        _("oldest child age"), default=17, validators=[MaxValueValidator(17)]
+    )
+    max_children = models.PositiveSmallIntegerField(
+        _("children at a time"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+    )
+    frequency = models.CharField(
+        _("how often"),
+        max_length=32,
+        choices=Frequency.choices,
+        default=Frequency.ONE_WEEKEND_A_MONTH,
+    )
+    home_accessibility = models.CharField(
+        _("accessibility of the home"), max_length=500, blank=True
+    )
+    wishes = models.TextField(_("the household's own wishes"), max_length=2000, blank=True)
+
+    commitment_acknowledged = models.BooleanField(_("commits to at least a year"), default=False)
+    consent_given_at = models.DateTimeField(_("consent to data processing given"), null=True)
+
+    # The criminal-record extract is seen, never stored: only when and by whom.
+    criminal_record_checked_on = models.DateField(
+        _("criminal-record extract seen on"), null=True, blank=True
+    )
+    criminal_record_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("criminal-record extract seen by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("support family")
+        verbose_name_plural = _("support families")
+        ordering = ["contact_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="supportfamily_unique_email",
+                violation_error_message=_("A household with this e-mail address already exists."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(child_age_min__lte=models.F("child_age_max")),
+                name="supportfamily_age_range_ordered",
+                violation_error_message=_("The youngest age must not exceed the oldest age."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(child_age_max__lte=17),
+                name="supportfamily_age_max_under_18",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_children__gte=1, max_children__lte=4),
+                name="supportfamily_max_children_1_to_4",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=FamilyStatus.values),
+                name="supportfamily_status_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "municipality"]),
+            models.Index(fields=["created_at"]),
+        ]
+
+    def __str__(self):
+        return self.contact_name
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in CLOSED_STATUSES
+
+
+class FamilyStatusChange(models.Model):
+    """One step of a household's pipeline: who moved it, when and why. Never edited."""
+
+    family = models.ForeignKey(
+        SupportFamily,
+        verbose_name=_("support family"),
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+    )
+    from_status = models.CharField(
+        _("from"), max_length=32, choices=FamilyStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=32, choices=FamilyStatus.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["family", "-changed_at"])]
+
+    def __str__(self):
+        return f"{self.get_from_status_display() or '–'} → {self.get_to_status_display()}"

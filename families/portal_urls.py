@@ -1,0 +1,3 @@
+"""This app's pages in the support workers' portal (/tyo/)."""
+
+urlpatterns = []

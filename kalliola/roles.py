@@ -1,0 +1,103 @@
+"""The two staff roles and what each may do.
+
+Groups are created by a data migration and kept in step after every `migrate`, so permissions of
+models added later reach the groups without hand work. Object-level scoping (a support worker
+sees only their own relationships and cases) is enforced in querysets, not here.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+
+COORDINATORS = "Coordinators"
+SUPPORT_WORKERS = "Support workers"
+
+# Coordinators run the programme: every permission on the programme's own apps.
+COORDINATOR_APPS = ("families", "trainings", "meetings", "kalliola")
+COORDINATOR_EXTRA = ("auth.view_user",)
+
+# Support workers log their own visits, stays and meetings; they never add or delete households,
+# children or cases and never see the programme's other records.
+SUPPORT_WORKER_PERMISSIONS = (
+    "families.view_supportrelationship",
+    "families.view_child",
+    "families.view_supportfamily",
+    "families.view_stay",
+    "families.add_stay",
+    "families.change_stay",
+    "families.view_supervisioncontact",
+    "families.add_supervisioncontact",
+    "meetings.view_supportcase",
+    "meetings.change_supportcase",
+    "meetings.view_meeting",
+    "meetings.add_meeting",
+    "meetings.change_meeting",
+    "meetings.view_assessment",
+    "meetings.add_assessment",
+    "meetings.change_assessment",
+    "meetings.view_plan",
+    "meetings.add_plan",
+    "meetings.change_plan",
+    "meetings.view_servicereferral",
+    "meetings.add_servicereferral",
+    "meetings.change_servicereferral",
+    "meetings.view_followup",
+    "meetings.change_followup",
+)
+
+
+def _split(dotted: str) -> tuple[str, str]:
+    app_label, codename = dotted.split(".", 1)
+    return app_label, codename
+
+
+def permissions_for(role: str, permission_model) -> list:
+    """The permissions a role should hold, of those that exist now."""
+    from django.db.models import Q
+
+    if role == COORDINATORS:
+        query = Q(content_type__app_label__in=COORDINATOR_APPS)
+        wanted = COORDINATOR_EXTRA
+    elif role == SUPPORT_WORKERS:
+        query = Q(pk__in=[])
+        wanted = SUPPORT_WORKER_PERMISSIONS
+    else:
+        raise ValueError(role)
+    for dotted in wanted:
+        app_label, codename = _split(dotted)
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return list(permission_model.objects.filter(query))
+
+
+def sync_role_groups(group_model, permission_model) -> None:
+    """Create both groups and give each exactly its permissions (idempotent)."""
+    for role in (COORDINATORS, SUPPORT_WORKERS):
+        group, _created = group_model.objects.get_or_create(name=role)
+        group.permissions.set(permissions_for(role, permission_model))
+
+
+def sync_after_migrate(sender, **kwargs):
+    if sender.label not in COORDINATOR_APPS:
+        return
+    from django.contrib.auth.models import Group, Permission
+
+    sync_role_groups(Group, Permission)
+
+
+def is_coordinator(user) -> bool:
+    if isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return False
+    return user.is_superuser or _in_group(user, COORDINATORS)
+
+
+def is_support_worker(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return _in_group(user, SUPPORT_WORKERS)
+
+
+def _in_group(user, name: str) -> bool:
+    # Cached on the user object so templates and views can ask many times in one request.
+    cache = getattr(user, "_role_names", None)
+    if cache is None:
+        cache = set(user.groups.values_list("name", flat=True))
+        user._role_names = cache
+    return name in cache

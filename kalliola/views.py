@@ -1,0 +1,41 @@
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from trainings import services as trainings_services
+
+
+def home(request):
+    """The programme in our own words, with the next info sessions and training groups."""
+    return render(request, "kalliola/home.html", trainings_services.home_listing())
+
+
+def privacy(request):
+    return render(request, "kalliola/privacy.html")
+
+
+@never_cache
+@require_GET
+def health(request):
+    """200 when the database answers a query, 503 when it does not (for load balancers)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)

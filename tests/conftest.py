@@ -1,0 +1,32 @@
+import pytest
+
+from tests.factories.users import CoordinatorFactory, SupportWorkerFactory
+
+
+@pytest.fixture(autouse=True)
+def _locmem_email(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _plain_static(settings):
+    # Tests render templates without running collectstatic.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def coordinator(db):
+    return CoordinatorFactory()
+
+
+@pytest.fixture
+def support_worker(db):
+    return SupportWorkerFactory()
+
+
+@pytest.fixture
+def other_support_worker(db):
+    return SupportWorkerFactory()

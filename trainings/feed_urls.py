@@ -1,0 +1,3 @@
+"""Calendar feeds, outside the language prefix so their addresses never change."""
+
+urlpatterns = []
