@@ -87,12 +87,18 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache for every worker in production (rate limits count across workers); local memory
+# for the demo and tests.
+REDIS_URL = envstr("REDIS_URL", "")
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "kalliola",
-    }
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kalliola"}
+    )
 }
+# Public forms: how many submissions one address may send in a minute before a 429 page.
+PUBLIC_FORM_RATE_PER_MINUTE = envint("PUBLIC_FORM_RATE_PER_MINUTE", 10)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests.factories.users import CoordinatorFactory, SupportWorkerFactory
 
@@ -15,6 +16,14 @@ def _plain_static(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rate-limit counters and cached pages must not leak from one test to the next.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,0 +1,3 @@
+"""Back office for the families app: households and children; relationships, stays, payments."""
+
+from families.admin import households, relationships  # noqa: F401

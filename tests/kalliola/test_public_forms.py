@@ -1,0 +1,42 @@
+import pytest
+from django import forms
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from kalliola.public_forms import HoneypotFormMixin, rate_limited
+
+
+class ContactForm(HoneypotFormMixin, forms.Form):
+    name = forms.CharField()
+
+
+def test_honeypot_filled_in_is_refused():
+    form = ContactForm(data={"name": "Testi", "website": "http://spam.example"})
+    assert not form.is_valid()
+    assert "honeypot" in [e.code for e in form.non_field_errors().as_data()]
+
+
+def test_honeypot_left_empty_passes():
+    assert ContactForm(data={"name": "Testi", "website": ""}).is_valid()
+
+
+@pytest.fixture
+def limited_view(settings):
+    settings.PUBLIC_FORM_RATE_PER_MINUTE = 10
+
+    @rate_limited("test-form")
+    def view(request):
+        return HttpResponse("ok")
+
+    return view
+
+
+def test_eleventh_post_in_a_minute_gets_429(limited_view, db):
+    factory = RequestFactory()
+    answers = [
+        limited_view(factory.post("/x/", REMOTE_ADDR="203.0.113.7")).status_code for _ in range(11)
+    ]
+    assert answers == [200] * 10 + [429]
+    # Another address is not affected, and reading the page is never limited.
+    assert limited_view(factory.post("/x/", REMOTE_ADDR="203.0.113.8")).status_code == 200
+    assert limited_view(factory.get("/x/", REMOTE_ADDR="203.0.113.7")).status_code == 200
