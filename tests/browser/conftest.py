@@ -33,7 +33,7 @@ def _browser_missing_reason() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(_allow_sync_orm_beside_playwright):
     reason = _browser_missing_reason()
     if reason:
         if os.environ.get("REQUIRE_BROWSER"):
@@ -41,15 +41,25 @@ def browser():
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
-    # test itself (factories) are still synchronous and safe.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def _allow_sync_orm_beside_playwright():
+    # Playwright's sync API runs an event loop in the test thread; the ORM calls the test itself
+    # makes (factories) are still synchronous and safe. Only for the browser tests.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
