@@ -17,7 +17,12 @@ $(VENV)/.installed: requirements.txt | $(VENV)/bin/python
 	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-install: $(VENV)/.installed
+# The Nu HTML Checker for the validity tests, from the npm registry; without npm those tests skip.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the HTML validity tests will be skipped"; fi
+
+install: $(VENV)/.installed node_modules/.installed
 
 migrate: install
 	$(PY) manage.py migrate --noinput
