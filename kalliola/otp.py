@@ -56,6 +56,15 @@ def _remember(request, required: bool) -> None:
     request.session[SESSION_KEY] = required
 
 
+def remember_on_login(sender, request, user, **kwargs):
+    """At sign-in, note in the session whether a code will be needed (user_logged_in receiver).
+
+    Asking here, once, keeps the question out of every later request.
+    """
+    if request is not None and hasattr(request, "session"):
+        _remember(request, user_has_device(user, confirmed=True))
+
+
 class RequireOTPMiddleware:
     """Sends a signed-in user who has an authenticator app, but gave no code yet, to the code page.
 
