@@ -1,6 +1,7 @@
 """Staff sign-in protection: failed-login lock-out (django-axes) without personal data in logs."""
 
 import hashlib
+import ipaddress
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
@@ -20,6 +21,43 @@ class LockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def client_ip(request) -> str | None:
+    """The client's address for django-axes (AXES_CLIENT_IP_CALLABLE), always a valid IP or None.
+
+    Behind our TLS proxy (SECURE_PROXY_SSL_HEADER set) the proxy appends the address it saw to
+    X-Forwarded-For, so the last entry is the one to trust; the earlier ones are whatever the
+    client sent and could be changed on every try to dodge the lock-out. Anything that is not an
+    IP address falls back to REMOTE_ADDR (axes stores the address in an address column).
+    """
+    candidates = []
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            candidates.append(forwarded.split(",")[-1].strip())
+    candidates.append(request.META.get("REMOTE_ADDR", ""))
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None
+
+
+def client_username(request, credentials=None) -> str | None:
+    """The user name django-axes keys attempts by (AXES_USERNAME_CALLABLE), cut to fit its column.
+
+    Django's login form does not limit the length of what is typed, and axes stores it in a
+    255-character column: a longer name would be a database error instead of a wrong password.
+    """
+    if credentials:
+        value = credentials.get("username")
+    else:
+        value = getattr(request, "POST", {}).get("username")
+    if value is None:
+        return None
+    return str(value)[:255]
 
 
 def client_str(username, ip_address, user_agent, path_info, request) -> str:

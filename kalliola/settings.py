@@ -134,7 +134,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "kalliola.security.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "kalliola.public_forms.client_address"
+AXES_CLIENT_IP_CALLABLE = "kalliola.security.client_ip"
+AXES_USERNAME_CALLABLE = "kalliola.security.client_username"
 AXES_CLIENT_STR_CALLABLE = "kalliola.security.client_str"
 # Successful logins are not stored (they would be one more register of personal data); failed
 # attempts are, until the lock-out ends (see README, "Privacy and security").

@@ -151,3 +151,48 @@ def test_activity_keeps_the_session_alive(client, db):
     for minutes in (40, 80, 120):
         with time_machine.travel(start + datetime.timedelta(minutes=minutes), tick=False):
             assert client.get("/en/tyo/").status_code == 200
+
+
+def test_behind_the_proxy_a_forged_forwarded_address_does_not_dodge_the_lock_out(
+    client, db, settings
+):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    user = SupportWorkerFactory()
+    for n in range(5):
+        # The client writes anything it likes first; our proxy appends the address it saw.
+        client.post(
+            PORTAL_LOGIN,
+            {"username": user.username, "password": "wrong-password"},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.5",
+            HTTP_X_FORWARDED_PROTO="https",
+            secure=True,
+        )
+    response = client.post(
+        PORTAL_LOGIN,
+        {"username": user.username, "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="192.0.2.200, 203.0.113.5",
+        HTTP_X_FORWARDED_PROTO="https",
+        secure=True,
+    )
+    assert response.status_code == 429
+
+
+def test_nonsense_forwarded_address_is_a_wrong_password_not_an_error(client, db, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    response = client.post(
+        PORTAL_LOGIN,
+        {"username": "someone", "password": "wrong-password"},
+        HTTP_X_FORWARDED_FOR="not-an-address'; --",
+        HTTP_X_FORWARDED_PROTO="https",
+        secure=True,
+    )
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().ip_address == "127.0.0.1"
+
+
+def test_overlong_user_name_is_a_wrong_password_not_an_error(client, db):
+    response = _post_login(client, PORTAL_LOGIN, "x" * 5000, "wrong-password")
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().username == "x" * 255
