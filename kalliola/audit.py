@@ -85,3 +85,17 @@ class AuditedViewAdminMixin:
         return super().render_change_form(
             request, context, add=add, change=change, form_url=form_url, obj=obj
         )
+
+
+class RecordViewMixin:
+    """For class-based detail views (portal pages of a child or a case): records each GET.
+
+    `class ChildDetail(LoginRequiredMixin, RecordViewMixin, DetailView)`; the object comes from
+    the view's own, user-scoped `get_queryset()`, so a 404 records nothing.
+    """
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if self.request.method == "GET":
+            record_view(self.request, obj)
+        return obj

@@ -230,3 +230,37 @@ def test_trail_list_query_count_does_not_grow(
     with django_assert_max_num_queries(14):
         response = client.get(TRAIL)
     assert response.status_code == 200
+
+
+def test_detail_view_mixin_records_gets_only(db, support_worker):
+    from django.http import Http404
+    from django.views.generic import DetailView
+
+    from kalliola.audit import RecordViewMixin
+
+    class FamilyDetail(RecordViewMixin, DetailView):
+        model = SupportFamily
+        template_name = "kalliola/privacy.html"
+
+        def get_queryset(self):
+            return SupportFamily.objects.filter(contact_name__startswith="Oma")
+
+    own = SupportFamilyFactory(contact_name="Oma perhe")
+    other = SupportFamilyFactory(contact_name="Toinen perhe")
+    factory = RequestFactory()
+
+    request = factory.get("/")
+    request.user = support_worker
+    assert FamilyDetail.as_view()(request, pk=own.pk).status_code == 200
+    assert views_of(own).get().actor == support_worker
+
+    with pytest.raises(Http404):
+        FamilyDetail.as_view()(request, pk=other.pk)
+    assert not views_of(other).exists()
+
+    post = factory.post("/")
+    post.user = support_worker
+    view = FamilyDetail()
+    view.setup(post, pk=own.pk)
+    view.get_object()
+    assert views_of(own).count() == 1
