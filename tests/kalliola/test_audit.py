@@ -17,6 +17,7 @@ from kalliola.urls import urlpatterns as site_urlpatterns
 from tests.factories.families import ChildFactory, SupportFamilyFactory
 from tests.factories.users import UserFactory
 from tests.helpers import ON_POSTGRESQL
+from tests.kalliola.test_security_headers import inline_code
 
 # A throwaway admin using the mixin, mounted next to the real site for these tests only.
 test_site = admin.AdminSite(name="audit_test_admin")
@@ -188,6 +189,9 @@ def test_coordinator_reads_the_trail(client, coordinator, entry):
     html = detail.content.decode()
     assert 'name="_save"' not in html
     assert "deletelink" not in html
+    # The change table auditlog draws works under our Content-Security-Policy.
+    assert inline_code(html) == []
+    assert inline_code(listing.content.decode()) == []
 
 
 @pytest.mark.parametrize("role", ["coordinator", "superuser"])
