@@ -4,6 +4,7 @@ Every value that differs between a laptop and production comes from the environm
 (see the table in README.md). With nothing set, the project runs as a local demo on SQLite.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -38,6 +39,12 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "anymail",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    # Before kalliola: kalliola/admin.py replaces auditlog's admin with a read-only one.
+    "auditlog",
     "kalliola",
     "families",
     "trainings",
@@ -52,8 +59,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "kalliola.otp.RequireOTPMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kalliola.urls"
@@ -109,6 +122,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes watches every login (portal and admin) and refuses one user name from one address
+# after AXES_FAILURE_LIMIT wrong passwords, for AXES_COOLOFF_MINUTES. Logins without a request
+# (the test client, the shell) are not web logins and are let through to the password check.
+AUTHENTICATION_BACKENDS = [
+    "kalliola.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kalliola.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "kalliola.security.client_ip"
+AXES_USERNAME_CALLABLE = "kalliola.security.client_username"
+AXES_CLIENT_STR_CALLABLE = "kalliola.security.client_str"
+# Successful logins are not stored (they would be one more register of personal data); failed
+# attempts are, until the lock-out ends (see README, "Privacy and security").
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Two-factor sign-in is optional: whoever has confirmed an authenticator app must give a code
+# after the password (kalliola.otp); the issuer name is what the app shows.
+OTP_TOTP_ISSUER = envstr("OTP_TOTP_ISSUER", "Kalliola tukiperhetoiminta")
+
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "home"
@@ -116,6 +153,9 @@ LOGOUT_REDIRECT_URL = "home"
 # Sessions of staff end after inactivity (the cookie is renewed on every request).
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
+
+# Audit trail (kalliola.audit): who changed or opened what. Addresses are not stored with it.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
 
 # Languages: Finnish is the default and has no URL prefix; Swedish and English under /sv/, /en/.
 LANGUAGE_CODE = "fi"
@@ -168,6 +208,24 @@ SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp), enforced in every mode (django-csp leaves Django's own
+# debug error pages alone). No inline scripts or styles anywhere: templates keep JS and CSS in
+# static files. img-src allows data: because Bootstrap's CSS draws its small icons (menu button,
+# select arrow, check marks) as data: SVG images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SESSION_COOKIE_HTTPONLY = True
 if envbool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -19,6 +19,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("tietosuoja/", views.privacy, name="privacy"),
+    path("tyo/kaksivaiheinen/", include("kalliola.otp")),
     path("tyo/", include("kalliola.portal")),
     path("tyo/", include("families.portal_urls")),
     path("tyo/", include("meetings.portal_urls")),

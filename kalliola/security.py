@@ -1,0 +1,84 @@
+"""Staff sign-in protection: failed-login lock-out (django-axes) without personal data in logs."""
+
+import hashlib
+import ipaddress
+
+from axes.backends import AxesStandaloneBackend
+from django.conf import settings
+from django.shortcuts import render
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' lock-out check, first in AUTHENTICATION_BACKENDS.
+
+    Every web login (the portal's and the admin's) passes the request, and a locked-out user name
+    from that address is refused before the password is even checked. A login without a request
+    (the test client's `login()`, a management command) does not come from the web, so there is
+    no address to lock and it goes straight to the password check instead of failing.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def client_ip(request) -> str | None:
+    """The client's address for django-axes (AXES_CLIENT_IP_CALLABLE), always a valid IP or None.
+
+    Behind our TLS proxy (SECURE_PROXY_SSL_HEADER set) the proxy appends the address it saw to
+    X-Forwarded-For, so the last entry is the one to trust; the earlier ones are whatever the
+    client sent and could be changed on every try to dodge the lock-out. Anything that is not an
+    IP address falls back to REMOTE_ADDR (axes stores the address in an address column).
+    """
+    candidates = []
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            candidates.append(forwarded.split(",")[-1].strip())
+    candidates.append(request.META.get("REMOTE_ADDR", ""))
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None
+
+
+def client_username(request, credentials=None) -> str | None:
+    """The user name django-axes keys attempts by (AXES_USERNAME_CALLABLE), cut to fit its column.
+
+    Django's login form does not limit the length of what is typed, and axes stores it in a
+    255-character column: a longer name would be a database error instead of a wrong password.
+    """
+    if credentials:
+        value = credentials.get("username")
+    else:
+        value = getattr(request, "POST", {}).get("username")
+    if value is None:
+        return None
+    return str(value)[:255]
+
+
+def client_str(username, ip_address, user_agent, path_info, request) -> str:
+    """How django-axes names a client in the logs: a keyed hash, never the name or address.
+
+    The same user name from the same address always gives the same short code, so repeated
+    failures can still be followed in the logs.
+    """
+    digest = hashlib.sha256(
+        f"{settings.SECRET_KEY}:{username}:{ip_address}".encode(), usedforsecurity=True
+    ).hexdigest()
+    return f"client {digest[:12]}"
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The page a locked-out person sees (django-axes' AXES_LOCKOUT_CALLABLE): 429, our look."""
+    from axes.helpers import get_failure_limit
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {
+        "failure_limit": get_failure_limit(request, credentials),
+        "lockout_minutes": minutes,
+    }
+    return render(request, "kalliola/locked_out.html", context, status=429)
