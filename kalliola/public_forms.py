@@ -15,6 +15,8 @@ from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from kalliola.security import client_ip
+
 HONEYPOT_FIELD = "website"
 
 
@@ -31,14 +33,6 @@ class HoneypotFormMixin:
         if (self.data.get(HONEYPOT_FIELD) or "").strip():
             raise forms.ValidationError(self.honeypot_error, code="honeypot")
         return cleaned
-
-
-def client_address(request) -> str:
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _over_limit(scope: str, address: str, per_minute: int) -> bool:
@@ -62,7 +56,7 @@ def rate_limited(scope: str, per_minute: int | None = None):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             limit = per_minute or settings.PUBLIC_FORM_RATE_PER_MINUTE
-            if request.method == "POST" and _over_limit(scope, client_address(request), limit):
+            if request.method == "POST" and _over_limit(scope, client_ip(request) or "", limit):
                 return render(request, "429.html", status=429)
             return view(request, *args, **kwargs)
 

@@ -40,3 +40,17 @@ def test_eleventh_post_in_a_minute_gets_429(limited_view, db):
     # Another address is not affected, and reading the page is never limited.
     assert limited_view(factory.post("/x/", REMOTE_ADDR="203.0.113.8")).status_code == 200
     assert limited_view(factory.get("/x/", REMOTE_ADDR="203.0.113.7")).status_code == 200
+
+
+def test_rate_limit_counts_the_address_our_proxy_saw_not_a_forged_one(limited_view, settings, db):
+    # Behind the TLS proxy the client may put anything first in X-Forwarded-For; the proxy
+    # appends the real address last, and that is what is counted.
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    factory = RequestFactory()
+    answers = [
+        limited_view(
+            factory.post("/x/", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}, 198.51.100.4")
+        ).status_code
+        for n in range(11)
+    ]
+    assert answers[-1] == 429
