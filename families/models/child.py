@@ -1,6 +1,5 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -51,11 +50,8 @@ class Child(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=ChildStatus.values), name="child_status_valid"
             ),
-            models.CheckConstraint(
-                condition=models.Q(birth_date__lte=Now()),
-                name="child_birth_date_not_in_future",
-                violation_error_message=_("The birth date cannot be in the future."),
-            ),
+            # "Not in the future" is checked in clean(): a CHECK constraint must not depend on
+            # the clock (SQLite refuses it, PostgreSQL would check it only on writes).
             models.CheckConstraint(
                 condition=models.Q(waiting_since__gte=models.F("birth_date")),
                 name="child_waiting_since_after_birth",
