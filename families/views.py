@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 from families.forms import SupportFamilyApplicationForm
 from families.services import DuplicateApplication, submit_application
 from kalliola.public_forms import rate_limited
+from trainings import services as trainings_services
 
 
 @require_http_methods(["GET", "POST"])
@@ -29,5 +30,5 @@ def apply(request):
 
 
 def apply_done(request):
-    """Thanks, and the next step: an info session."""
-    return render(request, "families/apply_done.html")
+    """Thanks, and the next step: the next info sessions (from the trainings app)."""
+    return render(request, "families/apply_done.html", trainings_services.home_listing())
