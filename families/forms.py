@@ -124,6 +124,7 @@ class SupportFamilyApplicationForm(HoneypotFormMixin, forms.ModelForm):
             self.fields[name].required = True
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> has the token
         self.helper.layout = Layout(
             Fieldset(
                 _("1. Your household"),

@@ -1,12 +1,16 @@
 """The public application /tukiperheeksi/: a new household, or completing one that exists."""
 
+import threading
+
 import pytest
 from django.core import mail
+from django.db import connection
 from django.urls import reverse
 
 from families.models import FamilyStatus, FamilyStatusChange, SupportFamily
-from families.services import find_or_create_applicant
+from families.services import DuplicateApplication, find_or_create_applicant, submit_application
 from tests.factories.families import SupportFamilyFactory
+from tests.helpers import requires_postgresql
 
 pytestmark = pytest.mark.django_db
 
@@ -205,3 +209,44 @@ def test_too_many_posts_from_one_address_get_429(client, settings):
 def test_finnish_page_is_at_the_unprefixed_path(client):
     assert client.get("/tukiperheeksi/").status_code == 200
     assert reverse("families:apply") in ("/tukiperheeksi/", "/en/tukiperheeksi/")
+
+
+def test_confirmation_is_written_in_the_language_the_person_chose(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, valid_data(contact_language="sv"))
+    html, _mimetype = mail.outbox[0].alternatives[0]
+    assert '<html lang="sv">' in html
+
+
+def test_application_page_has_one_csrf_token(client):
+    body = client.get(URL).content.decode()
+    form = body[body.index('class="application-form"') :]
+    assert form.count("csrfmiddlewaretoken") == 1
+
+
+@requires_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_applications_with_the_same_new_email_at_once_make_one_household():
+    barrier = threading.Barrier(2)
+    outcomes = []
+    data = {"contact_name": "Maija", "phone": "040 000 0123", "municipality": "Helsinki"}
+
+    def send():
+        try:
+            barrier.wait()
+            submit_application(email="same@example.org", data=data)
+            outcomes.append("created")
+        except DuplicateApplication:
+            outcomes.append("duplicate")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["created", "duplicate"]
+    assert SupportFamily.objects.filter(email="same@example.org").count() == 1
