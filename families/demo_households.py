@@ -114,8 +114,11 @@ def _seed_household(index, spec, *, today, coordinator) -> None:
     if SupportFamily.objects.filter(email=email).exists():
         return
     path = _PATHS[status]
-    # Three weeks between steps, the last one a few days ago.
-    days = [today - datetime.timedelta(days=3 + 21 * (len(path) - 1 - i)) for i in range(len(path))]
+    # Three weeks between steps, the last one days or weeks ago.
+    last = 2 + 4 * index
+    days = [
+        today - datetime.timedelta(days=last + 21 * (len(path) - 1 - i)) for i in range(len(path))
+    ]
     approved = S.APPROVED in path
     family = SupportFamily.objects.create(
         contact_name=f"{first} {surname} (demo)",

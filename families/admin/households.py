@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -147,7 +147,7 @@ class FreePlacesFilter(admin.SimpleListFilter):
 
 
 class SupportFamilyAdminForm(forms.ModelForm):
-    languages = LanguagesField(label=_("languages spoken at home"))
+    languages = LanguagesField(label=_("Languages spoken at home"))
 
     class Meta:
         model = SupportFamily
@@ -421,7 +421,7 @@ class SupportFamilyAdmin(admin.ModelAdmin):
 
 
 class ChildAdminForm(forms.ModelForm):
-    languages = LanguagesField(label=_("languages"))
+    languages = LanguagesField(label=_("Languages"))
 
     class Meta:
         model = Child
@@ -509,7 +509,6 @@ class ChildAdmin(admin.ModelAdmin):
         "has_animal_allergy",
     )
     search_fields = ("first_name", "last_name", "guardians__name", "guardians__phone")
-    ordering = ("status", "waiting_since", "pk")
     list_per_page = 50
     actions = ("export_csv",)
     inlines = (GuardianInline, ReferralInline)
@@ -530,11 +529,20 @@ class ChildAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         latest = Referral.objects.filter(child=OuterRef("pk")).order_by("-referred_on", "-pk")
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(latest_referral_source=Subquery(latest.values("source")[:1]))
+        # Annotated before ModelAdmin orders it: the default ordering uses `waiting_first`.
+        queryset = Child._default_manager.annotate(
+            latest_referral_source=Subquery(latest.values("source")[:1]),
+            waiting_first=Case(
+                When(status=ChildStatus.WAITING, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
         )
+        return queryset.order_by(*self.get_ordering(request))
+
+    def get_ordering(self, request):
+        # Waiting children first, the longest-waiting at the top.
+        return ("waiting_first", "waiting_since", "pk")
 
     @admin.display(description=_("age"), ordering="-birth_date")
     def age_years(self, child):

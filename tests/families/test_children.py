@@ -212,3 +212,14 @@ def test_child_csv_export_leaves_out_birth_date_and_guardians(admin_client):
     assert "Child welfare" in content
     for secret in ("Esimerkki", "2017-04-03", "Eeva", "040 000 0321"):
         assert secret not in content
+
+
+def test_waiting_children_come_first_longest_waiting_at_the_top(admin_client):
+    today = timezone.localdate()
+    matched = ChildFactory(
+        status=ChildStatus.MATCHED, waiting_since=today - datetime.timedelta(days=900)
+    )
+    recent = ChildFactory(waiting_since=today - datetime.timedelta(days=10))
+    longest = ChildFactory(waiting_since=today - datetime.timedelta(days=300))
+    response = admin_client.get(url(CHANGELIST))
+    assert [c.pk for c in response.context["cl"].result_list] == [longest.pk, recent.pk, matched.pk]
