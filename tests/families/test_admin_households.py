@@ -311,3 +311,26 @@ def test_csv_export_has_the_list_columns_and_no_contact_details(admin_client):
     assert "Approved" in lines[1] and "Finnish, Swedish" in lines[1]
     for secret in ("secret@example.org", "040 000 0777", "Salainen"):
         assert secret not in content
+
+
+def test_adding_a_household_with_an_email_already_in_use_is_refused(admin_client):
+    SupportFamilyFactory(email="olemassa@example.org")
+    response = admin_client.post(
+        url("admin:families_supportfamily_add"),
+        {
+            "contact_name": "Toinen",
+            "email": "OLEMASSA@example.org",
+            "phone": "040 000 0556",
+            "contact_language": "fi",
+            "child_age_min": "0",
+            "child_age_max": "17",
+            "max_children": "1",
+            "frequency": "weekend_month",
+            "status_changes-TOTAL_FORMS": "0",
+            "status_changes-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    assert SupportFamily.objects.count() == 1
+    assert not FamilyStatusChange.objects.exists()
