@@ -1,10 +1,11 @@
 """Public pages of the families app (mounted under the language prefix)."""
 
 from django.urls import path
-from django.views.generic import TemplateView
+
+from families import views
 
 app_name = "families"
-_placeholder = TemplateView.as_view(template_name="kalliola/coming_soon.html")
 urlpatterns = [
-    path("tukiperheeksi/", _placeholder, name="apply"),
+    path("tukiperheeksi/", views.apply, name="apply"),
+    path("tukiperheeksi/kiitos/", views.apply_done, name="apply_done"),
 ]

@@ -1,1 +1,596 @@
-"""Admin for this part of the families app."""
+"""Back office for households and children.
+
+Status changes never happen by editing a field: the status is read-only here and every change
+goes through `families.services.change_status` / `approve_family`, from the list (an action with
+an intermediate page) or from a household's own page.
+"""
+
+import csv
+import datetime
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from families.models import (
+    Child,
+    ChildStatus,
+    FamilyStatus,
+    FamilyStatusChange,
+    Guardian,
+    Language,
+    Referral,
+    ReferralSource,
+    SupportFamily,
+)
+from families.services import TransitionNotAllowed, approve_family, change_status, register_family
+
+# Households that can take a child now.
+TAKING_CHILDREN = (FamilyStatus.APPROVED, FamilyStatus.ACTIVE)
+
+
+def _open_relationship_count():
+    """Open relationships per household, once the relationships part of the app exists."""
+    try:
+        SupportFamily._meta.get_field("support_relationships")
+        from families.models import OPEN_RELATIONSHIP_STATUSES  # type: ignore[attr-defined]
+    except (FieldDoesNotExist, ImportError):
+        return Value(0, output_field=IntegerField())
+    return Count(
+        "support_relationships",
+        filter=Q(support_relationships__status__in=OPEN_RELATIONSHIP_STATUSES),
+        distinct=True,
+    )
+
+
+def with_free_places(queryset):
+    return queryset.annotate(open_relationships=_open_relationship_count()).annotate(
+        free_places=F("max_children") - F("open_relationships")
+    )
+
+
+def speaks(code: str) -> Q:
+    # Languages are a JSON list of codes; a quoted code matches one element on every database.
+    return Q(languages__icontains=f'"{code}"')
+
+
+def _csv_cell(value) -> str:
+    text = "" if value is None else str(value)
+    # Spreadsheet programs run cells that start like a formula.
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        text = "'" + text
+    return text
+
+
+def csv_response(filename: str, header: list, rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # so that spreadsheet programs read UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_csv_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([_csv_cell(v) for v in row])
+    return response
+
+
+class LanguagesField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", Language.choices)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+
+# -- filters --------------------------------------------------------------------------------
+
+
+class FamilyStatusFilter(admin.SimpleListFilter):
+    """Status with how many households are in each: the pipeline at a glance."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        counts = dict(
+            SupportFamily.objects.values_list("status").annotate(n=Count("pk")).order_by()
+        )
+        return [
+            (value, f"{label} ({counts.get(value, 0)})") for value, label in FamilyStatus.choices
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in FamilyStatus.values:
+            return queryset.filter(status=self.value())
+        return queryset
+
+
+class LanguageFilter(admin.SimpleListFilter):
+    title = _("language")
+    parameter_name = "language"
+
+    def lookups(self, request, model_admin):
+        return Language.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Language.values:
+            return queryset.filter(speaks(self.value()))
+        return queryset
+
+
+class FreePlacesFilter(admin.SimpleListFilter):
+    title = _("room for a child")
+    parameter_name = "room"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Approved or active, with a free place")), ("no", _("No free place"))]
+
+    def queryset(self, request, queryset):
+        has_room = Q(status__in=TAKING_CHILDREN, free_places__gt=0)
+        if self.value() == "yes":
+            return queryset.filter(has_room)
+        if self.value() == "no":
+            return queryset.exclude(has_room)
+        return queryset
+
+
+# -- households -----------------------------------------------------------------------------
+
+
+class SupportFamilyAdminForm(forms.ModelForm):
+    languages = LanguagesField(label=_("Languages spoken at home"))
+
+    class Meta:
+        model = SupportFamily
+        fields = ["languages"]  # the admin adds the rest from its fieldsets
+
+
+class StatusChangeForm(forms.Form):
+    """Target status and the reason; for an approval, when the criminal-record extract was seen."""
+
+    to_status = forms.ChoiceField(label=_("New status"), choices=FamilyStatus.choices)
+    note = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        max_length=2000,
+        help_text=_("Why the status changes. For an approval, the coordinator's decision."),
+    )
+    criminal_record_checked_on = forms.DateField(
+        label=_("Criminal-record extract seen on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "Only for an approval. The date you saw the extract; do not keep a copy of it. "
+            "Leave empty if it has already been recorded."
+        ),
+    )
+
+
+class FamilyStatusChangeInline(admin.TabularInline):
+    model = FamilyStatusChange
+    fields = ("changed_at", "from_status", "to_status", "changed_by", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ("-changed_at", "-pk")
+    verbose_name_plural = _("status history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
+
+@admin.register(SupportFamily)
+class SupportFamilyAdmin(admin.ModelAdmin):
+    form = SupportFamilyAdminForm
+    list_display = (
+        "contact_name",
+        "status",
+        "days_in_status",
+        "municipality",
+        "language_list",
+        "age_range",
+        "places",
+        "frequency",
+    )
+    list_filter = (FamilyStatusFilter, "municipality", LanguageFilter, FreePlacesFilter)
+    search_fields = (
+        "contact_name",
+        "email",
+        "phone",
+        "second_adult_name",
+        "second_adult_email",
+        "second_adult_phone",
+    )
+    list_per_page = 50
+    actions = ("move_to_status", "export_csv")
+    inlines = (FamilyStatusChangeInline,)
+    readonly_fields = (
+        "status",
+        "status_changed_at",
+        "consent_given_at",
+        "application_submitted_at",
+        "criminal_record_checked_on",
+        "criminal_record_checked_by",
+        "created_at",
+        "updated_at",
+    )
+    fieldsets = (
+        (_("Status"), {"fields": ("status", "status_changed_at")}),
+        (
+            _("Contact adults"),
+            {
+                "fields": (
+                    ("contact_name", "email", "phone"),
+                    ("second_adult_name", "second_adult_email", "second_adult_phone"),
+                    "contact_language",
+                )
+            },
+        ),
+        (
+            _("Home"),
+            {
+                "fields": (
+                    "street_address",
+                    ("postal_code", "municipality"),
+                    "household_members",
+                    "languages",
+                    ("has_pets", "pets"),
+                    "home_accessibility",
+                )
+            },
+        ),
+        (
+            _("What the household can offer"),
+            {"fields": (("child_age_min", "child_age_max"), "max_children", "frequency", "wishes")},
+        ),
+        (
+            _("Commitment, consent and checks"),
+            {
+                "fields": (
+                    "commitment_acknowledged",
+                    "consent_given_at",
+                    "application_submitted_at",
+                    ("criminal_record_checked_on", "criminal_record_checked_by"),
+                    ("created_at", "updated_at"),
+                )
+            },
+        ),
+    )
+    change_form_template = "families/admin/family_change_form.html"
+
+    def get_queryset(self, request):
+        return with_free_places(super().get_queryset(request))
+
+    @admin.display(description=_("days in status"), ordering="status_changed_at")
+    def days_in_status(self, family):
+        return (timezone.now() - family.status_changed_at).days
+
+    @admin.display(description=_("languages"))
+    def language_list(self, family):
+        return family.language_names
+
+    @admin.display(description=_("child age"))
+    def age_range(self, family):
+        return f"{family.child_age_min}–{family.child_age_max}"
+
+    @admin.display(description=_("free places"), ordering="free_places")
+    def places(self, family):
+        return f"{family.free_places} / {family.max_children}"
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+        else:
+            register_family(obj, by=request.user)
+
+    # -- status changes ------------------------------------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:object_id>/status/",
+                wrap(self.change_status_view),
+                name="families_supportfamily_status",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _apply_status_change(self, request, families, form) -> int:
+        """Call the service for each household; report each refusal with its reason."""
+        to = form.cleaned_data["to_status"]
+        note = form.cleaned_data["note"]
+        checked_on = form.cleaned_data.get("criminal_record_checked_on")
+        moved = 0
+        for family in families:
+            try:
+                if to == FamilyStatus.APPROVED:
+                    approve_family(
+                        family, by=request.user, criminal_record_checked_on=checked_on, note=note
+                    )
+                else:
+                    change_status(family, to, by=request.user, note=note)
+            except TransitionNotAllowed as exc:
+                self.message_user(request, f"{family}: {exc}", messages.ERROR)
+            else:
+                moved += 1
+        if moved:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d household moved to “%(status)s”.",
+                    "%(count)d households moved to “%(status)s”.",
+                    moved,
+                )
+                % {"count": moved, "status": FamilyStatus(to).label},
+                messages.SUCCESS,
+            )
+        return moved
+
+    def _status_page(self, request, form, families, *, single):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Change the status"),
+            "form": form,
+            "families": families,
+            "single": single,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "families/admin/family_change_status.html", context)
+
+    @admin.action(
+        description=_("Move selected households to another status…"), permissions=["change"]
+    )
+    def move_to_status(self, request, queryset):
+        families = list(queryset.order_by("contact_name", "pk"))
+        if "apply" in request.POST:
+            form = StatusChangeForm(request.POST)
+            if form.is_valid():
+                self._apply_status_change(request, families, form)
+                return None
+        else:
+            form = StatusChangeForm()
+        return self._status_page(request, form, families, single=False)
+
+    def change_status_view(self, request, object_id):
+        family = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_change_permission(request, family):
+            raise PermissionDenied
+        if request.method == "POST":
+            form = StatusChangeForm(request.POST)
+            if form.is_valid() and self._apply_status_change(request, [family], form):
+                return redirect(reverse("admin:families_supportfamily_change", args=[family.pk]))
+        else:
+            form = StatusChangeForm()
+        return self._status_page(request, form, [family], single=True)
+
+    # -- export -------------------------------------------------------------------------------
+
+    @admin.action(description=_("Export selected households as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        header = [
+            gettext("Name"),
+            gettext("Status"),
+            gettext("In status since"),
+            gettext("Municipality"),
+            gettext("Languages"),
+            gettext("Youngest child age"),
+            gettext("Oldest child age"),
+            gettext("Children at a time"),
+            gettext("Free places"),
+            gettext("How often"),
+            gettext("Pets"),
+        ]
+        rows = (
+            [
+                f.contact_name,
+                f.get_status_display(),
+                timezone.localtime(f.status_changed_at).date().isoformat(),
+                f.municipality,
+                f.language_names,
+                f.child_age_min,
+                f.child_age_max,
+                f.max_children,
+                f.free_places,
+                f.get_frequency_display(),
+                gettext("yes") if f.has_pets else gettext("no"),
+            ]
+            for f in queryset.order_by("status", "contact_name", "pk")
+        )
+        return csv_response(f"support-families-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
+
+
+# -- children -------------------------------------------------------------------------------
+
+
+class ChildAdminForm(forms.ModelForm):
+    languages = LanguagesField(label=_("Languages"))
+
+    class Meta:
+        model = Child
+        fields = ["languages", "birth_date", "waiting_since"]  # the rest from the fieldsets
+        widgets = {
+            "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "waiting_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+
+class GuardianInline(admin.TabularInline):
+    model = Guardian
+    extra = 0
+    fields = ("name", "relation", "phone", "email")
+
+
+class ReferralInline(admin.StackedInline):
+    model = Referral
+    extra = 0
+    fields = (
+        ("source", "referred_on"),
+        ("referring_worker", "organisation"),
+        "guardians_consent",
+        "notes",
+    )
+
+
+class ReferralSourceFilter(admin.SimpleListFilter):
+    title = _("referred by")
+    parameter_name = "source"
+
+    def lookups(self, request, model_admin):
+        return ReferralSource.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in ReferralSource.values:
+            return queryset.filter(latest_referral_source=self.value())
+        return queryset
+
+
+class WaitingTimeFilter(admin.SimpleListFilter):
+    title = _("waiting time")
+    parameter_name = "waited"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("lt90", _("Less than 3 months")),
+            ("90", _("3 months or more")),
+            ("180", _("6 months or more")),
+            ("365", _("A year or more")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        waiting = queryset.filter(status=ChildStatus.WAITING)
+        if self.value() == "lt90":
+            return waiting.filter(waiting_since__gt=today - datetime.timedelta(days=90))
+        if self.value() in ("90", "180", "365"):
+            days = int(self.value())
+            return waiting.filter(waiting_since__lte=today - datetime.timedelta(days=days))
+        return queryset
+
+
+@admin.register(Child)
+class ChildAdmin(admin.ModelAdmin):
+    form = ChildAdminForm
+    list_display = (
+        "__str__",
+        "age_years",
+        "municipality",
+        "language_list",
+        "has_animal_allergy",
+        "status",
+        "waiting_since",
+        "waiting_days",
+        "referred_by",
+    )
+    list_display_links = ("__str__",)
+    list_filter = (
+        "status",
+        WaitingTimeFilter,
+        "municipality",
+        LanguageFilter,
+        ReferralSourceFilter,
+        "has_animal_allergy",
+    )
+    search_fields = ("first_name", "last_name", "guardians__name", "guardians__phone")
+    list_per_page = 50
+    actions = ("export_csv",)
+    inlines = (GuardianInline, ReferralInline)
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (
+            None,
+            {"fields": (("first_name", "last_name"), "birth_date", "municipality", "languages")},
+        ),
+        (_("Status"), {"fields": ("status", "waiting_since")}),
+        (
+            _("The child"),
+            {"fields": ("enjoys", "needs", ("has_animal_allergy", "allergies"), "practical_needs")},
+        ),
+        (_("Wishes for a support family"), {"fields": ("child_wishes", "guardian_wishes")}),
+        (None, {"fields": (("created_at", "updated_at"),)}),
+    )
+
+    def get_queryset(self, request):
+        latest = Referral.objects.filter(child=OuterRef("pk")).order_by("-referred_on", "-pk")
+        # Annotated before ModelAdmin orders it: the default ordering uses `waiting_first`.
+        queryset = Child._default_manager.annotate(
+            latest_referral_source=Subquery(latest.values("source")[:1]),
+            waiting_first=Case(
+                When(status=ChildStatus.WAITING, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+        )
+        return queryset.order_by(*self.get_ordering(request))
+
+    def get_ordering(self, request):
+        # Waiting children first, the longest-waiting at the top.
+        return ("waiting_first", "waiting_since", "pk")
+
+    @admin.display(description=_("age"), ordering="-birth_date")
+    def age_years(self, child):
+        return child.age
+
+    @admin.display(description=_("languages"))
+    def language_list(self, child):
+        return child.language_names
+
+    @admin.display(description=_("days waiting"), ordering="waiting_since")
+    def waiting_days(self, child):
+        days = child.days_waiting
+        return "–" if days is None else days
+
+    @admin.display(description=_("referred by"), ordering="latest_referral_source")
+    def referred_by(self, child):
+        source = child.latest_referral_source
+        return ReferralSource(source).label if source in ReferralSource.values else "–"
+
+    @admin.action(description=_("Export selected children as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        # First name and an initial only: the list identifies the child, the file need not
+        # carry the full name or the birth date.
+        header = [
+            gettext("First name"),
+            gettext("Last name initial"),
+            gettext("Age"),
+            gettext("Municipality"),
+            gettext("Languages"),
+            gettext("Allergic to animals"),
+            gettext("Status"),
+            gettext("Waiting since"),
+            gettext("Days waiting"),
+            gettext("Referred by"),
+        ]
+        rows = (
+            [
+                c.first_name,
+                c.last_name[:1],
+                c.age,
+                c.municipality,
+                c.language_names,
+                gettext("yes") if c.has_animal_allergy else gettext("no"),
+                c.get_status_display(),
+                c.waiting_since.isoformat(),
+                "" if c.days_waiting is None else c.days_waiting,
+                str(self.referred_by(c)).replace("–", ""),
+            ]
+            for c in queryset.order_by("status", "waiting_since", "pk")
+        )
+        return csv_response(f"children-{timezone.localdate():%Y-%m-%d}.csv", header, rows)

@@ -1,11 +1,24 @@
-from families.models.child import Child, Guardian, Referral
-from families.models.household import FamilyStatus, FamilyStatusChange, SupportFamily
+from families.models.child import Child, ChildStatus, Guardian, Referral, ReferralSource
+from families.models.choices import ContactLanguage, Language
+from families.models.household import (
+    CLOSED_STATUSES,
+    FamilyStatus,
+    FamilyStatusChange,
+    Frequency,
+    SupportFamily,
+)
 
 __all__ = [
+    "CLOSED_STATUSES",
     "Child",
+    "ChildStatus",
+    "ContactLanguage",
     "FamilyStatus",
     "FamilyStatusChange",
+    "Frequency",
     "Guardian",
+    "Language",
     "Referral",
+    "ReferralSource",
     "SupportFamily",
 ]

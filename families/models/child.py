@@ -1,9 +1,12 @@
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from families.models.choices import Language
 from kalliola.validators import validate_phone
+
+ADULT_AGE = 18
 
 
 class ChildStatus(models.TextChoices):
@@ -47,16 +50,38 @@ class Child(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=ChildStatus.values), name="child_status_valid"
             ),
+            # "Not in the future" is checked in clean(): a CHECK constraint must not depend on
+            # the clock (SQLite refuses it, PostgreSQL would check it only on writes).
             models.CheckConstraint(
-                condition=models.Q(birth_date__lte=Now()),
-                name="child_birth_date_not_in_future",
-                violation_error_message=_("The birth date cannot be in the future."),
+                condition=models.Q(waiting_since__gte=models.F("birth_date")),
+                name="child_waiting_since_after_birth",
+                violation_error_message=_("A child cannot wait from before being born."),
             ),
         ]
         indexes = [models.Index(fields=["status", "waiting_since"])]
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def language_names(self) -> str:
+        return ", ".join(str(Language(c).label) for c in self.languages if c in Language.values)
+
+    def clean(self):
+        super().clean()
+        today = timezone.localdate()
+        if self.birth_date is None:
+            return
+        if self.birth_date > today:
+            raise ValidationError(
+                {"birth_date": _("The birth date cannot be in the future.")}, code="future"
+            )
+        # Support families are for children: a new child must be under 18 today.
+        if self.status == ChildStatus.WAITING and self.age_on(today) >= ADULT_AGE:
+            raise ValidationError(
+                {"birth_date": _("The child is 18 or older. Support families are for children.")},
+                code="adult",
+            )
 
     def age_on(self, day) -> int:
         years = day.year - self.birth_date.year

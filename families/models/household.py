@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from families.models.choices import ContactLanguage
+from families.models.choices import ContactLanguage, Language
 from kalliola.validators import postal_code_validator, validate_phone
 
 
@@ -95,6 +95,11 @@ class SupportFamily(models.Model):
 
     commitment_acknowledged = models.BooleanField(_("commits to at least a year"), default=False)
     consent_given_at = models.DateTimeField(_("consent to data processing given"), null=True)
+    # Set when the full application form has been sent; an info-session sign-up alone leaves
+    # it empty, and the application then completes that same household.
+    application_submitted_at = models.DateTimeField(
+        _("application received"), null=True, blank=True
+    )
 
     # The criminal-record extract is seen, never stored: only when and by whom.
     criminal_record_checked_on = models.DateField(
@@ -139,6 +144,18 @@ class SupportFamily(models.Model):
                 condition=models.Q(status__in=FamilyStatus.values),
                 name="supportfamily_status_valid",
             ),
+            # The extract is recorded as a pair: the date it was seen and who saw it.
+            models.CheckConstraint(
+                condition=models.Q(
+                    criminal_record_checked_on__isnull=True,
+                    criminal_record_checked_by__isnull=True,
+                )
+                | models.Q(
+                    criminal_record_checked_on__isnull=False,
+                    criminal_record_checked_by__isnull=False,
+                ),
+                name="supportfamily_criminal_record_check_complete",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "municipality"]),
@@ -151,6 +168,10 @@ class SupportFamily(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status not in CLOSED_STATUSES
+
+    @property
+    def language_names(self) -> str:
+        return ", ".join(str(Language(c).label) for c in self.languages if c in Language.values)
 
 
 class FamilyStatusChange(models.Model):

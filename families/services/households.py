@@ -1,10 +1,24 @@
-"""The household pipeline: one status at a time, every change recorded."""
+"""The household pipeline: one status at a time, every change recorded.
+
+`change_status` is the one door every status change goes through (the admin, the trainings app
+and the relationships code all call it). It checks the pipeline allows the step and, for the
+steps that carry a rule, that the rule holds:
+
+- *in_training → trained* needs 10 hours of pre-training (sessions attended + home visit);
+- *trained → approved* needs those 10 hours, a criminal-record extract seen within the last six
+  months (the date and who saw it; the document itself is never stored) and a coordinator's
+  decision with a note.
+"""
+
+import datetime
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from families.models import FamilyStatus, FamilyStatusChange, SupportFamily
+from kalliola.roles import is_coordinator
 from kalliola.validators import normalise_email
 
 S = FamilyStatus
@@ -19,6 +33,7 @@ _OPEN = (
 )
 
 # Forward steps of the pipeline; withdrawn and declined are reachable from every open status.
+# active/on_hold → approved: the household stays approved but has no child at the moment.
 _FORWARD = {
     S.APPLIED: {S.INFO_SESSION_ATTENDED, S.IN_TRAINING},
     S.INFO_SESSION_ATTENDED: {S.IN_TRAINING},
@@ -35,17 +50,48 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     for status in S.values
 }
 
+REQUIRED_PRETRAINING_HOURS = Decimal("10")
+CRIMINAL_RECORD_VALID_MONTHS = 6
+
 
 class TransitionNotAllowed(Exception):
     """A status change the pipeline does not allow; the message is shown to the user."""
+
+
+class ApprovalRefused(TransitionNotAllowed):
+    """A household cannot (yet) be approved or marked trained; `reasons` lists every gap."""
+
+    def __init__(self, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__(" ".join(reasons))
+
+
+class DuplicateApplication(Exception):
+    """The e-mail address already belongs to a household that has applied."""
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` months earlier (31 August → 28/29 February)."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
 
 
 def change_status(family: SupportFamily, to: str, *, by=None, note: str = "") -> SupportFamily:
     """Move a household to another status if the pipeline allows it, and record the change.
 
     The row is locked so two coordinators acting at once cannot both move it from the same
-    status.
+    status. Steps with a rule (trained, approved) are refused with every missing condition.
     """
+    if to not in S.values:
+        raise TransitionNotAllowed(_("“%(to)s” is not a status of a household.") % {"to": to})
+    note = (note or "").strip()
     with transaction.atomic():
         locked = SupportFamily.objects.select_for_update().get(pk=family.pk)
         if to not in ALLOWED_TRANSITIONS[locked.status]:
@@ -53,7 +99,88 @@ def change_status(family: SupportFamily, to: str, *, by=None, note: str = "") ->
                 _("A household cannot move from “%(from)s” to “%(to)s”.")
                 % {"from": locked.get_status_display(), "to": S(to).label}
             )
+        if locked.status == S.IN_TRAINING and to == S.TRAINED:
+            _check_trained(locked)
+        if locked.status == S.TRAINED and to == S.APPROVED:
+            _check_approval(locked, by=by, note=note)
         _record(locked, to, by=by, note=note)
+    family.refresh_from_db()
+    return family
+
+
+def _pretraining_hours(family: SupportFamily) -> Decimal:
+    # Looked up on the module at call time: the trainings app owns the count.
+    import trainings.services
+
+    return Decimal(trainings.services.completed_pretraining_hours(family))
+
+
+def _missing_hours_reason(family: SupportFamily) -> str | None:
+    hours = _pretraining_hours(family)
+    if hours >= REQUIRED_PRETRAINING_HOURS:
+        return None
+    return _(
+        "The pre-training is not complete: %(hours)s of %(required)s hours "
+        "(training sessions and the home visit)."
+    ) % {"hours": f"{hours.normalize():f}", "required": REQUIRED_PRETRAINING_HOURS}
+
+
+def _check_trained(family: SupportFamily) -> None:
+    reason = _missing_hours_reason(family)
+    if reason:
+        raise ApprovalRefused([reason])
+
+
+def _check_approval(family: SupportFamily, *, by, note: str) -> None:
+    reasons = []
+    hours_reason = _missing_hours_reason(family)
+    if hours_reason:
+        reasons.append(hours_reason)
+    today = timezone.localdate()
+    checked_on = family.criminal_record_checked_on
+    if checked_on is None or family.criminal_record_checked_by_id is None:
+        reasons.append(_("Nobody has recorded seeing the criminal-record extract."))
+    elif checked_on > today:
+        reasons.append(_("The date the criminal-record extract was seen is in the future."))
+    elif checked_on < months_before(today, CRIMINAL_RECORD_VALID_MONTHS):
+        reasons.append(
+            _("The criminal-record extract was seen more than six months ago. Ask for a new one.")
+        )
+    if by is None or not is_coordinator(by):
+        reasons.append(_("Only a coordinator can approve a household."))
+    if not note:
+        reasons.append(_("Write a note on the decision to approve."))
+    if reasons:
+        raise ApprovalRefused(reasons)
+
+
+def approve_family(
+    family: SupportFamily,
+    *,
+    by,
+    criminal_record_checked_on: datetime.date | None,
+    note: str,
+    criminal_record_checked_by=None,
+) -> SupportFamily:
+    """Record the criminal-record extract as seen and approve the household, all or nothing.
+
+    Only the date and the person who saw the extract are kept, never the document. The
+    approval rules are those of `change_status`; if any fails, the check is not saved either.
+    """
+    checked_by = criminal_record_checked_by or by
+    with transaction.atomic():
+        locked = SupportFamily.objects.select_for_update().get(pk=family.pk)
+        if criminal_record_checked_on is not None and checked_by is not None:
+            locked.criminal_record_checked_on = criminal_record_checked_on
+            locked.criminal_record_checked_by = checked_by
+            locked.save(
+                update_fields=[
+                    "criminal_record_checked_on",
+                    "criminal_record_checked_by",
+                    "updated_at",
+                ]
+            )
+        change_status(locked, S.APPROVED, by=by, note=note)
     family.refresh_from_db()
     return family
 
@@ -65,6 +192,22 @@ def _record(family: SupportFamily, to: str, *, by, note: str) -> None:
     family.status = to
     family.status_changed_at = timezone.now()
     family.save(update_fields=["status", "status_changed_at", "updated_at"])
+
+
+def register_family(family: SupportFamily, *, by, note: str = "") -> SupportFamily:
+    """Save a household a coordinator entered by hand, in *applied*, with its first history row."""
+    with transaction.atomic():
+        family.email = normalise_email(family.email)
+        family.status = S.APPLIED
+        family.save()
+        FamilyStatusChange.objects.create(
+            family=family,
+            from_status="",
+            to_status=S.APPLIED,
+            changed_by=by,
+            note=note or _("Entered by a coordinator."),
+        )
+    return family
 
 
 def find_or_create_applicant(
@@ -100,3 +243,90 @@ def _create_applicant(name, email, phone, municipality, language) -> SupportFami
             family=family, from_status="", to_status=S.APPLIED, note=_("Signed up on the website.")
         )
         return family
+
+
+# What the public application may set on a household; nothing else (status, checks) is
+# reachable from the form.
+APPLICATION_FIELDS = (
+    "contact_name",
+    "phone",
+    "second_adult_name",
+    "second_adult_email",
+    "second_adult_phone",
+    "contact_language",
+    "street_address",
+    "postal_code",
+    "municipality",
+    "household_members",
+    "languages",
+    "has_pets",
+    "pets",
+    "child_age_min",
+    "child_age_max",
+    "max_children",
+    "frequency",
+    "home_accessibility",
+    "wishes",
+)
+
+
+def submit_application(*, email: str, data: dict) -> tuple[SupportFamily, bool]:
+    """The public application: a new household in *applied*, or the completion of the household
+    that already signed up with this e-mail (e.g. for an info session).
+
+    A household that has already sent an application, or whose process has closed, is refused
+    with `DuplicateApplication`. The applicant has acknowledged the one-year commitment and
+    consented to data processing (the form requires both); the consent is time-stamped. A
+    confirmation e-mail leaves after the commit. Returns (household, created).
+    """
+    email = normalise_email(email)
+    now = timezone.now()
+    values = {field: data[field] for field in APPLICATION_FIELDS if field in data}
+    with transaction.atomic():
+        family = SupportFamily.objects.select_for_update().filter(email__iexact=email).first()
+        created = family is None
+        if created:
+            try:
+                with transaction.atomic():
+                    family = SupportFamily.objects.create(
+                        email=email,
+                        status=S.APPLIED,
+                        commitment_acknowledged=True,
+                        consent_given_at=now,
+                        application_submitted_at=now,
+                        **values,
+                    )
+                    FamilyStatusChange.objects.create(
+                        family=family,
+                        from_status="",
+                        to_status=S.APPLIED,
+                        note=_("Application sent on the website."),
+                    )
+            except IntegrityError as exc:
+                # The same address was used at the same moment in another request.
+                raise DuplicateApplication(_duplicate_message()) from exc
+        else:
+            if family.application_submitted_at is not None or not family.is_open:
+                raise DuplicateApplication(_duplicate_message())
+            for field, value in values.items():
+                setattr(family, field, value)
+            family.commitment_acknowledged = True
+            family.consent_given_at = now
+            family.application_submitted_at = now
+            family.save()
+        family_pk = family.pk
+        transaction.on_commit(lambda: _send_confirmation(family_pk))
+    return family, created
+
+
+def _duplicate_message() -> str:
+    return _(
+        "We already have an application from this e-mail address. If you want to change "
+        "something in it, please contact the coordinator."
+    )
+
+
+def _send_confirmation(family_pk: int) -> None:
+    from families.emails import send_application_received
+
+    send_application_received(SupportFamily.objects.get(pk=family_pk))

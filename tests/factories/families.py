@@ -3,7 +3,15 @@ import datetime
 import factory
 from django.utils import timezone
 
-from families.models import Child, FamilyStatus, SupportFamily
+from families.models import (
+    Child,
+    FamilyStatus,
+    FamilyStatusChange,
+    Guardian,
+    Referral,
+    ReferralSource,
+    SupportFamily,
+)
 
 
 class SupportFamilyFactory(factory.django.DjangoModelFactory):
@@ -21,6 +29,16 @@ class SupportFamilyFactory(factory.django.DjangoModelFactory):
     consent_given_at = factory.LazyFunction(timezone.now)
 
 
+class FamilyStatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FamilyStatusChange
+
+    family = factory.SubFactory(SupportFamilyFactory)
+    from_status = ""
+    to_status = FamilyStatus.APPLIED
+    note = "Testi"
+
+
 class ChildFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Child
@@ -32,3 +50,26 @@ class ChildFactory(factory.django.DjangoModelFactory):
     )
     municipality = "Helsinki"
     languages = factory.LazyFunction(lambda: ["fi"])
+
+
+class GuardianFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Guardian
+
+    child = factory.SubFactory(ChildFactory)
+    name = factory.Sequence(lambda n: f"Huoltaja {n}")
+    relation = "äiti"
+    phone = "040 000 0100"
+    email = factory.Sequence(lambda n: f"huoltaja{n}@example.org")
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Referral
+
+    child = factory.SubFactory(ChildFactory)
+    source = ReferralSource.CHILD_WELFARE
+    referring_worker = "Sosiaalityöntekijä Testi"
+    organisation = "Helsingin lastensuojelu"
+    referred_on = factory.LazyFunction(timezone.localdate)
+    guardians_consent = True

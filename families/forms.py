@@ -1,0 +1,210 @@
+"""Forms of the families app: the public application to become a support family."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Fieldset, Layout
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from families.models import Language, SupportFamily
+from kalliola.public_forms import HoneypotFormMixin
+from kalliola.validators import normalise_email
+
+AGE_CHOICES = [(age, str(age)) for age in range(18)]
+MAX_CHILDREN_CHOICES = [(n, str(n)) for n in range(1, 5)]
+
+
+class SupportFamilyApplicationForm(HoneypotFormMixin, forms.ModelForm):
+    """Everything the programme needs to know about a household that wants to take part.
+
+    Saving goes through `families.services.submit_application`, never `form.save()`.
+    """
+
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken at home"),
+        choices=Language.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    child_age_min = forms.TypedChoiceField(
+        label=_("Youngest child's age"), choices=AGE_CHOICES, coerce=int, initial=0
+    )
+    child_age_max = forms.TypedChoiceField(
+        label=_("Oldest child's age"), choices=AGE_CHOICES, coerce=int, initial=17
+    )
+    max_children = forms.TypedChoiceField(
+        label=_("How many children at the same time"),
+        choices=MAX_CHILDREN_CHOICES,
+        coerce=int,
+        initial=1,
+    )
+    commitment = forms.BooleanField(
+        label=_("We can commit to being a support family for at least one year."),
+        error_messages={"required": _("Please confirm that you can commit for at least a year.")},
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that Kalliola keeps the information in this form to run the support family "
+            "programme."
+        ),
+        error_messages={"required": _("We need your consent to handle your application.")},
+    )
+
+    class Meta:
+        model = SupportFamily
+        fields = [
+            "contact_name",
+            "email",
+            "phone",
+            "second_adult_name",
+            "second_adult_email",
+            "second_adult_phone",
+            "contact_language",
+            "street_address",
+            "postal_code",
+            "municipality",
+            "household_members",
+            "languages",
+            "has_pets",
+            "pets",
+            "child_age_min",
+            "child_age_max",
+            "max_children",
+            "frequency",
+            "home_accessibility",
+            "wishes",
+        ]
+        labels = {
+            "contact_name": _("Your name"),
+            "email": _("Your e-mail"),
+            "phone": _("Your phone number"),
+            "second_adult_name": _("Name of the other adult"),
+            "second_adult_email": _("E-mail of the other adult"),
+            "second_adult_phone": _("Phone number of the other adult"),
+            "contact_language": _("Which language should we write to you in?"),
+            "street_address": _("Street address"),
+            "postal_code": _("Postal code"),
+            "municipality": _("Municipality"),
+            "household_members": _("Who lives in your home?"),
+            "has_pets": _("We have pets"),
+            "pets": _("What pets?"),
+            "frequency": _("How often could a child visit you?"),
+            "home_accessibility": _("Is your home accessible?"),
+            "wishes": _("Your own wishes"),
+        }
+        help_texts = {
+            "phone": _("For example 040 123 4567."),
+            "second_adult_name": _("Fill in if two adults live in the home."),
+            "postal_code": _("Five digits, for example 00530."),
+            "household_members": _(
+                "For example: two adults, a 10-year-old child and a grandmother. "
+                "No names are needed."
+            ),
+            "home_accessibility": _(
+                "For example: lift, stairs, space for a wheelchair. You can leave this empty."
+            ),
+            "wishes": _(
+                "For example the age or gender of the child, or what you like to do. "
+                "You can leave this empty."
+            ),
+        }
+        widgets = {
+            "household_members": forms.Textarea(attrs={"rows": 3}),
+            "wishes": forms.Textarea(attrs={"rows": 3}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "contact_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "street_address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "postal_code": forms.TextInput(
+                attrs={"autocomplete": "postal-code", "inputmode": "numeric"}
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("street_address", "postal_code", "municipality", "household_members"):
+            self.fields[name].required = True
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> has the token
+        self.helper.layout = Layout(
+            Fieldset(
+                _("1. Your household"),
+                "contact_name",
+                "email",
+                "phone",
+                "second_adult_name",
+                "second_adult_email",
+                "second_adult_phone",
+                "contact_language",
+                "street_address",
+                "postal_code",
+                "municipality",
+                "household_members",
+                "languages",
+                "has_pets",
+                "pets",
+            ),
+            Fieldset(
+                _("2. What you can offer"),
+                "child_age_min",
+                "child_age_max",
+                "max_children",
+                "frequency",
+                "home_accessibility",
+            ),
+            Fieldset(_("3. Your wishes"), "wishes"),
+            Fieldset(
+                _("4. Commitment and consent"),
+                HTML(
+                    "<p><a href=\"{% url 'privacy' %}\">"
+                    + str(_("Read how we handle your data."))
+                    + "</a></p>"
+                ),
+                "commitment",
+                "consent",
+            ),
+        )
+
+    def clean_email(self):
+        email = normalise_email(self.cleaned_data["email"])
+        existing = SupportFamily.objects.filter(email__iexact=email).first()
+        if existing is not None and (
+            existing.application_submitted_at is not None or not existing.is_open
+        ):
+            raise forms.ValidationError(
+                _(
+                    "We already have an application from this e-mail address. If you want to "
+                    "change something in it, please contact the coordinator."
+                ),
+                code="duplicate",
+            )
+        return email
+
+    def clean_postal_code(self):
+        return self.cleaned_data["postal_code"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        age_min, age_max = cleaned.get("child_age_min"), cleaned.get("child_age_max")
+        if age_min is not None and age_max is not None and age_min > age_max:
+            self.add_error(
+                "child_age_max",
+                _("The oldest age must be the same as or more than the youngest age."),
+            )
+        has_second = cleaned.get("second_adult_email") or cleaned.get("second_adult_phone")
+        if has_second and not cleaned.get("second_adult_name"):
+            self.add_error("second_adult_name", _("Write the name of the other adult."))
+        if cleaned.get("has_pets") and not (cleaned.get("pets") or "").strip():
+            self.add_error("pets", _("Tell us what pets you have."))
+        return cleaned
+
+    def _get_validation_exclusions(self):
+        # An e-mail that signed up for an info session is completed, not refused, so the model's
+        # unique e-mail constraint is not asked here: duplicates are found in clean_email() and,
+        # for races, by the service.
+        return {*super()._get_validation_exclusions(), "email"}
+
+    def validate_unique(self):
+        return None
+
+    def application_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("commitment", "consent")}

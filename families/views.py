@@ -1,0 +1,34 @@
+"""Public pages of the families app."""
+
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_http_methods
+
+from families.forms import SupportFamilyApplicationForm
+from families.services import DuplicateApplication, submit_application
+from kalliola.public_forms import rate_limited
+from trainings import services as trainings_services
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("family-application")
+def apply(request):
+    """The application to become a support family; a new household or the completion of one."""
+    if request.method == "POST":
+        form = SupportFamilyApplicationForm(request.POST)
+        if form.is_valid():
+            try:
+                submit_application(email=form.cleaned_data["email"], data=form.application_data())
+            except DuplicateApplication as exc:
+                form.add_error("email", str(exc))
+            else:
+                return redirect("families:apply_done")
+    else:
+        language = (get_language() or "fi")[:2]
+        form = SupportFamilyApplicationForm(initial={"contact_language": language})
+    return render(request, "families/apply.html", {"form": form})
+
+
+def apply_done(request):
+    """Thanks, and the next step: the next info sessions (from the trainings app)."""
+    return render(request, "families/apply_done.html", trainings_services.home_listing())
