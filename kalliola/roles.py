@@ -12,7 +12,7 @@ SUPPORT_WORKERS = "Support workers"
 
 # Coordinators run the programme: every permission on the programme's own apps.
 COORDINATOR_APPS = ("families", "trainings", "meetings", "kalliola")
-COORDINATOR_EXTRA = ("auth.view_user",)
+COORDINATOR_EXTRA = ("auth.view_user", "auditlog.view_logentry")
 
 # Support workers log their own visits, stays and meetings; they never add or delete households,
 # children or cases and never see the programme's other records.
