@@ -9,6 +9,7 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
@@ -35,6 +36,8 @@ from trainings.models import (
     TrainingSession,
 )
 
+# Online links are https; say so rather than let forms guess the scheme.
+URL_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
 ZERO_HOURS = Value(0, output_field=DecimalField(max_digits=6, decimal_places=2))
 
 
@@ -104,6 +107,7 @@ class CalendarRevisionMixin:
     """A change of time or link bumps SEQUENCE so calendar programs update the entry."""
 
     calendar_fields = ("starts_at", "ends_at", "online_link")
+    formfield_overrides = URL_OVERRIDES
 
     def save_model(self, request, obj, form, change):
         if change and set(self.calendar_fields) & set(form.changed_data):
@@ -240,6 +244,7 @@ def _home_visit_hours_subquery():
 
 class TrainingSessionInline(admin.TabularInline):
     model = TrainingSession
+    formfield_overrides = URL_OVERRIDES
     extra = 0
     fields = ("starts_at", "ends_at", "online_link", "status")
     readonly_fields = ("status",)
