@@ -180,7 +180,7 @@ def register_for_info_session(
             raise AlreadySignedUp(
                 _(
                     "You have already signed up for this info session with this e-mail address. "
-                    "We sent the details to your e-mail."
+                    "The details are in the confirmation e-mail we sent you."
                 )
             )
         if session.capacity is not None:
