@@ -1,6 +1,5 @@
 """Public sign-up form for info sessions and training groups."""
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
@@ -36,9 +35,8 @@ class SignupForm(HoneypotFormMixin, forms.Form):
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["phone"].widget.input_type = "tel"
         self.fields["municipality"].widget.attrs["autocomplete"] = "address-level2"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

@@ -206,3 +206,19 @@ def test_invite_active_families_action(staff):
     action(staff, "event", "invite_active_families", [event.pk])
     action(staff, "event", "invite_active_families", [event.pk])  # twice: no duplicates
     assert list(EventInvitation.objects.values_list("family", flat=True)) == [active.pk]
+
+
+def test_invitation_reply_is_recorded(django_capture_on_commit_callbacks):
+    event = EventFactory()
+    SupportFamilyFactory(status=FamilyStatus.ACTIVE)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.invite_active_families(event) == 1
+    assert len(mail.outbox) == 1
+    invitation = EventInvitation.objects.get()
+    services.reply_to_invitation(invitation, reply="yes", participants=3)
+    invitation.refresh_from_db()
+    assert (invitation.reply, invitation.participants) == ("yes", 3)
+    assert invitation.replied_at is not None
+    services.reply_to_invitation(invitation, reply="no", participants=3)
+    invitation.refresh_from_db()
+    assert invitation.participants == 0
