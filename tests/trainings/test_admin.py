@@ -222,3 +222,25 @@ def test_invitation_reply_is_recorded(django_capture_on_commit_callbacks):
     services.reply_to_invitation(invitation, reply="no", participants=3)
     invitation.refresh_from_db()
     assert invitation.participants == 0
+
+
+def test_every_add_and_change_page_opens(staff):
+    enrollment = EnrollmentFactory()
+    registration = RegistrationFactory()
+    services.record_attendance(enrollment, enrollment.group.sessions.first(), Decimal("2"))
+    visit = services.record_home_visit(
+        enrollment.family, visited_on=datetime.date(2026, 1, 1), hours=Decimal("1")
+    )
+    event = EventFactory()
+    objects = {
+        "infosession": registration.session.pk,
+        "registration": registration.pk,
+        "traininggroup": enrollment.group.pk,
+        "trainingsession": enrollment.group.sessions.first().pk,
+        "enrollment": enrollment.pk,
+        "homevisit": visit.pk,
+        "event": event.pk,
+    }
+    for model, pk in objects.items():
+        assert staff.get(f"/en/admin/trainings/{model}/add/").status_code == 200, model
+        assert staff.get(f"/en/admin/trainings/{model}/{pk}/change/").status_code == 200, model
