@@ -12,6 +12,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from families.models import SupportFamily
+from trainings.tokens import ENROLLMENT, REGISTRATION, cancel_token
+
+
+def _cancel_path(kind: str, pk: int) -> str:
+    return reverse("trainings:cancel_signup", args=[cancel_token(kind, pk)])
 
 
 def _send(
@@ -23,8 +28,10 @@ def _send(
     link_path: str = "",
     ics_items=None,
     ics_name: str = "kalliola.ics",
+    cancel_path: str = "",
 ) -> None:
     context = {
+        "cancel_link": f"{settings.SITE_URL}{cancel_path}" if cancel_path else "",
         "family": family,
         "paragraphs": paragraphs,
         "sessions": list(sessions),
@@ -63,12 +70,13 @@ def send_registration_confirmation(registration_pk: int) -> None:
             paragraphs=[
                 _("Thank you for signing up. The info session is online."),
                 _("The calendar file in this message adds the session to your calendar."),
-                _("If you cannot come, please tell us by replying to this message."),
+                _("If you cannot come, please cancel with the link below."),
             ],
             sessions=[session],
             link_path=reverse("trainings:info_session_detail", args=[session.pk]),
             ics_items=[session],
             ics_name="infotilaisuus.ics",
+            cancel_path=_cancel_path(REGISTRATION, registration.pk),
         )
 
 
@@ -90,11 +98,16 @@ def send_enrollment_confirmation(enrollment_pk: int) -> None:
                 _("Welcome to the pre-training group “%(group)s”.") % {"group": group.name},
                 _("The training has three evenings online and a home visit, 10 hours in all."),
                 _("The calendar file in this message adds the evenings to your calendar."),
+                _(
+                    "If you cannot come, please cancel with the link below. Then someone else "
+                    "can take the place."
+                ),
             ],
             sessions=sessions,
             link_path=reverse("trainings:group_detail", args=[group.pk]),
             ics_items=sessions,
             ics_name="valmennus.ics",
+            cancel_path=_cancel_path(ENROLLMENT, enrollment.pk),
         )
 
 
@@ -114,6 +127,7 @@ def send_waitlist_notice(enrollment_pk: int) -> None:
             ],
             sessions=_group_sessions(group),
             link_path=reverse("trainings:group_detail", args=[group.pk]),
+            cancel_path=_cancel_path(ENROLLMENT, enrollment.pk),
         )
 
 
@@ -130,13 +144,17 @@ def send_promotion_notice(enrollment_pk: int) -> None:
             paragraphs=[
                 _("A place became free in the group “%(group)s”, and it is now yours.")
                 % {"group": group.name},
-                _("If you cannot come after all, please tell us so we can give the place on."),
+                _(
+                    "If you cannot come after all, please cancel with the link below. Then "
+                    "someone else can take the place."
+                ),
                 _("The calendar file in this message adds the evenings to your calendar."),
             ],
             sessions=sessions,
             link_path=reverse("trainings:group_detail", args=[group.pk]),
             ics_items=sessions,
             ics_name="valmennus.ics",
+            cancel_path=_cancel_path(ENROLLMENT, enrollment.pk),
         )
 
 

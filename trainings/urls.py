@@ -12,4 +12,5 @@ urlpatterns = [
     path("valmennus/", views.group_list, name="group_list"),
     path("valmennus/<int:pk>/", views.group_detail, name="group_detail"),
     path("valmennus/<int:pk>/kalenteri.ics", views.group_ics, name="group_ics"),
+    path("peru-ilmoittautuminen/<str:token>/", views.cancel_signup, name="cancel_signup"),
 ]

@@ -1,7 +1,7 @@
 """Public pages: info sessions and training groups with their sign-up forms, .ics downloads."""
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -11,7 +11,15 @@ from django.views.decorators.http import require_GET
 from kalliola.public_forms import rate_limited
 from trainings import calendar, services
 from trainings.forms import SignupForm
-from trainings.models import EnrollmentStatus, GroupStatus, SessionStatus
+from trainings.models import (
+    Enrollment,
+    EnrollmentStatus,
+    GroupStatus,
+    Registration,
+    RegistrationStatus,
+    SessionStatus,
+)
+from trainings.tokens import REGISTRATION, read_cancel_token
 
 
 def _language() -> str:
@@ -144,3 +152,43 @@ def feed(request):
     response = HttpResponse(calendar.feed(), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "public, max-age=900"
     return response
+
+
+@rate_limited("trainings_cancel")
+def cancel_signup(request, token: str):
+    """A person cancels their own sign-up from the link in our e-mail (no login needed)."""
+    found = read_cancel_token(token)
+    if found is None:
+        raise Http404
+    kind, pk = found
+    if kind == REGISTRATION:
+        signup = get_object_or_404(Registration.objects.select_related("session"), pk=pk)
+        item = signup.session
+        is_active = signup.status == RegistrationStatus.REGISTERED
+        has_started = signup.session.starts_at <= timezone.now()
+    else:
+        signup = get_object_or_404(Enrollment.objects.select_related("group"), pk=pk)
+        item = signup.group
+        is_active = signup.status in (EnrollmentStatus.ENROLLED, EnrollmentStatus.WAITLISTED)
+        first = signup.group.sessions.order_by("starts_at").first()
+        has_started = first is not None and first.starts_at <= timezone.now()
+    can_cancel = is_active and not has_started
+    if request.method == "POST":
+        if not can_cancel:
+            return render(
+                request,
+                "trainings/cancel_signup.html",
+                {"item": item, "kind": kind, "is_active": is_active, "can_cancel": False},
+                status=409,
+            )
+        if kind == REGISTRATION:
+            services.cancel_registration(signup)
+        else:
+            services.cancel_enrollment(signup)
+        messages.success(request, _("Your sign-up is cancelled. Thank you for letting us know."))
+        return redirect("home")
+    return render(
+        request,
+        "trainings/cancel_signup.html",
+        {"item": item, "kind": kind, "is_active": is_active, "can_cancel": can_cancel},
+    )
