@@ -244,3 +244,32 @@ def test_every_add_and_change_page_opens(staff):
     for model, pk in objects.items():
         assert staff.get(f"/en/admin/trainings/{model}/add/").status_code == 200, model
         assert staff.get(f"/en/admin/trainings/{model}/{pk}/change/").status_code == 200, model
+
+
+def test_new_group_gets_three_evenings_by_default(staff):
+    first = timezone.localdate() + datetime.timedelta(days=30)
+    response = staff.post(
+        "/en/admin/trainings/traininggroup/add/",
+        {
+            "name": "Syksyn ryhmä",
+            "capacity": "8",
+            "language": "fi",
+            "status": "draft",
+            "notes": "",
+            "first_evening": first.isoformat(),
+            "sessions-TOTAL_FORMS": "0",
+            "sessions-INITIAL_FORMS": "0",
+            "enrollments-TOTAL_FORMS": "0",
+            "enrollments-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    group = TrainingGroup.objects.get(name="Syksyn ryhmä")
+    sessions = list(group.sessions.order_by("starts_at"))
+    assert len(sessions) == 3
+    assert timezone.localtime(sessions[0].starts_at).date() == first
+    assert timezone.localtime(sessions[0].starts_at).hour == 17
+    assert all(s.hours == Decimal("3.00") for s in sessions)
+    assert sessions[1].starts_at - sessions[0].starts_at >= datetime.timedelta(days=7) - (
+        datetime.timedelta(hours=1)
+    )

@@ -82,8 +82,25 @@ class DuplicateGroupForm(forms.Form):
         return day
 
 
+class TrainingGroupForm(forms.ModelForm):
+    first_evening = forms.DateField(
+        label=_("First evening"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "Fill in to create the usual schedule: three evenings 17–20, a week apart. "
+            "Leave empty if you enter the sessions below yourself."
+        ),
+    )
+
+    class Meta:
+        model = TrainingGroup
+        fields = ("name", "capacity", "language", "status", "notes")
+
+
 @admin.register(TrainingGroup)
 class TrainingGroupAdmin(admin.ModelAdmin):
+    form = TrainingGroupForm
     list_display = (
         "name",
         "first_session",
@@ -127,8 +144,15 @@ class TrainingGroupAdmin(admin.ModelAdmin):
                     inline_form.instance.sequence += 1
         super().save_formset(request, form, formset, change)
 
+    def get_fields(self, request, obj=None):
+        fields = ["name", "capacity", "language", "status", "notes"]
+        return fields if obj else [*fields, "first_evening"]
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        first_evening = form.cleaned_data.get("first_evening")
+        if first_evening and not form.instance.sessions.exists():
+            services.add_default_sessions(form.instance, first_day=first_evening)
         if change and "capacity" in form.changed_data:
             promoted = services.promote_from_waitlist(form.instance, by=request.user)
             if promoted:

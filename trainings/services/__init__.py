@@ -25,6 +25,7 @@ from trainings.services.completion import (
 )
 from trainings.services.events import invite_active_families, reply_to_invitation
 from trainings.services.groups import (
+    add_default_sessions,
     cancel_enrollment,
     cancel_group,
     cancel_training_session,
@@ -58,6 +59,7 @@ __all__ = [
     "SignupClosed",
     "SignupError",
     "_advance",
+    "add_default_sessions",
     "cancel_enrollment",
     "cancel_group",
     "cancel_info_session",

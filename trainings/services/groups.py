@@ -197,6 +197,28 @@ def cancel_group(group: TrainingGroup, *, by=None) -> int:
     return len(family_ids)
 
 
+DEFAULT_SESSIONS = 3
+DEFAULT_START = datetime.time(17, 0)
+DEFAULT_LENGTH = datetime.timedelta(hours=3)
+
+
+def add_default_sessions(
+    group: TrainingGroup, *, first_day: datetime.date, start: datetime.time = DEFAULT_START
+) -> list[TrainingSession]:
+    """The usual schedule: three 3-hour evenings a week apart, from `first_day` on."""
+    sessions = []
+    with transaction.atomic():
+        for week in range(DEFAULT_SESSIONS):
+            day = first_day + datetime.timedelta(weeks=week)
+            starts_at = timezone.make_aware(datetime.datetime.combine(day, start))
+            sessions.append(
+                TrainingSession.objects.create(
+                    group=group, starts_at=starts_at, ends_at=starts_at + DEFAULT_LENGTH
+                )
+            )
+    return sessions
+
+
 def duplicate_group(
     group: TrainingGroup, *, first_day: datetime.date, name: str = ""
 ) -> TrainingGroup:
