@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from families.models import SupportFamily
-from trainings.tokens import ENROLLMENT, REGISTRATION, cancel_token
+from trainings.tokens import ENROLLMENT, INVITATION, REGISTRATION, cancel_token, make_token
 
 
 def _cancel_path(kind: str, pk: int) -> str:
@@ -29,9 +29,14 @@ def _send(
     ics_items=None,
     ics_name: str = "kalliola.ics",
     cancel_path: str = "",
+    action_path: str = "",
+    action_label: str = "",
 ) -> None:
+    if cancel_path:
+        action_path, action_label = cancel_path, _("Cancel your sign-up")
     context = {
-        "cancel_link": f"{settings.SITE_URL}{cancel_path}" if cancel_path else "",
+        "action_link": f"{settings.SITE_URL}{action_path}" if action_path else "",
+        "action_label": action_label,
         "family": family,
         "paragraphs": paragraphs,
         "sessions": list(sessions),
@@ -262,11 +267,11 @@ def send_reminder(item, family: SupportFamily) -> None:
         )
 
 
-def send_event_invitation(event_pk: int, family_pk: int) -> None:
-    from trainings.models import Event
+def send_event_invitation(invitation_pk: int) -> None:
+    from trainings.models import EventInvitation
 
-    event = Event.objects.get(pk=event_pk)
-    family = _family(family_pk)
+    invitation = EventInvitation.objects.select_related("event", "family").get(pk=invitation_pk)
+    event, family = invitation.event, invitation.family
     with translation.override(family.contact_language):
         _send(
             family,
@@ -275,9 +280,13 @@ def send_event_invitation(event_pk: int, family_pk: int) -> None:
                 _("We warmly invite your family to “%(event)s”.") % {"event": event.title},
                 event.description,
                 _(
-                    "Please reply to this message to tell us whether you are coming and how many "
-                    "of you will come."
+                    "Please tell us with the link below whether you are coming and how many of "
+                    "you will come."
                 ),
             ],
             sessions=[event],
+            action_path=reverse(
+                "trainings:event_reply", args=[make_token(INVITATION, invitation.pk)]
+            ),
+            action_label=_("Reply to the invitation"),
         )

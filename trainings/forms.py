@@ -49,3 +49,23 @@ class SignupForm(HoneypotFormMixin, forms.Form):
 
     def clean_municipality(self):
         return self.cleaned_data["municipality"].strip()
+
+
+class EventReplyForm(forms.Form):
+    reply = forms.ChoiceField(
+        label=_("Are you coming?"),
+        choices=[("yes", _("Yes, we are coming")), ("no", _("No, we cannot come"))],
+        widget=forms.RadioSelect,
+    )
+    participants = forms.IntegerField(
+        label=_("How many of you will come, children included?"),
+        min_value=0,
+        max_value=20,
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reply") == "yes" and not cleaned.get("participants"):
+            self.add_error("participants", _("Please tell us how many of you will come."))
+        return cleaned

@@ -1,25 +1,35 @@
-"""Signed links that let a person cancel their own sign-up from the e-mail we sent them.
+"""Signed links in our e-mails: cancel your own sign-up, reply to an event invitation.
 
-The token carries only the kind and id of the sign-up, signed with SECRET_KEY: no personal data
-in the URL, and a tampered token is simply not found.
+A token carries only the kind and id of the row, signed with SECRET_KEY: no personal data in the
+URL, and a tampered token is simply not found.
 """
 
 from django.core import signing
 
-SALT = "trainings.cancel-signup"
+SALT = "trainings.email-link"
 REGISTRATION = "r"
 ENROLLMENT = "e"
+INVITATION = "i"
+KINDS = (REGISTRATION, ENROLLMENT, INVITATION)
 
 
-def cancel_token(kind: str, pk: int) -> str:
+def make_token(kind: str, pk: int) -> str:
     return signing.dumps([kind, pk], salt=SALT)
 
 
-def read_cancel_token(token: str) -> tuple[str, int] | None:
+def read_token(token: str, kinds=KINDS) -> tuple[str, int] | None:
     try:
         kind, pk = signing.loads(token, salt=SALT)
     except (signing.BadSignature, ValueError, TypeError):
         return None
-    if kind not in (REGISTRATION, ENROLLMENT) or not isinstance(pk, int):
+    if kind not in kinds or not isinstance(pk, int):
         return None
     return kind, pk
+
+
+def cancel_token(kind: str, pk: int) -> str:
+    return make_token(kind, pk)
+
+
+def read_cancel_token(token: str) -> tuple[str, int] | None:
+    return read_token(token, kinds=(REGISTRATION, ENROLLMENT))

@@ -13,4 +13,5 @@ urlpatterns = [
     path("valmennus/<int:pk>/", views.group_detail, name="group_detail"),
     path("valmennus/<int:pk>/kalenteri.ics", views.group_ics, name="group_ics"),
     path("peru-ilmoittautuminen/<str:token>/", views.cancel_signup, name="cancel_signup"),
+    path("tapahtumat/vastaa/<str:token>/", views.event_reply, name="event_reply"),
 ]

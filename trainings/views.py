@@ -10,16 +10,17 @@ from django.views.decorators.http import require_GET
 
 from kalliola.public_forms import rate_limited
 from trainings import calendar, services
-from trainings.forms import SignupForm
+from trainings.forms import EventReplyForm, SignupForm
 from trainings.models import (
     Enrollment,
     EnrollmentStatus,
+    EventInvitation,
     GroupStatus,
     Registration,
     RegistrationStatus,
     SessionStatus,
 )
-from trainings.tokens import REGISTRATION, read_cancel_token
+from trainings.tokens import INVITATION, REGISTRATION, read_cancel_token, read_token
 
 
 def _language() -> str:
@@ -191,4 +192,34 @@ def cancel_signup(request, token: str):
         request,
         "trainings/cancel_signup.html",
         {"item": item, "kind": kind, "is_active": is_active, "can_cancel": can_cancel},
+    )
+
+
+@rate_limited("trainings_event_reply")
+def event_reply(request, token: str):
+    """A support family answers an event invitation from the link in our e-mail."""
+    found = read_token(token, kinds=(INVITATION,))
+    if found is None:
+        raise Http404
+    invitation = get_object_or_404(EventInvitation.objects.select_related("event"), pk=found[1])
+    event = invitation.event
+    is_open = event.status == SessionStatus.SCHEDULED and event.starts_at > timezone.now()
+    initial = {"reply": invitation.reply if invitation.reply != "pending" else None}
+    if invitation.participants:
+        initial["participants"] = invitation.participants
+    form = EventReplyForm(request.POST or None, initial=initial) if is_open else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        services.reply_to_invitation(
+            invitation,
+            reply=form.cleaned_data["reply"],
+            participants=form.cleaned_data.get("participants") or 0,
+        )
+        messages.success(request, _("Thank you for your reply!"))
+        return redirect("trainings:event_reply", token=token)
+    status = 409 if request.method == "POST" and form is None else 200
+    return render(
+        request,
+        "trainings/event_reply.html",
+        {"event": event, "invitation": invitation, "form": form},
+        status=status,
     )

@@ -24,15 +24,18 @@ def invite_active_families(event: Event) -> int:
             [EventInvitation(event=event, family=family) for family in families],
             ignore_conflicts=True,
         )
-        ids = [family.pk for family in families]
-        for family_id in ids:
-            transaction.on_commit(lambda f=family_id: emails.send_event_invitation(event.pk, f))
+        invitation_ids = EventInvitation.objects.filter(
+            event=event, family__in=families
+        ).values_list("pk", flat=True)
+        for invitation_id in invitation_ids:
+            transaction.on_commit(lambda i=invitation_id: emails.send_event_invitation(i))
     return len(created)
 
 
 def reply_to_invitation(
     invitation: EventInvitation, *, reply: str, participants: int = 0
 ) -> EventInvitation:
+    """Record a family's reply; a new reply replaces the earlier one (people change plans)."""
     if reply not in InvitationReply.values:
         raise ValueError(reply)
     invitation.reply = reply
