@@ -243,7 +243,7 @@ def send_group_cancelled(group_pk: int, family_pk: int) -> None:
         )
 
 
-def send_reminder(item, family: SupportFamily) -> None:
+def send_reminder(item, family: SupportFamily, *, signup: tuple[str, int] | None = None) -> None:
     """The day-before reminder of an info session or a training session."""
     from trainings.models import InfoSession
 
@@ -264,6 +264,7 @@ def send_reminder(item, family: SupportFamily) -> None:
             sessions=[item],
             link_path=path,
             ics_items=[item],
+            cancel_path=_cancel_path(*signup) if signup else "",
         )
 
 

@@ -22,6 +22,7 @@ from trainings.models import (
     SessionStatus,
     TrainingSession,
 )
+from trainings.tokens import ENROLLMENT, REGISTRATION
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,12 @@ def _pending_info_session_reminders(now):
         session__in=sessions, status=RegistrationStatus.REGISTERED
     ).select_related("session", "family"):
         if (registration.session_id, registration.family_id) not in done:
-            yield registration.session, registration.family, {"info_session": registration.session}
+            yield (
+                registration.session,
+                registration.family,
+                {"info_session": registration.session},
+                (REGISTRATION, registration.pk),
+            )
 
 
 def _pending_training_session_reminders(now):
@@ -61,18 +67,23 @@ def _pending_training_session_reminders(now):
     ).select_related("family")
     by_group: dict[int, list] = {}
     for enrollment in enrollments:
-        by_group.setdefault(enrollment.group_id, []).append(enrollment.family)
+        by_group.setdefault(enrollment.group_id, []).append(enrollment)
     for session in sessions:
-        for family in by_group.get(session.group_id, []):
-            if (session.pk, family.pk) not in done:
-                yield session, family, {"training_session": session}
+        for enrollment in by_group.get(session.group_id, []):
+            if (session.pk, enrollment.family_id) not in done:
+                yield (
+                    session,
+                    enrollment.family,
+                    {"training_session": session},
+                    (ENROLLMENT, enrollment.pk),
+                )
 
 
-def _send_once(item, family, marker: dict) -> bool:
+def _send_once(item, family, marker: dict, signup: tuple[str, int]) -> bool:
     try:
         with transaction.atomic():
             SentReminder.objects.create(family=family, **marker)
-            emails.send_reminder(item, family)
+            emails.send_reminder(item, family, signup=signup)
     except IntegrityError:
         return False  # another run sent (or is sending) this one
     except Exception:
@@ -86,7 +97,7 @@ def send_due(*, now) -> int:
     """Send every reminder due at `now` that has not been sent yet; return how many were sent."""
     sent = 0
     for pending in (_pending_info_session_reminders, _pending_training_session_reminders):
-        for item, family, marker in list(pending(now)):
-            if _send_once(item, family, marker):
+        for item, family, marker, signup in list(pending(now)):
+            if _send_once(item, family, marker, signup):
                 sent += 1
     return sent

@@ -43,7 +43,16 @@ def action(client, model, action_name, ids, **extra):
 
 
 @pytest.mark.parametrize(
-    "model", ["infosession", "traininggroup", "trainingsession", "enrollment", "registration"]
+    "model",
+    [
+        "infosession",
+        "traininggroup",
+        "trainingsession",
+        "enrollment",
+        "registration",
+        "homevisit",
+        "event",
+    ],
 )
 @pytest.mark.parametrize("rows", [5, 60])
 def test_changelists_keep_a_constant_query_count(staff, django_assert_max_num_queries, model, rows):
@@ -51,6 +60,10 @@ def test_changelists_keep_a_constant_query_count(staff, django_assert_max_num_qu
         enrollment = EnrollmentFactory()
         RegistrationFactory()
         services.record_attendance(enrollment, enrollment.group.sessions.first(), Decimal("3"))
+        services.record_home_visit(
+            enrollment.family, visited_on=datetime.date(2026, 1, 1), hours=Decimal("1")
+        )
+        EventFactory()
     with django_assert_max_num_queries(12):
         response = staff.get(f"/en/admin/trainings/{model}/")
     assert response.status_code == 200

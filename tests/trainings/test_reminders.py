@@ -60,3 +60,14 @@ def test_failed_send_is_retried_next_run(monkeypatch):
     assert reminders.send_due(now=now) == 0
     monkeypatch.setattr(reminders.emails, "send_reminder", original)
     assert reminders.send_due(now=now) == 1
+
+
+def test_reminder_has_a_cancel_link_that_works(client):
+    registration = RegistrationFactory(session=InfoSessionFactory(days_ahead=1))
+    reminders.send_due(now=registration.session.starts_at - datetime.timedelta(hours=6))
+    body = mail.outbox[0].body
+    token = body.split("/peru-ilmoittautuminen/")[1].split("/")[0]
+    response = client.post(f"/peru-ilmoittautuminen/{token}/")
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.CANCELLED
