@@ -222,6 +222,31 @@ def send_training_session_cancelled(session_pk: int, family_pk: int) -> None:
         )
 
 
+def send_session_changed(is_info_session: bool, session_pk: int, family_pk: int) -> None:
+    from trainings.models import InfoSession, TrainingSession
+
+    if is_info_session:
+        session = InfoSession.objects.get(pk=session_pk)
+        path = reverse("trainings:info_session_detail", args=[session.pk])
+    else:
+        session = TrainingSession.objects.select_related("group").get(pk=session_pk)
+        path = reverse("trainings:group_detail", args=[session.group_id])
+    family = _family(family_pk)
+    with translation.override(family.contact_language):
+        paragraphs = [_("The time or the online link of your session has changed. Here it is now.")]
+        if session.online_link:
+            paragraphs.append(_("Join online: %(link)s") % {"link": session.online_link})
+        paragraphs.append(_("The calendar file in this message updates your calendar."))
+        _send(
+            family,
+            subject=_("Changed: your session has a new time or link"),
+            paragraphs=paragraphs,
+            sessions=[session],
+            link_path=path,
+            ics_items=[session],
+        )
+
+
 def send_group_cancelled(group_pk: int, family_pk: int) -> None:
     from trainings.models import TrainingGroup
 

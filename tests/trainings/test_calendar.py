@@ -6,7 +6,12 @@ import pytest
 from django.core import mail
 from icalendar import Calendar
 
-from tests.factories.trainings import EnrollmentFactory, InfoSessionFactory, TrainingGroupFactory
+from tests.factories.trainings import (
+    EnrollmentFactory,
+    InfoSessionFactory,
+    RegistrationFactory,
+    TrainingGroupFactory,
+)
 from trainings import calendar, services
 from trainings.models import GroupStatus
 
@@ -116,24 +121,51 @@ def test_feed_leaves_out_sessions_older_than_a_month(client):
     assert [str(e["UID"]) for e in found] == [calendar.uid_for(recent)]
 
 
-def test_rescheduling_in_admin_bumps_sequence(admin_client):
+def test_rescheduling_in_admin_bumps_sequence_and_tells_participants(
+    admin_client, django_capture_on_commit_callbacks
+):
     session = InfoSessionFactory()
+    registration = RegistrationFactory(session=session)
     new_start = session.starts_at + datetime.timedelta(days=1)
-    response = admin_client.post(
-        f"/admin/trainings/infosession/{session.pk}/change/",
-        {
-            "starts_at_0": new_start.astimezone().strftime("%d.%m.%Y"),
-            "starts_at_1": "17:00:00",
-            "ends_at_0": new_start.astimezone().strftime("%d.%m.%Y"),
-            "ends_at_1": "18:00:00",
-            "online_link": session.online_link,
-            "capacity": "20",
-            "language": "fi",
-            "notes": "",
-            "registrations-TOTAL_FORMS": "0",
-            "registrations-INITIAL_FORMS": "0",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            f"/admin/trainings/infosession/{session.pk}/change/",
+            {
+                "starts_at_0": new_start.astimezone().strftime("%d.%m.%Y"),
+                "starts_at_1": "17:00:00",
+                "ends_at_0": new_start.astimezone().strftime("%d.%m.%Y"),
+                "ends_at_1": "18:00:00",
+                "online_link": session.online_link,
+                "capacity": "20",
+                "language": "fi",
+                "notes": "",
+                "registrations-TOTAL_FORMS": "0",
+                "registrations-INITIAL_FORMS": "0",
+            },
+        )
     assert response.status_code == 302, response.content.decode()[:3000]
     session.refresh_from_db()
     assert session.sequence == 1
+    assert [m.to for m in mail.outbox] == [[registration.family.email]]
+    event = events(parse(mail.outbox[0].attachments[0][1]))[0]
+    assert int(event["SEQUENCE"]) == 1
+    assert event.decoded("DTSTART") == session.starts_at
+
+
+def test_changed_training_session_is_sent_to_enrolled_households_only(
+    django_capture_on_commit_callbacks,
+):
+    enrollment = EnrollmentFactory()
+    waiting = EnrollmentFactory(group=enrollment.group, status="waitlisted")
+    session = enrollment.group.sessions.first()
+    session.starts_at += datetime.timedelta(hours=1)
+    session.ends_at += datetime.timedelta(hours=1)
+    session.sequence += 1
+    session.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.notify_session_changed(session) == 1
+    assert [m.to for m in mail.outbox] == [[enrollment.family.email]]
+    assert waiting.family.email not in mail.outbox[0].to
+    event = events(parse(mail.outbox[0].attachments[0][1]))[0]
+    assert str(event["UID"]) == calendar.uid_for(session)
+    assert event.decoded("DTSTART") == session.starts_at

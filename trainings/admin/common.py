@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from trainings import services
 from trainings.models import (
@@ -71,9 +72,22 @@ class CalendarRevisionMixin:
     formfield_overrides = URL_OVERRIDES
 
     def save_model(self, request, obj, form, change):
-        if change and set(self.calendar_fields) & set(form.changed_data):
+        changed = change and set(self.calendar_fields) & set(form.changed_data)
+        if changed:
             obj.sequence += 1
         super().save_model(request, obj, form, change)
+        if changed:
+            told = services.notify_session_changed(obj)
+            if told:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(n)s participant will get the new time by e-mail.",
+                        "%(n)s participants will get the new time by e-mail.",
+                        told,
+                    )
+                    % {"n": told},
+                )
 
 
 def _attended_hours_subquery():

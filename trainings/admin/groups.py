@@ -136,13 +136,17 @@ class TrainingGroupAdmin(admin.ModelAdmin):
         return _places(obj.capacity, obj.taken)
 
     def save_formset(self, request, form, formset, change):
+        changed = []
         if formset.model is TrainingSession:
             for inline_form in formset.forms:
                 if inline_form.instance.pk and {"starts_at", "ends_at", "online_link"} & set(
                     inline_form.changed_data
                 ):
                     inline_form.instance.sequence += 1
+                    changed.append(inline_form.instance)
         super().save_formset(request, form, formset, change)
+        for session in changed:
+            services.notify_session_changed(session)
 
     def get_fields(self, request, obj=None):
         fields = ["name", "capacity", "language", "status", "notes"]

@@ -49,6 +49,7 @@ from trainings.services.listings import (
     upcoming_groups,
     upcoming_info_sessions,
 )
+from trainings.services.notices import notify_session_changed
 
 __all__ = [
     "PRETRAINING_HOURS",
@@ -77,6 +78,7 @@ __all__ = [
     "invite_active_families",
     "mark_info_session_attended",
     "mark_session_attended",
+    "notify_session_changed",
     "places_left",
     "promote_from_waitlist",
     "public_groups",
