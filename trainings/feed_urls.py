@@ -1,3 +1,9 @@
 """Calendar feeds, outside the language prefix so their addresses never change."""
 
-urlpatterns = []
+from django.urls import path
+
+from trainings import views
+
+urlpatterns = [
+    path("kalenteri.ics", views.feed, name="calendar_feed"),
+]

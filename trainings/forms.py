@@ -1,0 +1,71 @@
+"""Public sign-up form for info sessions and training groups."""
+
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from kalliola.public_forms import HoneypotFormMixin
+from kalliola.validators import normalise_email, validate_phone
+
+
+class SignupForm(HoneypotFormMixin, forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=32,
+        validators=[validate_phone],
+        help_text=_("For example 040 123 4567."),
+    )
+    municipality = forms.CharField(label=_("Municipality where you live"), max_length=100)
+    consent = forms.BooleanField(
+        required=True,
+        error_messages={"required": _("Please accept so that we may save your details.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = format_html(
+            '{} <a href="{}">{}</a>',
+            _("I agree that Kalliola saves my details to arrange the training."),
+            reverse("privacy"),
+            _("Read the privacy notice."),
+        )
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["phone"].widget.input_type = "tel"
+        self.fields["municipality"].widget.attrs["autocomplete"] = "address-level2"
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Please write your name."))
+        return name
+
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])
+
+    def clean_municipality(self):
+        return self.cleaned_data["municipality"].strip()
+
+
+class EventReplyForm(forms.Form):
+    reply = forms.ChoiceField(
+        label=_("Are you coming?"),
+        choices=[("yes", _("Yes, we are coming")), ("no", _("No, we cannot come"))],
+        widget=forms.RadioSelect,
+    )
+    participants = forms.IntegerField(
+        label=_("How many of you will come, children included?"),
+        min_value=0,
+        max_value=20,
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reply") == "yes" and not cleaned.get("participants"):
+            self.add_error("participants", _("Please tell us how many of you will come."))
+        return cleaned

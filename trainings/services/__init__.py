@@ -1,0 +1,91 @@
+"""Business operations of the trainings app; views, admin, commands and other apps call these.
+
+Every limit is checked after locking the row that guards it (the info session, the training
+group), inside one transaction, so simultaneous sign-ups can never overfill a group. E-mail goes
+out after the transaction commits.
+"""
+
+from trainings.services.common import (
+    PRETRAINING_HOURS,
+    AlreadySignedUp,
+    AttendanceError,
+    NotEnoughHours,
+    SessionFull,
+    SignupClosed,
+    SignupError,
+    _advance,
+)
+from trainings.services.completion import (
+    complete_pretraining,
+    complete_pretraining_if_due,
+    completed_pretraining_hours,
+    mark_session_attended,
+    record_attendance,
+    record_home_visit,
+)
+from trainings.services.events import invite_active_families, reply_to_invitation
+from trainings.services.groups import (
+    add_default_sessions,
+    cancel_enrollment,
+    cancel_group,
+    cancel_training_session,
+    duplicate_group,
+    enroll,
+    enroll_family,
+    promote_from_waitlist,
+)
+from trainings.services.info_sessions import (
+    cancel_info_session,
+    cancel_registration,
+    mark_info_session_attended,
+    register_for_info_session,
+)
+from trainings.services.listings import (
+    groups_with_places,
+    home_listing,
+    info_sessions_with_places,
+    places_left,
+    public_groups,
+    upcoming_groups,
+    upcoming_info_sessions,
+)
+from trainings.services.notices import notify_session_changed
+
+__all__ = [
+    "PRETRAINING_HOURS",
+    "AlreadySignedUp",
+    "AttendanceError",
+    "NotEnoughHours",
+    "SessionFull",
+    "SignupClosed",
+    "SignupError",
+    "_advance",
+    "add_default_sessions",
+    "cancel_enrollment",
+    "cancel_group",
+    "cancel_info_session",
+    "cancel_registration",
+    "cancel_training_session",
+    "complete_pretraining",
+    "complete_pretraining_if_due",
+    "completed_pretraining_hours",
+    "duplicate_group",
+    "enroll",
+    "enroll_family",
+    "groups_with_places",
+    "home_listing",
+    "info_sessions_with_places",
+    "invite_active_families",
+    "mark_info_session_attended",
+    "mark_session_attended",
+    "notify_session_changed",
+    "places_left",
+    "promote_from_waitlist",
+    "public_groups",
+    "record_attendance",
+    "record_home_visit",
+    "register_for_info_session",
+    "reply_to_invitation",
+    "upcoming_groups",
+    "upcoming_info_sessions",
+]

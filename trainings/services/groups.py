@@ -1,0 +1,254 @@
+"""Training-group sign-ups, the waiting list, cancellations and copying a schedule.
+
+The group row is locked before places are counted, so simultaneous sign-ups never overfill it.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from families.models import FamilyStatus, SupportFamily
+from families.services import find_or_create_applicant
+from trainings import emails
+from trainings.models import (
+    TAKES_A_PLACE,
+    Enrollment,
+    EnrollmentStatus,
+    GroupStatus,
+    SessionStatus,
+    TrainingGroup,
+    TrainingSession,
+)
+from trainings.services.common import (
+    AlreadySignedUp,
+    SignupClosed,
+    _advance,
+)
+
+
+def _group_signup_closed_reason(group: TrainingGroup) -> str | None:
+    if group.status == GroupStatus.CANCELLED:
+        return _("This training group has been cancelled.")
+    if group.status != GroupStatus.PUBLISHED:
+        return _("Sign-up for this training group is not open.")
+    first = group.sessions.filter(status=SessionStatus.SCHEDULED).order_by("starts_at").first()
+    if first is None or first.starts_at <= timezone.now():
+        return _("This training group has already started. Please choose a later group.")
+    return None
+
+
+def enroll(
+    group: TrainingGroup,
+    *,
+    name: str,
+    email: str,
+    phone: str,
+    municipality: str = "",
+    language: str = "fi",
+) -> Enrollment:
+    """Public sign-up for a training group: a place if one is free, else the waiting list."""
+    with transaction.atomic():
+        locked = TrainingGroup.objects.select_for_update().get(pk=group.pk)
+        reason = _group_signup_closed_reason(locked)
+        if reason:
+            raise SignupClosed(reason)
+        family, _created = find_or_create_applicant(
+            name=name, email=email, phone=phone, municipality=municipality, language=language
+        )
+        return _enroll_locked(locked, family, by=None)
+
+
+def enroll_family(group: TrainingGroup, family: SupportFamily, *, by=None) -> Enrollment:
+    """A coordinator puts an existing household in a group (or on its waiting list)."""
+    with transaction.atomic():
+        locked = TrainingGroup.objects.select_for_update().get(pk=group.pk)
+        if locked.status == GroupStatus.CANCELLED:
+            raise SignupClosed(_("This training group has been cancelled."))
+        return _enroll_locked(locked, family, by=by)
+
+
+def _enroll_locked(group: TrainingGroup, family: SupportFamily, *, by) -> Enrollment:
+    existing = Enrollment.objects.filter(group=group, family=family).first()
+    if existing and existing.status != EnrollmentStatus.CANCELLED:
+        if existing.status == EnrollmentStatus.WAITLISTED:
+            message = _("You are already on the waiting list of this group with this e-mail.")
+        else:
+            message = _("You have already signed up for this group with this e-mail address.")
+        raise AlreadySignedUp(message)
+    taken = Enrollment.objects.filter(group=group, status__in=TAKES_A_PLACE).count()
+    status = EnrollmentStatus.ENROLLED if taken < group.capacity else EnrollmentStatus.WAITLISTED
+    now = timezone.now()
+    if existing:
+        enrollment = existing
+        enrollment.status = status
+        enrollment.joined_at = now
+        enrollment.status_changed_at = now
+        enrollment.status_changed_by = by
+        enrollment.save()
+    else:
+        enrollment = Enrollment.objects.create(
+            group=group,
+            family=family,
+            status=status,
+            joined_at=now,
+            status_changed_at=now,
+            status_changed_by=by,
+        )
+    if status == EnrollmentStatus.ENROLLED:
+        _advance(family, FamilyStatus.IN_TRAINING, by=by, note=str(group))
+        transaction.on_commit(lambda: emails.send_enrollment_confirmation(enrollment.pk))
+    else:
+        transaction.on_commit(lambda: emails.send_waitlist_notice(enrollment.pk))
+    return enrollment
+
+
+def cancel_enrollment(enrollment: Enrollment, *, by=None) -> Enrollment | None:
+    """Cancel a place or a waiting-list entry; a freed place goes to the first on the list.
+
+    Returns the promoted enrollment, if any.
+    """
+    with transaction.atomic():
+        group = TrainingGroup.objects.select_for_update().get(pk=enrollment.group_id)
+        enrollment = Enrollment.objects.get(pk=enrollment.pk)
+        if enrollment.status == EnrollmentStatus.CANCELLED:
+            return None
+        enrollment.status = EnrollmentStatus.CANCELLED
+        enrollment.status_changed_at = timezone.now()
+        enrollment.status_changed_by = by
+        enrollment.save(update_fields=["status", "status_changed_at", "status_changed_by"])
+        transaction.on_commit(lambda: emails.send_enrollment_cancelled(enrollment.pk))
+        promoted = _promote_locked(group, by=by)
+    return promoted[0] if promoted else None
+
+
+def promote_from_waitlist(group: TrainingGroup, *, by=None) -> list[Enrollment]:
+    """Fill free places from the waiting list, first come first served (e.g. after the capacity
+    was raised)."""
+    with transaction.atomic():
+        locked = TrainingGroup.objects.select_for_update().get(pk=group.pk)
+        return _promote_locked(locked, by=by)
+
+
+def _promote_locked(group: TrainingGroup, *, by) -> list[Enrollment]:
+    if group.status != GroupStatus.PUBLISHED:
+        return []
+    taken = Enrollment.objects.filter(group=group, status__in=TAKES_A_PLACE).count()
+    free = group.capacity - taken
+    if free <= 0:
+        return []
+    promoted = list(
+        Enrollment.objects.filter(group=group, status=EnrollmentStatus.WAITLISTED)
+        .select_related("family")
+        .order_by("joined_at", "pk")[:free]
+    )
+    now = timezone.now()
+    for enrollment in promoted:
+        enrollment.status = EnrollmentStatus.ENROLLED
+        enrollment.status_changed_at = now
+        enrollment.status_changed_by = by
+        enrollment.save(update_fields=["status", "status_changed_at", "status_changed_by"])
+        _advance(enrollment.family, FamilyStatus.IN_TRAINING, by=by, note=str(group))
+        transaction.on_commit(lambda pk=enrollment.pk: emails.send_promotion_notice(pk))
+    return promoted
+
+
+def cancel_training_session(session: TrainingSession, *, by=None) -> int:
+    """Cancel one evening of a group and tell every enrolled household; return how many."""
+    with transaction.atomic():
+        session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+        if session.is_cancelled:
+            return 0
+        session.status = SessionStatus.CANCELLED
+        session.sequence += 1
+        session.save(update_fields=["status", "sequence"])
+        family_ids = list(
+            Enrollment.objects.filter(
+                group_id=session.group_id, status=EnrollmentStatus.ENROLLED
+            ).values_list("family_id", flat=True)
+        )
+        for family_id in family_ids:
+            transaction.on_commit(
+                lambda f=family_id: emails.send_training_session_cancelled(session.pk, f)
+            )
+    return len(family_ids)
+
+
+def cancel_group(group: TrainingGroup, *, by=None) -> int:
+    """Cancel a whole group: its sessions leave calendars and every household is told."""
+    with transaction.atomic():
+        group = TrainingGroup.objects.select_for_update().get(pk=group.pk)
+        if group.is_cancelled:
+            return 0
+        group.status = GroupStatus.CANCELLED
+        group.save(update_fields=["status"])
+        for session in group.sessions.filter(status=SessionStatus.SCHEDULED):
+            session.status = SessionStatus.CANCELLED
+            session.sequence += 1
+            session.save(update_fields=["status", "sequence"])
+        family_ids = list(
+            group.enrollments.filter(
+                status__in=(EnrollmentStatus.ENROLLED, EnrollmentStatus.WAITLISTED)
+            ).values_list("family_id", flat=True)
+        )
+        for family_id in family_ids:
+            transaction.on_commit(lambda f=family_id: emails.send_group_cancelled(group.pk, f))
+    return len(family_ids)
+
+
+DEFAULT_SESSIONS = 3
+DEFAULT_START = datetime.time(17, 0)
+DEFAULT_LENGTH = datetime.timedelta(hours=3)
+
+
+def add_default_sessions(
+    group: TrainingGroup, *, first_day: datetime.date, start: datetime.time = DEFAULT_START
+) -> list[TrainingSession]:
+    """The usual schedule: three 3-hour evenings a week apart, from `first_day` on."""
+    sessions = []
+    with transaction.atomic():
+        for week in range(DEFAULT_SESSIONS):
+            day = first_day + datetime.timedelta(weeks=week)
+            starts_at = timezone.make_aware(datetime.datetime.combine(day, start))
+            sessions.append(
+                TrainingSession.objects.create(
+                    group=group, starts_at=starts_at, ends_at=starts_at + DEFAULT_LENGTH
+                )
+            )
+    return sessions
+
+
+def duplicate_group(
+    group: TrainingGroup, *, first_day: datetime.date, name: str = ""
+) -> TrainingGroup:
+    """A new draft group with the same schedule moved so that its first session is on
+    `first_day` (same weekdays apart, same local clock times)."""
+    sessions = list(group.sessions.order_by("starts_at"))
+    if not sessions:
+        raise ValueError(_("The group has no sessions to copy."))
+    first_local = timezone.localtime(sessions[0].starts_at).date()
+    shift = first_day - first_local
+    with transaction.atomic():
+        copy = TrainingGroup.objects.create(
+            name=name or group.name,
+            capacity=group.capacity,
+            language=group.language,
+            status=GroupStatus.DRAFT,
+            notes=group.notes,
+        )
+        for session in sessions:
+            TrainingSession.objects.create(
+                group=copy,
+                starts_at=_shift_local(session.starts_at, shift),
+                ends_at=_shift_local(session.ends_at, shift),
+                online_link=session.online_link,
+            )
+    return copy
+
+
+def _shift_local(moment: datetime.datetime, days: datetime.timedelta) -> datetime.datetime:
+    # Shift by calendar days in Helsinki time, so 17:00 stays 17:00 across a DST change.
+    local = timezone.localtime(moment)
+    naive = local.replace(tzinfo=None) + days
+    return timezone.make_aware(naive)

@@ -1,0 +1,111 @@
+"""Info-session sign-ups, attendance and cancellation; the session row guards capacity."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from families.models import FamilyStatus
+from families.services import find_or_create_applicant
+from trainings import emails
+from trainings.models import (
+    InfoSession,
+    Registration,
+    RegistrationStatus,
+    SessionStatus,
+)
+from trainings.services.common import AlreadySignedUp, SessionFull, SignupClosed, _advance
+
+
+def register_for_info_session(
+    session: InfoSession,
+    *,
+    name: str,
+    email: str,
+    phone: str,
+    municipality: str = "",
+    language: str = "fi",
+) -> Registration:
+    """Sign a household up for an info session.
+
+    Refused when the session is past or cancelled, when it is full, or when the household has
+    already signed up. The session row is locked before counting.
+    """
+    with transaction.atomic():
+        session = InfoSession.objects.select_for_update().get(pk=session.pk)
+        if session.is_cancelled:
+            raise SignupClosed(_("This info session has been cancelled."))
+        if session.starts_at <= timezone.now():
+            raise SignupClosed(_("This info session has already taken place."))
+        family, _created = find_or_create_applicant(
+            name=name, email=email, phone=phone, municipality=municipality, language=language
+        )
+        existing = Registration.objects.filter(session=session, family=family).first()
+        if existing and existing.status == RegistrationStatus.REGISTERED:
+            raise AlreadySignedUp(
+                _(
+                    "You have already signed up for this info session with this e-mail address. "
+                    "The details are in the confirmation e-mail we sent you."
+                )
+            )
+        if session.capacity is not None:
+            taken = Registration.objects.filter(
+                session=session, status=RegistrationStatus.REGISTERED
+            ).count()
+            if taken >= session.capacity:
+                raise SessionFull(_("This info session is full. Please choose another date."))
+        if existing:
+            existing.status = RegistrationStatus.REGISTERED
+            existing.save(update_fields=["status"])
+            registration = existing
+        else:
+            registration = Registration.objects.create(session=session, family=family)
+        transaction.on_commit(lambda: emails.send_registration_confirmation(registration.pk))
+    return registration
+
+
+def cancel_registration(registration: Registration) -> Registration:
+    """The household no longer comes to the info session; its place frees up."""
+    with transaction.atomic():
+        InfoSession.objects.select_for_update().get(pk=registration.session_id)
+        registration.refresh_from_db()
+        registration.status = RegistrationStatus.CANCELLED
+        registration.save(update_fields=["status"])
+    return registration
+
+
+def mark_info_session_attended(registration: Registration, *, by=None) -> Registration:
+    """Record that the household attended; an *applied* household moves on in the pipeline."""
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration.attended = True
+        registration.save(update_fields=["attended"])
+        if registration.family.status == FamilyStatus.APPLIED:
+            _advance(
+                registration.family,
+                FamilyStatus.INFO_SESSION_ATTENDED,
+                by=by,
+                note=_("Attended the info session on %(date)s.")
+                % {"date": timezone.localtime(registration.session.starts_at).strftime("%d.%m.%Y")},
+            )
+    return registration
+
+
+def cancel_info_session(session: InfoSession, *, by=None) -> int:
+    """Cancel an info session and tell everyone signed up; return how many were told."""
+    with transaction.atomic():
+        session = InfoSession.objects.select_for_update().get(pk=session.pk)
+        if session.is_cancelled:
+            return 0
+        session.status = SessionStatus.CANCELLED
+        session.sequence += 1
+        session.save(update_fields=["status", "sequence"])
+        family_ids = list(
+            session.registrations.filter(status=RegistrationStatus.REGISTERED).values_list(
+                "family_id", flat=True
+            )
+        )
+        for family_id in family_ids:
+            transaction.on_commit(
+                lambda f=family_id: emails.send_info_session_cancelled(session.pk, f)
+            )
+    return len(family_ids)

@@ -1,0 +1,88 @@
+"""Upcoming info sessions and training groups with their places left (constant queries)."""
+
+from django.db.models import Count, Max, Min, Prefetch, Q
+from django.utils import timezone
+
+from trainings.models import (
+    TAKES_A_PLACE,
+    EnrollmentStatus,
+    GroupStatus,
+    InfoSession,
+    RegistrationStatus,
+    SessionStatus,
+    TrainingGroup,
+    TrainingSession,
+)
+from trainings.services.common import HOME_LIMIT
+
+
+def info_sessions_with_places():
+    """Info sessions annotated with `taken` (active registrations)."""
+    return InfoSession.objects.annotate(
+        taken=Count("registrations", filter=Q(registrations__status=RegistrationStatus.REGISTERED))
+    )
+
+
+def upcoming_info_sessions(now=None):
+    now = now or timezone.now()
+    return info_sessions_with_places().filter(ends_at__gte=now).order_by("starts_at", "pk")
+
+
+def groups_with_places():
+    """Training groups annotated with `taken`, `waitlisted`, `first_start` and `last_end`."""
+    return TrainingGroup.objects.annotate(
+        taken=Count(
+            "enrollments",
+            filter=Q(enrollments__status__in=TAKES_A_PLACE),
+            distinct=True,
+        ),
+        waitlisted=Count(
+            "enrollments",
+            filter=Q(enrollments__status=EnrollmentStatus.WAITLISTED),
+            distinct=True,
+        ),
+        first_start=Min("sessions__starts_at", filter=Q(sessions__status=SessionStatus.SCHEDULED)),
+        last_end=Max("sessions__ends_at"),
+    )
+
+
+def public_groups():
+    """Groups the public may see (published or cancelled, never drafts), with their sessions."""
+    return (
+        groups_with_places()
+        .exclude(status=GroupStatus.DRAFT)
+        .prefetch_related(
+            Prefetch("sessions", queryset=TrainingSession.objects.order_by("starts_at"))
+        )
+    )
+
+
+def upcoming_groups(now=None):
+    now = now or timezone.now()
+    return public_groups().filter(last_end__gte=now).order_by("first_start", "pk")
+
+
+def places_left(capacity, taken) -> int | None:
+    if capacity is None:
+        return None
+    return max(capacity - (taken or 0), 0)
+
+
+def home_listing() -> dict:
+    """What the home page shows of upcoming info sessions and training groups (two queries)."""
+    now = timezone.now()
+    sessions = list(
+        upcoming_info_sessions(now).filter(status=SessionStatus.SCHEDULED, starts_at__gt=now)[
+            :HOME_LIMIT
+        ]
+    )
+    groups = list(
+        groups_with_places()
+        .filter(status=GroupStatus.PUBLISHED, first_start__gt=now)
+        .order_by("first_start", "pk")[:HOME_LIMIT]
+    )
+    for item in sessions:
+        item.places_left = places_left(item.capacity, item.taken)
+    for item in groups:
+        item.places_left = places_left(item.capacity, item.taken)
+    return {"upcoming_info_sessions": sessions, "upcoming_training_groups": groups}
