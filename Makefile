@@ -43,8 +43,8 @@ lint: install
 # Refresh the translation catalogues after changing user-facing text, then translate them.
 messages: install
 	$(PY) manage.py makemessages --locale fi --locale sv --locale en --no-obsolete --add-location file \
-		--ignore '.venv/*' --ignore 'staticfiles/*'
-	$(PY) manage.py compilemessages --ignore '.venv/*'
+		--ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'node_modules/*' --ignore 'tests/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
