@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from meetings.models import CalendarToken, Meeting
 
@@ -42,6 +42,8 @@ def worker_feed(user) -> bytes:
         cal.add("version", "2.0")
         cal.add("x-wr-calname", _("My support meetings"))
         cal.add("x-wr-timezone", "Europe/Helsinki")
+        # Always present, also in an empty feed, so calendar programs know the zone.
+        cal.add_component(Timezone.from_tzid("Europe/Helsinki"))
         for meeting in meetings:
             event = Event()
             event.add("uid", f"meeting-{meeting.pk}@kalliola")
@@ -60,5 +62,4 @@ def worker_feed(user) -> bytes:
             path = reverse("meetings_portal:case", args=[meeting.case_id])
             event.add("url", settings.SITE_URL + path)
             cal.add_component(event)
-        cal.add_missing_timezones()
     return cal.to_ical()

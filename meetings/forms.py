@@ -192,7 +192,8 @@ class PlanForm(forms.ModelForm):
 class ReferralForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     kind = forms.ChoiceField(label=_("Kind"), choices=ReferralKind.choices)
-    name = forms.CharField(label=_("Service"), max_length=200)
+    # Optional so an untouched empty row is simply skipped.
+    name = forms.CharField(label=_("Service"), max_length=200, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=ReferralStatus.choices)
 
 

@@ -68,6 +68,7 @@ def case_list(request):
             ),
         )
     )
+    cases = cases.order_by("-opened_on", "-pk")
     status = request.GET.get("tila", "open")
     if status == "open":
         cases = cases.filter(status__in=[CaseStatus.NEW, CaseStatus.ACTIVE])
