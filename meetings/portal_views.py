@@ -25,6 +25,7 @@ from meetings.forms import (
     ReferralFormSet,
 )
 from meetings.models import (
+    MAX_MEETINGS,
     Assessment,
     CalendarToken,
     CaseStatus,
@@ -102,7 +103,7 @@ def case_detail(request, pk):
         "follow_up": FollowUp.objects.filter(case=case).first(),
         "status_changes": list(case.status_changes.select_related("changed_by")),
         "later_cases": list(services.visible_cases(request.user).filter(earlier_case=case)),
-        "can_add_meeting": case.is_open and len(case.meetings.all()) < 5,
+        "can_add_meeting": case.is_open and len(case.meetings.all()) < MAX_MEETINGS,
     }
     return render(request, "meetings/portal/case_detail.html", context)
 
@@ -129,6 +130,15 @@ def meeting_add(request, pk):
                 )
                 return redirect("meetings_portal:case", pk=case.pk)
     else:
+        # Say it before the worker fills in the form, not only after pressing save.
+        refusal = None
+        if not case.is_open:
+            refusal = services.CaseNotOpen()
+        elif case.meetings.count() >= MAX_MEETINGS:
+            refusal = services.MeetingLimitReached()
+        if refusal is not None:
+            messages.error(request, str(refusal))
+            return redirect("meetings_portal:case", pk=case.pk)
         now = timezone.localtime()
         form = MeetingForm(
             initial={"date": now.date(), "time": now.time().replace(second=0, microsecond=0)}

@@ -120,6 +120,15 @@ def test_sixth_meeting_in_the_portal_is_a_clear_error(client, support_worker, my
     assert my_case.meetings.count() == 5
 
 
+def test_full_case_sends_the_worker_back_before_the_form(client, support_worker, my_case):
+    for number in range(1, 6):
+        MeetingFactory(case=my_case, number=number)
+    client.force_login(support_worker)
+    response = client.get(f"{BASE}{my_case.pk}/tapaaminen/", follow=True)
+    assert response.redirect_chain[-1][0] == f"{BASE}{my_case.pk}/"
+    assert "at most five meetings" in response.content.decode()
+
+
 def test_meeting_before_the_case_opened_is_a_form_error(client, support_worker, my_case):
     client.force_login(support_worker)
     early = (my_case.opened_on - datetime.timedelta(days=1)).isoformat()
