@@ -5,7 +5,9 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth import get_user_model
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -64,8 +66,23 @@ class MeetingRequestAdmin(admin.ModelAdmin):
     date_hierarchy = "received_at"
     action_form = OpenCaseActionForm
     actions = ["open_cases", "decline"]
-    readonly_fields = ["received_at", "status", "handled_at", "handled_by", "language"]
+    readonly_fields = [
+        "received_at",
+        "status",
+        "handled_at",
+        "handled_by",
+        "language",
+        "opened_case",
+    ]
     raw_id_fields = ["earlier_case"]
+
+    @admin.display(description=_("case opened from this request"))
+    def opened_case(self, obj):
+        case = SupportCase.objects.filter(request=obj).only("pk").first()
+        if case is None:
+            return "–"
+        url = reverse("admin:meetings_supportcase_change", args=[case.pk])
+        return format_html('<a href="{}">{}</a>', url, case)
 
     def has_add_permission(self, request):
         return False  # requests come from the public form; phone calls open a case directly

@@ -1,9 +1,11 @@
 """Requests from the public form and opening cases from them."""
 
 import datetime
+import re
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 
 from meetings import emails
@@ -18,17 +20,39 @@ from meetings.services.cases import open_case
 from meetings.services.errors import AgreementMissing, ContactMissing, RequestAlreadyHandled
 
 
+def _phone_variants(phone: str) -> set[str]:
+    """The ways one number is written: 040 123 4567, 0401234567, +358401234567."""
+    cleaned = re.sub(r"[^\d+]", "", phone or "")
+    if not cleaned:
+        return set()
+    variants = {cleaned}
+    if cleaned.startswith("+358"):
+        variants.add("0" + cleaned[4:])
+    elif cleaned.startswith("0"):
+        variants.add("+358" + cleaned[1:])
+    return variants
+
+
+def _without_separators(field: str):
+    expression = F(field)
+    for separator in (" ", "-", "(", ")"):
+        expression = Replace(expression, Value(separator), Value(""))
+    return expression
+
+
 def find_earlier_case(*, email: str, phone: str) -> SupportCase | None:
     """The latest case whose contact adult has this e-mail or phone: the same family again."""
     query = Q()
     if email:
         query |= Q(email__iexact=email)
-    if phone:
-        query |= Q(phone=phone)
+    variants = _phone_variants(phone)
+    if variants:
+        query |= Q(phone_cleaned__in=variants)
     if not query:
         return None
     adult = (
-        ContactAdult.objects.filter(query)
+        ContactAdult.objects.annotate(phone_cleaned=_without_separators("phone"))
+        .filter(query)
         .select_related("case")
         .order_by("-case__opened_on", "-case__pk")
         .first()

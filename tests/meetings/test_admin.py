@@ -38,6 +38,16 @@ def test_coordinator_opens_cases_from_requests_with_an_admin_action(
     assert SupportCase.objects.get().support_worker == support_worker
 
 
+def test_request_page_links_to_the_case_opened_from_it(client, coordinator, support_worker):
+    from meetings import services
+
+    request = MeetingRequestFactory()
+    case = services.open_case_from_request(request, by=coordinator, support_worker=support_worker)
+    client.force_login(coordinator)
+    response = client.get(f"{ADMIN}meetingrequest/{request.pk}/change/")
+    assert f"/admin/meetings/supportcase/{case.pk}/change/" in response.content.decode()
+
+
 def test_open_case_action_without_a_worker_says_so(client, coordinator):
     waiting = MeetingRequestFactory()
     client.force_login(coordinator)

@@ -136,6 +136,15 @@ def test_request_from_a_family_with_an_earlier_case_links_to_it(client, db):
     assert MeetingRequest.objects.get().earlier_case == earlier
 
 
+@pytest.mark.parametrize("typed", ["0401234567", "+358 40 123 4567", "040-123 4567"])
+def test_same_phone_written_differently_links_to_the_earlier_case(db, typed):
+    from meetings.services import find_earlier_case
+
+    earlier = ContactAdultFactory(phone="040 123 4567", email="").case
+    assert find_earlier_case(email="", phone=typed) == earlier
+    assert find_earlier_case(email="", phone="040 765 0000") is None
+
+
 def test_public_form_is_rate_limited(client, db, settings):
     settings.PUBLIC_FORM_RATE_PER_MINUTE = 2
     for _ in range(2):
