@@ -1,1 +1,300 @@
-from django.contrib import admin  # noqa: F401
+"""Coordinators' back office for support meetings. Actions call the services."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.contrib.auth import get_user_model
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from kalliola.roles import COORDINATORS, SUPPORT_WORKERS
+from meetings import services, statistics
+from meetings.models import (
+    Assessment,
+    CaseStatus,
+    CaseStatusChange,
+    ContactAdult,
+    FollowUp,
+    Meeting,
+    MeetingRequest,
+    Plan,
+    RequestStatus,
+    ServiceReferral,
+    SupportCase,
+    Topic,
+)
+
+
+def staff_choices():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[SUPPORT_WORKERS, COORDINATORS])
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+
+
+class OpenCaseActionForm(ActionForm):
+    support_worker = forms.ModelChoiceField(
+        label=_("Support worker"), queryset=staff_choices(), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["support_worker"].queryset = staff_choices()
+
+
+@admin.register(MeetingRequest)
+class MeetingRequestAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "received_at",
+        "waiting_days",
+        "status",
+        "contact_role",
+        "preferred_mode",
+        "municipality",
+        "earlier_case",
+    ]
+    list_filter = ["status", "contact_role", "preferred_mode"]
+    search_fields = ["name", "email", "phone"]
+    list_select_related = ["earlier_case"]
+    date_hierarchy = "received_at"
+    action_form = OpenCaseActionForm
+    actions = ["open_cases", "decline"]
+    readonly_fields = [
+        "received_at",
+        "status",
+        "handled_at",
+        "handled_by",
+        "language",
+        "opened_case",
+    ]
+    raw_id_fields = ["earlier_case"]
+
+    @admin.display(description=_("case opened from this request"))
+    def opened_case(self, obj):
+        case = SupportCase.objects.filter(request=obj).only("pk").first()
+        if case is None:
+            return "–"
+        url = reverse("admin:meetings_supportcase_change", args=[case.pk])
+        return format_html('<a href="{}">{}</a>', url, case)
+
+    def has_add_permission(self, request):
+        return False  # requests come from the public form; phone calls open a case directly
+
+    @admin.display(description=_("waiting (days)"), ordering="received_at")
+    def waiting_days(self, obj):
+        if obj.status != RequestStatus.WAITING:
+            return "–"
+        return (timezone.now() - obj.received_at).days
+
+    @admin.action(description=_("Open a case for the chosen support worker"))
+    def open_cases(self, request, queryset):
+        worker_id = request.POST.get("support_worker")
+        worker = staff_choices().filter(pk=worker_id).first() if worker_id else None
+        if worker is None:
+            self.message_user(request, _("Choose a support worker first."), messages.ERROR)
+            return
+        opened = 0
+        for meeting_request in queryset:
+            try:
+                services.open_case_from_request(
+                    meeting_request, by=request.user, support_worker=worker
+                )
+            except services.MeetingsError as error:
+                self.message_user(request, f"{meeting_request}: {error}", messages.WARNING)
+            else:
+                opened += 1
+        if opened:
+            self.message_user(
+                request,
+                ngettext("%(n)s case opened.", "%(n)s cases opened.", opened) % {"n": opened},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Mark as not taken forward"))
+    def decline(self, request, queryset):
+        for meeting_request in queryset:
+            try:
+                services.decline_request(meeting_request, by=request.user)
+            except services.MeetingsError as error:
+                self.message_user(request, f"{meeting_request}: {error}", messages.WARNING)
+
+
+class ContactAdultInline(admin.TabularInline):
+    model = ContactAdult
+    extra = 0
+
+
+class MeetingAdminForm(forms.ModelForm):
+    topics = forms.MultipleChoiceField(
+        label=_("What was done"),
+        choices=Topic.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["mode", "duration_minutes", "topics", "notes", "tasks"]
+
+
+class MeetingInline(admin.StackedInline):
+    """Meetings are shown here; they are logged in the portal, where the 1–5 rule is kept."""
+
+    model = Meeting
+    form = MeetingAdminForm
+    extra = 0
+    can_delete = False
+    fields = ["number", "starts_at", "mode", "duration_minutes", "topics", "notes", "tasks"]
+    readonly_fields = ["number", "starts_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = CaseStatusChange
+    extra = 0
+    can_delete = False
+    fields = ["changed_at", "from_status", "to_status", "changed_by", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SupportCase)
+class SupportCaseAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "status",
+        "support_worker",
+        "source",
+        "opened_on",
+        "meeting_count",
+        "closed_on",
+    ]
+    list_filter = ["status", "support_worker", "source", "preferred_mode"]
+    list_select_related = ["support_worker"]
+    search_fields = ["contacts__name", "contacts__email", "contacts__phone"]
+    date_hierarchy = "opened_on"
+    inlines = [ContactAdultInline, MeetingInline, StatusChangeInline]
+    raw_id_fields = ["request", "earlier_case"]
+    readonly_fields = ["status", "closed_on", "opened_by", "request"]
+    actions = ["export_statistics", "close_cases"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_meetings=Count("meetings"))
+
+    @admin.display(description=_("meetings"), ordering="_meetings")
+    def meeting_count(self, obj):
+        return obj._meetings
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "support_worker":
+            kwargs["queryset"] = staff_choices()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # A case opened here (after a phone call) is recorded like one opened from a request.
+        if not change:
+            obj.opened_by = request.user
+            obj.status = CaseStatus.NEW
+        super().save_model(request, obj, form, change)
+        if not change:
+            services.record_case_opened(obj, by=request.user)
+
+    @admin.action(description=_("Export statistics as CSV (no names)"))
+    def export_statistics(self, request, queryset):
+        return statistics.csv_response(queryset)
+
+    @admin.action(description=_("Close the case and schedule the follow-up"))
+    def close_cases(self, request, queryset):
+        for case in queryset:
+            try:
+                services.close_case(case, by=request.user)
+            except services.MeetingsError as error:
+                self.message_user(request, f"{case}: {error}", messages.WARNING)
+            else:
+                self.message_user(request, _("%(case)s closed.") % {"case": case})
+
+
+class ServiceReferralInline(admin.TabularInline):
+    model = ServiceReferral
+    extra = 0
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "updated_at", "written_by"]
+    list_select_related = ["written_by"]
+    inlines = [ServiceReferralInline]
+    raw_id_fields = ["case"]
+    readonly_fields = ["written_by"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "updated_at", "written_by"]
+    list_select_related = ["written_by"]
+    raw_id_fields = ["case"]
+    readonly_fields = ["written_by"]
+
+
+class DueFilter(admin.SimpleListFilter):
+    title = _("due")
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("due", _("Due now")), ("upcoming", _("Coming up")), ("done", _("Done"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "due":
+            return queryset.filter(done_on__isnull=True, due_on__lte=today)
+        if self.value() == "upcoming":
+            return queryset.filter(done_on__isnull=True, due_on__gt=today)
+        if self.value() == "done":
+            return queryset.filter(done_on__isnull=False)
+        return queryset
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "due_on",
+        "worker",
+        "reminder_sent_at",
+        "done_on",
+        "outcome",
+        "referred_again",
+    ]
+    list_filter = [DueFilter, "outcome", "referred_again"]
+    list_select_related = ["case__support_worker"]
+    readonly_fields = [
+        "case",
+        "due_on",
+        "reminder_sent_at",
+        "done_on",
+        "outcome",
+        "notes",
+        "referred_again",
+        "recorded_by",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # closing a case schedules its follow-up
+
+    @admin.display(description=_("support worker"), ordering="case__support_worker")
+    def worker(self, obj):
+        return obj.case.support_worker

@@ -1,10 +1,11 @@
 """Public pages of the meetings app (mounted under the language prefix)."""
 
 from django.urls import path
-from django.views.generic import TemplateView
+
+from meetings import views
 
 app_name = "meetings"
-_placeholder = TemplateView.as_view(template_name="kalliola/coming_soon.html")
 urlpatterns = [
-    path("tukitapaamiset/", _placeholder, name="request"),
+    path("tukitapaamiset/", views.request_page, name="request"),
+    path("tukitapaamiset/kiitos/", views.request_sent, name="request_sent"),
 ]

@@ -1,0 +1,37 @@
+"""E-mails of support meetings: plain text, in the reader's language, no family data to staff."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+
+def _send(template: str, context: dict, to: str, language: str) -> None:
+    with translation.override(language):
+        subject = render_to_string(f"emails/meetings/{template}_subject.txt", context).strip()
+        body = render_to_string(f"emails/meetings/{template}.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+
+
+def send_request_confirmation(meeting_request) -> None:
+    """Plain-language confirmation to the person who sent the request."""
+    _send(
+        "request_received",
+        {"meeting_request": meeting_request},
+        meeting_request.email,
+        meeting_request.language or settings.LANGUAGE_CODE,
+    )
+
+
+def send_follow_up_reminder(follow_up) -> None:
+    """Tell the support worker a follow-up is due. Only the case number, never names."""
+    worker = follow_up.case.support_worker
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse("meetings_portal:case", args=[follow_up.case_id])
+    _send(
+        "follow_up_due",
+        {"follow_up": follow_up, "worker": worker, "url": settings.SITE_URL + path},
+        worker.email,
+        settings.LANGUAGE_CODE,
+    )

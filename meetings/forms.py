@@ -1,0 +1,230 @@
+"""Forms of support meetings: the public request form and the support workers' forms."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kalliola.public_forms import HoneypotFormMixin
+from kalliola.validators import validate_phone
+from meetings.models import (
+    Assessment,
+    ContactChannel,
+    ContactRole,
+    MeetingMode,
+    Outcome,
+    Plan,
+    ReferralKind,
+    ReferralStatus,
+    Topic,
+)
+from meetings.models.choices import TEXT_MAX
+
+ROLE_CHOICES = [
+    (ContactRole.PARENT, _("I am the parent")),
+    (ContactRole.RELATIVE, _("I am a relative, for example a grandparent")),
+    (ContactRole.PROFESSIONAL, _("I am a professional who works with the family")),
+]
+MODE_CHOICES = [
+    (MeetingMode.FACE_TO_FACE, _("We meet face to face")),
+    (MeetingMode.PHONE, _("We talk on the phone")),
+    (MeetingMode.ONLINE, _("We meet online, on a video call")),
+]
+CHANNEL_CHOICES = [
+    (ContactChannel.PHONE_CALL, _("Call me")),
+    (ContactChannel.TEXT_MESSAGE, _("Send me a text message")),
+    (ContactChannel.EMAIL, _("Send me an e-mail")),
+]
+DURATION_CHOICES = [(m, _("%(minutes)s minutes") % {"minutes": m}) for m in (15, 30, 45, 60, 90)]
+DURATION_CHOICES += [(120, _("2 hours")), (180, _("3 hours"))]
+
+
+class MeetingRequestForm(HoneypotFormMixin, forms.Form):
+    """The short public form. Plain words, one question per field."""
+
+    contact_role = forms.ChoiceField(
+        label=_("Who are you?"), choices=ROLE_CHOICES, widget=forms.RadioSelect
+    )
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    phone = forms.CharField(
+        label=_("Your phone number"),
+        max_length=32,
+        required=False,
+        validators=[validate_phone],
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("Your e-mail"),
+        required=False,
+        help_text=_("If you give your e-mail, we send you a message that we got your request."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    contact_channel = forms.ChoiceField(
+        label=_("How can we contact you?"), choices=CHANNEL_CHOICES, widget=forms.RadioSelect
+    )
+    best_time = forms.CharField(
+        label=_("When is a good time?"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: weekdays after 12."),
+    )
+    question = forms.CharField(
+        label=_("What would you like help with?"),
+        max_length=TEXT_MAX,
+        help_text=_("Write in your own words. A few sentences are enough."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    preferred_mode = forms.ChoiceField(
+        label=_("How would you like to meet?"), choices=MODE_CHOICES, widget=forms.RadioSelect
+    )
+    municipality = forms.CharField(
+        label=_("Where does the family live?"),
+        max_length=100,
+        required=False,
+        help_text=_("The town or municipality. You can leave this empty."),
+    )
+    organisation = forms.CharField(
+        label=_("Your workplace"),
+        max_length=200,
+        required=False,
+        help_text=_("Only for professionals."),
+    )
+    family_agreed = forms.BooleanField(
+        label=_("The family knows about this message and agrees to it."),
+        required=False,
+        help_text=_("Professionals must tick this box."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("contact_role")
+        if role == ContactRole.PROFESSIONAL and not cleaned.get("family_agreed"):
+            self.add_error(
+                "family_agreed",
+                _("Please ask the family first. Then tick this box."),
+            )
+        phone, email = cleaned.get("phone"), cleaned.get("email")
+        if not phone and not email and "phone" not in self.errors and "email" not in self.errors:
+            self.add_error("phone", _("Please give a phone number or an e-mail address."))
+        channel = cleaned.get("contact_channel")
+        if channel == ContactChannel.EMAIL and not email and "email" not in self.errors:
+            self.add_error("email", _("You asked for an e-mail. Please write your e-mail."))
+        if (
+            channel in (ContactChannel.PHONE_CALL, ContactChannel.TEXT_MESSAGE)
+            and not phone
+            and "phone" not in self.errors
+        ):
+            self.add_error("phone", _("You asked us to call or text. Please write your phone."))
+        return cleaned
+
+
+class MeetingForm(forms.Form):
+    """Log or correct a meeting; big fields that work on a phone."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}))
+    mode = forms.ChoiceField(
+        label=_("How we met"), choices=MeetingMode.choices, widget=forms.RadioSelect
+    )
+    duration_minutes = forms.TypedChoiceField(
+        label=_("Duration"), choices=DURATION_CHOICES, coerce=int, initial=60
+    )
+    topics = forms.MultipleChoiceField(
+        label=_("What we did"),
+        choices=Topic.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    notes = forms.CharField(
+        label=_("Notes"),
+        max_length=TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    tasks = forms.CharField(
+        label=_("Tasks until next time"),
+        max_length=TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    @classmethod
+    def initial_for(cls, meeting) -> dict:
+        local = timezone.localtime(meeting.starts_at)
+        return {
+            "date": local.date(),
+            "time": local.time().replace(second=0, microsecond=0),
+            "mode": meeting.mode,
+            "duration_minutes": meeting.duration_minutes,
+            "topics": meeting.topics,
+            "notes": meeting.notes,
+            "tasks": meeting.tasks,
+        }
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        starts_at = timezone.make_aware(datetime.datetime.combine(data["date"], data["time"]))
+        return {
+            "starts_at": starts_at,
+            "mode": data["mode"],
+            "duration_minutes": data["duration_minutes"],
+            "topics": data["topics"],
+            "notes": data["notes"],
+            "tasks": data["tasks"],
+        }
+
+
+class AssessmentForm(forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = ["life_situation", "services_in_use", "family_question", "what_would_help"]
+        widgets = {f: forms.Textarea(attrs={"rows": 4}) for f in fields}
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ["next_steps", "who_does_what"]
+        widgets = {f: forms.Textarea(attrs={"rows": 4}) for f in fields}
+
+
+class ReferralForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ReferralKind.choices)
+    # Optional so an untouched empty row is simply skipped.
+    name = forms.CharField(label=_("Service"), max_length=200, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=ReferralStatus.choices)
+
+
+ReferralFormSet = forms.formset_factory(
+    ReferralForm, extra=1, can_delete=True, max_num=20, validate_max=True
+)
+
+
+class CloseCaseForm(forms.Form):
+    closed_on = forms.DateField(
+        label=_("Closing date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class FollowUpForm(forms.Form):
+    done_on = forms.DateField(
+        label=_("Date of the follow-up"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    outcome = forms.TypedChoiceField(
+        label=_("How are things now?"),
+        choices=Outcome.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    notes = forms.CharField(
+        label=_("In the family's words"),
+        max_length=TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    referred_again = forms.BooleanField(
+        label=_("The family was referred to services again"), required=False
+    )

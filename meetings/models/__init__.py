@@ -1,0 +1,46 @@
+from meetings.models.cases import CaseStatusChange, ContactAdult, MeetingRequest, SupportCase
+from meetings.models.choices import (
+    FOLLOW_UP_AFTER_DAYS,
+    MAX_MEETINGS,
+    CaseStatus,
+    ContactChannel,
+    ContactRole,
+    MeetingMode,
+    Outcome,
+    ReferralKind,
+    ReferralStatus,
+    RequestStatus,
+    Topic,
+)
+from meetings.models.work import (
+    Assessment,
+    CalendarToken,
+    FollowUp,
+    Meeting,
+    Plan,
+    ServiceReferral,
+)
+
+__all__ = [
+    "FOLLOW_UP_AFTER_DAYS",
+    "MAX_MEETINGS",
+    "Assessment",
+    "CalendarToken",
+    "CaseStatus",
+    "CaseStatusChange",
+    "ContactAdult",
+    "ContactChannel",
+    "ContactRole",
+    "FollowUp",
+    "Meeting",
+    "MeetingMode",
+    "MeetingRequest",
+    "Outcome",
+    "Plan",
+    "ReferralKind",
+    "ReferralStatus",
+    "RequestStatus",
+    "ServiceReferral",
+    "SupportCase",
+    "Topic",
+]

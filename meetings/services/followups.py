@@ -1,0 +1,40 @@
+"""Follow-ups about six months after a case closes."""
+
+import datetime
+
+from django.db import transaction
+
+from meetings.models import CaseStatus, FollowUp, SupportCase
+from meetings.services.cases import _lock, _record_status
+from meetings.services.errors import FollowUpNotAllowed
+
+
+def record_follow_up(
+    case: SupportCase,
+    *,
+    by,
+    done_on: datetime.date,
+    outcome: int,
+    notes: str,
+    referred_again: bool,
+) -> FollowUp:
+    """Record how things went. Only for a closed case, not before the day it closed."""
+    with transaction.atomic():
+        case = _lock(case)
+        if case.status != CaseStatus.CLOSED or case.closed_on is None:
+            raise FollowUpNotAllowed()
+        if done_on < case.closed_on:
+            raise FollowUpNotAllowed()
+        follow_up = FollowUp.objects.select_for_update().filter(case=case).first()
+        if follow_up is None:
+            raise FollowUpNotAllowed()
+        follow_up.done_on = done_on
+        follow_up.outcome = outcome
+        follow_up.notes = notes
+        follow_up.referred_again = referred_again
+        follow_up.recorded_by = by
+        follow_up.full_clean(exclude=["case"], validate_unique=False)
+        follow_up.save()
+        _record_status(case, CaseStatus.FOLLOWED_UP, by=by)
+        case.save(update_fields=["status"])
+    return follow_up
