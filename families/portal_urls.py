@@ -1,3 +1,13 @@
 """This app's pages in the support workers' portal (/tyo/)."""
 
-urlpatterns = []
+from django.urls import path
+
+from families import portal_views
+
+app_name = "families_portal"
+urlpatterns = [
+    path("suhteet/", portal_views.relationship_list, name="relationships"),
+    path("suhteet/<int:pk>/", portal_views.relationship_detail, name="relationship"),
+    path("suhteet/<int:pk>/kaynti/", portal_views.log_stay, name="log_stay"),
+    path("suhteet/<int:pk>/yhteydenpito/", portal_views.log_contact, name="log_contact"),
+]
