@@ -25,3 +25,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
             editor.remove_constraint(Child, broken[0])
     finally:
         Child._meta.constraints = kept
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Factories create many support workers here; hashing their passwords slowly proves nothing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
