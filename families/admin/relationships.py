@@ -181,7 +181,6 @@ class SupportRelationshipAdmin(admin.ModelAdmin):
     list_filter = ("status", SupportWorkerFilter, ReviewDueFilter)
     list_select_related = ("child", "family", "support_worker")
     search_fields = ("child__first_name", "child__last_name", "family__contact_name")
-    date_hierarchy = "start_date"
     readonly_fields = (
         "child",
         "family",
