@@ -9,5 +9,10 @@ urlpatterns = [
     path("suhteet/", portal_views.relationship_list, name="relationships"),
     path("suhteet/<int:pk>/", portal_views.relationship_detail, name="relationship"),
     path("suhteet/<int:pk>/kaynti/", portal_views.log_stay, name="log_stay"),
+    path(
+        "suhteet/<int:pk>/kaynti/<int:stay_pk>/",
+        portal_views.edit_stay,
+        name="edit_stay",
+    ),
     path("suhteet/<int:pk>/yhteydenpito/", portal_views.log_contact, name="log_contact"),
 ]

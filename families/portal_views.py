@@ -136,3 +136,53 @@ def log_contact(request, pk):
         {"relationship": relationship, "form": form, "heading": _("Log a contact")},
         status=400 if form.errors else 200,
     )
+
+
+@portal_staff_required
+def edit_stay(request, pk, stay_pk):
+    """Correct or remove a stay that is still awaiting approval."""
+    relationship = _relationship(request, pk)
+    stay = get_object_or_404(relationship.stays.filter(payment_month__isnull=True), pk=stay_pk)
+    if request.method == "POST" and "delete" in request.POST:
+        try:
+            stay_services.delete_stay(stay, by=request.user)
+        except stay_services.StayError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The stay is removed."))
+        return redirect("families_portal:relationship", pk=relationship.pk)
+    start = timezone.localtime(stay.starts_at)
+    end = timezone.localtime(stay.ends_at)
+    initial = {
+        "start_date": start.date(),
+        "start_time": start.time().replace(second=0, microsecond=0),
+        "end_date": end.date(),
+        "end_time": end.time().replace(second=0, microsecond=0),
+        "notes": stay.notes,
+    }
+    form = StayForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            stay_services.update_stay(
+                stay,
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+                notes=form.cleaned_data["notes"],
+                by=request.user,
+            )
+        except stay_services.StayError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The stay is saved. A coordinator approves it."))
+            return redirect("families_portal:relationship", pk=relationship.pk)
+    return render(
+        request,
+        "families/portal/form.html",
+        {
+            "relationship": relationship,
+            "form": form,
+            "heading": _("Correct a stay"),
+            "stay": stay,
+        },
+        status=400 if form.errors else 200,
+    )

@@ -188,3 +188,52 @@ def test_relationship_page_has_a_constant_number_of_queries(
         with django_assert_max_num_queries(10):
             response = client.get(reverse("families_portal:relationship", args=[mine.pk]))
         assert response.status_code == 200
+
+
+def test_a_worker_corrects_a_stay_awaiting_approval(client, support_worker, mine):
+    stay = StayFactory(
+        relationship=mine,
+        starts_at=at(datetime.date(2026, 6, 5)),
+        ends_at=at(datetime.date(2026, 6, 7)),
+    )
+    client.force_login(support_worker)
+    url = reverse("families_portal:edit_stay", args=[mine.pk, stay.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, _stay_data(datetime.date(2026, 6, 5), datetime.date(2026, 6, 8)))
+    assert response.status_code == 302
+    stay.refresh_from_db()
+    assert stay.nights == 3
+
+
+def test_a_worker_removes_a_stay_logged_by_mistake(client, support_worker, mine):
+    stay = StayFactory(relationship=mine)
+    client.force_login(support_worker)
+    url = reverse("families_portal:edit_stay", args=[mine.pk, stay.pk])
+    assert client.post(url, {"delete": "1"}).status_code == 302
+    assert not Stay.objects.exists()
+
+
+def test_an_approved_stay_or_another_relationships_stay_is_a_404(
+    client, support_worker, mine, theirs, coordinator
+):
+    from families.services.payments import approve_month
+
+    approved = StayFactory(
+        relationship=mine,
+        starts_at=at(datetime.date(2026, 5, 5)),
+        ends_at=at(datetime.date(2026, 5, 7)),
+    )
+    approve_month(mine.family, datetime.date(2026, 5, 1), by=coordinator)
+    other = StayFactory(relationship=theirs)
+    client.force_login(support_worker)
+    assert (
+        client.post(
+            reverse("families_portal:edit_stay", args=[mine.pk, approved.pk]), {"delete": "1"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("families_portal:edit_stay", args=[mine.pk, other.pk])).status_code
+        == 404
+    )
+    assert Stay.objects.count() == 2
