@@ -3,7 +3,7 @@
 import datetime
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,21 +28,37 @@ class _TimeInput(forms.TimeInput):
 class _PortalForm(forms.Form):
     submit_label = _("Save")
 
+    def layout(self):
+        return Layout(*self.fields)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.layout = self.layout()
         self.helper.add_input(Submit("save", self.submit_label, css_class="btn-lg w-100"))
 
 
 class StayForm(_PortalForm):
     """One stay: when the child arrived and left; notes are optional."""
 
+    def layout(self):
+        # Day and time side by side: a short form on a phone.
+        return Layout(
+            Row(Column("start_date", css_class="col-7"), Column("start_time", css_class="col-5")),
+            Row(Column("end_date", css_class="col-7"), Column("end_time", css_class="col-5")),
+            "notes",
+        )
+
     submit_label = _("Save the stay")
 
-    start_date = forms.DateField(label=_("Arrived on"), widget=_DateInput())
-    start_time = forms.TimeField(label=_("at"), widget=_TimeInput(), initial=datetime.time(17))
-    end_date = forms.DateField(label=_("Left on"), widget=_DateInput())
-    end_time = forms.TimeField(label=_("at"), widget=_TimeInput(), initial=datetime.time(17))
+    start_date = forms.DateField(label=_("Day the child arrived"), widget=_DateInput())
+    start_time = forms.TimeField(
+        label=_("Time the child arrived"), widget=_TimeInput(), initial=datetime.time(17)
+    )
+    end_date = forms.DateField(label=_("Day the child left"), widget=_DateInput())
+    end_time = forms.TimeField(
+        label=_("Time the child left"), widget=_TimeInput(), initial=datetime.time(17)
+    )
     notes = forms.CharField(
         label=_("Notes (optional)"),
         required=False,
