@@ -72,6 +72,11 @@ def relationship_detail(request, pk):
     rates = list(Rate.objects.all())
     stays = list(relationship.stays.select_related("payment_month")[:30])
     rows = [(stay, stay_services.amounts_of(stay, rates)) for stay in stays]
+    totals = {
+        "nights": sum(stay.nights for stay, _amounts in rows),
+        "fee": sum((a.fee for _stay, a in rows), stay_services.ZERO),
+        "reimbursement": sum((a.reimbursement for _stay, a in rows), stay_services.ZERO),
+    }
     contacts = relationship.supervision_contacts.select_related("created_by")[:20]
     return render(
         request,
@@ -79,6 +84,7 @@ def relationship_detail(request, pk):
         {
             "relationship": relationship,
             "rows": rows,
+            "totals": totals,
             "contacts": contacts,
             "review_soon": relationship.review_date
             <= timezone.localdate() + datetime.timedelta(days=REVIEW_HORIZON_DAYS),

@@ -237,3 +237,21 @@ def test_an_approved_stay_or_another_relationships_stay_is_a_404(
         == 404
     )
     assert Stay.objects.count() == 2
+
+
+def test_relationship_page_shows_each_stays_fee_and_the_sum(client, support_worker, mine):
+    from decimal import Decimal
+
+    from tests.factories.relationships import RateFactory
+
+    RateFactory(amount=Decimal("40.00"), valid_until=datetime.date(2026, 5, 31))
+    RateFactory(amount=Decimal("45.00"), valid_from=datetime.date(2026, 6, 1))
+    StayFactory(
+        relationship=mine,
+        starts_at=at(datetime.date(2026, 5, 30)),
+        ends_at=at(datetime.date(2026, 6, 2)),
+    )
+    client.force_login(support_worker)
+    response = client.get(f"/en/tyo/suhteet/{mine.pk}/")
+    assert response.context["totals"]["fee"] == Decimal("125.00")
+    assert "125.00 €" in response.content.decode()
