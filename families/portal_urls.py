@@ -1,3 +1,18 @@
 """This app's pages in the support workers' portal (/tyo/)."""
 
-urlpatterns = []
+from django.urls import path
+
+from families import portal_views
+
+app_name = "families_portal"
+urlpatterns = [
+    path("suhteet/", portal_views.relationship_list, name="relationships"),
+    path("suhteet/<int:pk>/", portal_views.relationship_detail, name="relationship"),
+    path("suhteet/<int:pk>/kaynti/", portal_views.log_stay, name="log_stay"),
+    path(
+        "suhteet/<int:pk>/kaynti/<int:stay_pk>/",
+        portal_views.edit_stay,
+        name="edit_stay",
+    ),
+    path("suhteet/<int:pk>/yhteydenpito/", portal_views.log_contact, name="log_contact"),
+]

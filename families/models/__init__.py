@@ -7,6 +7,19 @@ from families.models.household import (
     Frequency,
     SupportFamily,
 )
+from families.models.relationship import (
+    OPEN_RELATIONSHIP_STATUSES,
+    ContactMode,
+    PaymentMonth,
+    Rate,
+    RateKind,
+    RateUnit,
+    RelationshipStatus,
+    RelationshipStatusChange,
+    Stay,
+    SupervisionContact,
+    SupportRelationship,
+)
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -21,4 +34,15 @@ __all__ = [
     "Referral",
     "ReferralSource",
     "SupportFamily",
+    "OPEN_RELATIONSHIP_STATUSES",
+    "ContactMode",
+    "PaymentMonth",
+    "Rate",
+    "RateKind",
+    "RateUnit",
+    "RelationshipStatus",
+    "RelationshipStatusChange",
+    "Stay",
+    "SupervisionContact",
+    "SupportRelationship",
 ]

@@ -11,6 +11,29 @@ from families.services.households import (
     register_family,
     submit_application,
 )
+from families.services.payments import (
+    PaymentError,
+    approve_month,
+    export_csv,
+    export_xlsx,
+    household_report,
+    monthly_reports,
+)
+from families.services.relationships import (
+    RelationshipError,
+    create_relationship,
+    end_relationship,
+    pause_relationship,
+    resume_relationship,
+)
+from families.services.stays import (
+    StayError,
+    delete_stay,
+    log_stay,
+    log_supervision_contact,
+    price,
+    update_stay,
+)
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
@@ -22,4 +45,21 @@ __all__ = [
     "find_or_create_applicant",
     "register_family",
     "submit_application",
+    "PaymentError",
+    "approve_month",
+    "export_csv",
+    "export_xlsx",
+    "household_report",
+    "monthly_reports",
+    "RelationshipError",
+    "create_relationship",
+    "end_relationship",
+    "pause_relationship",
+    "resume_relationship",
+    "StayError",
+    "delete_stay",
+    "log_stay",
+    "log_supervision_contact",
+    "price",
+    "update_stay",
 ]

@@ -1,0 +1,185 @@
+"""Support relationships: creating one from a suggestion, pausing, resuming and ending it."""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from families.models import (
+    OPEN_RELATIONSHIP_STATUSES,
+    Child,
+    FamilyStatus,
+    RelationshipStatus,
+    RelationshipStatusChange,
+    SupportFamily,
+    SupportRelationship,
+)
+from families.models.child import ChildStatus
+from families.models.relationship import review_date_for
+from families.services.households import change_status
+from kalliola.roles import is_support_worker
+
+# Households a child can be placed with: approved, or already active with a free place.
+MATCHABLE_FAMILY_STATUSES = (FamilyStatus.APPROVED, FamilyStatus.ACTIVE)
+
+
+class RelationshipError(Exception):
+    """A relationship operation the rules do not allow; the message is shown to the user."""
+
+
+def create_relationship(
+    *,
+    child: Child,
+    family: SupportFamily,
+    support_worker,
+    start_date: datetime.date,
+    rhythm: str = "",
+    by=None,
+) -> SupportRelationship:
+    """Start a support relationship between a waiting child and a household.
+
+    Rules: the child is waiting and has no open relationship; the household is approved or
+    active and has a free place; the worker is in the Support workers group. The child moves to
+    *matched* and the household to *active* in the same transaction. The child's row and then the
+    household's row are locked, so two coordinators acting at once create only one relationship
+    for a child and never fill a place twice.
+    """
+    if not is_support_worker(support_worker):
+        raise RelationshipError(_("The chosen person is not a support worker."))
+    try:
+        with transaction.atomic():
+            locked_child = Child.objects.select_for_update().get(pk=child.pk)
+            locked_family = SupportFamily.objects.select_for_update().get(pk=family.pk)
+            if (
+                locked_child.status != ChildStatus.WAITING
+                or locked_child.support_relationships.filter(
+                    status__in=OPEN_RELATIONSHIP_STATUSES
+                ).exists()
+            ):
+                raise RelationshipError(_("The child already has a support family."))
+            if locked_family.status not in MATCHABLE_FAMILY_STATUSES:
+                raise RelationshipError(
+                    _("The household is not approved for support relationships.")
+                )
+            taken = locked_family.support_relationships.filter(
+                status__in=OPEN_RELATIONSHIP_STATUSES
+            ).count()
+            if taken >= locked_family.max_children:
+                raise RelationshipError(_("The household has no free place."))
+            relationship = SupportRelationship.objects.create(
+                child=locked_child,
+                family=locked_family,
+                support_worker=support_worker,
+                start_date=start_date,
+                review_date=review_date_for(start_date),
+                rhythm=rhythm.strip(),
+                created_by=by,
+            )
+            RelationshipStatusChange.objects.create(
+                relationship=relationship,
+                from_status="",
+                to_status=RelationshipStatus.ACTIVE,
+                changed_by=by,
+            )
+            locked_child.status = ChildStatus.MATCHED
+            locked_child.save(update_fields=["status", "updated_at"])
+            if locked_family.status != FamilyStatus.ACTIVE:
+                change_status(
+                    locked_family,
+                    FamilyStatus.ACTIVE,
+                    by=by,
+                    note=_("A support relationship started."),
+                )
+    except IntegrityError as exc:
+        # The partial unique index caught a race the locks did not (e.g. a child row changed
+        # outside this service).
+        raise RelationshipError(_("The child already has a support family.")) from exc
+    child.refresh_from_db()
+    family.refresh_from_db()
+    return relationship
+
+
+def _set_status(relationship: SupportRelationship, to: str, *, by, note: str) -> None:
+    RelationshipStatusChange.objects.create(
+        relationship=relationship,
+        from_status=relationship.status,
+        to_status=to,
+        changed_by=by,
+        note=note,
+    )
+    relationship.status = to
+
+
+def pause_relationship(relationship: SupportRelationship, *, by=None, note: str = ""):
+    """Pause an active relationship; the child keeps the household's place."""
+    with transaction.atomic():
+        locked = SupportRelationship.objects.select_for_update().get(pk=relationship.pk)
+        if locked.status != RelationshipStatus.ACTIVE:
+            raise RelationshipError(_("Only an active relationship can be paused."))
+        _set_status(locked, RelationshipStatus.PAUSED, by=by, note=note)
+        locked.save(update_fields=["status", "updated_at"])
+    relationship.refresh_from_db()
+    return relationship
+
+
+def resume_relationship(relationship: SupportRelationship, *, by=None, note: str = ""):
+    """Resume a paused relationship."""
+    with transaction.atomic():
+        locked = SupportRelationship.objects.select_for_update().get(pk=relationship.pk)
+        if locked.status != RelationshipStatus.PAUSED:
+            raise RelationshipError(_("Only a paused relationship can be resumed."))
+        _set_status(locked, RelationshipStatus.ACTIVE, by=by, note=note)
+        locked.save(update_fields=["status", "updated_at"])
+    relationship.refresh_from_db()
+    return relationship
+
+
+def end_relationship(
+    relationship: SupportRelationship,
+    *,
+    end_date: datetime.date,
+    reason: str,
+    by=None,
+    household_on_hold: bool = False,
+    child_waits_again: bool = False,
+) -> SupportRelationship:
+    """End a relationship.
+
+    The child's status becomes *ended* (or *waiting* again when the child still needs a family).
+    When it was the household's last open relationship, the household moves back to *approved*
+    (or *on hold* when asked). The household row is locked so two relationships ending at once
+    both see the right count.
+    """
+    if not reason.strip():
+        raise RelationshipError(_("Please write why the relationship ends."))
+    with transaction.atomic():
+        locked = SupportRelationship.objects.select_for_update().get(pk=relationship.pk)
+        family = SupportFamily.objects.select_for_update().get(pk=locked.family_id)
+        child = Child.objects.select_for_update().get(pk=locked.child_id)
+        if locked.status == RelationshipStatus.ENDED:
+            raise RelationshipError(_("The relationship has already ended."))
+        if end_date < locked.start_date:
+            raise RelationshipError(_("The end date cannot be before the start date."))
+        _set_status(locked, RelationshipStatus.ENDED, by=by, note=reason.strip())
+        locked.end_date = end_date
+        locked.end_reason = reason.strip()
+        locked.save(update_fields=["status", "end_date", "end_reason", "updated_at"])
+        child.status = ChildStatus.WAITING if child_waits_again else ChildStatus.ENDED
+        update_fields = ["status", "updated_at"]
+        if child_waits_again:
+            child.waiting_since = end_date
+            update_fields.append("waiting_since")
+        child.save(update_fields=update_fields)
+        still_open = family.support_relationships.filter(
+            ~Q(pk=locked.pk), status__in=OPEN_RELATIONSHIP_STATUSES
+        ).exists()
+        if not still_open and family.status == FamilyStatus.ACTIVE:
+            change_status(
+                family,
+                FamilyStatus.ON_HOLD if household_on_hold else FamilyStatus.APPROVED,
+                by=by,
+                note=_("The last support relationship ended."),
+            )
+    relationship.refresh_from_db()
+    return relationship

@@ -1,0 +1,42 @@
+import datetime
+
+from families import demo_relationships
+from families.models import (
+    PaymentMonth,
+    Rate,
+    Stay,
+    SupervisionContact,
+    SupportFamily,
+    SupportRelationship,
+)
+from families.models.child import ChildStatus
+from kalliola.demo import ensure_demo_users
+
+
+def _counts():
+    return [
+        m.objects.count()
+        for m in (SupportFamily, SupportRelationship, Stay, PaymentMonth, Rate, SupervisionContact)
+    ]
+
+
+def test_demo_has_relationships_with_stays_over_months_and_a_rate_change(db):
+    users = ensure_demo_users()
+    today = datetime.date(2026, 11, 25)
+    demo_relationships.seed(today=today, users=users)
+    first = _counts()
+    demo_relationships.seed(today=today, users=users)
+    assert _counts() == first
+    assert SupportRelationship.objects.count() == 3
+    assert set(SupportRelationship.objects.values_list("support_worker__username", flat=True)) == {
+        "tyontekija",
+        "tyontekija2",
+    }
+    months = {stay.starts_at.date().replace(day=1) for stay in Stay.objects.all()}
+    assert len(months) >= 5
+    assert Stay.objects.filter(payment_month__isnull=False).exists()
+    assert Stay.objects.filter(payment_month__isnull=True).exists()
+    assert Rate.objects.filter(kind="fee", unit="night").count() == 2
+    from families.models import Child
+
+    assert Child.objects.filter(status=ChildStatus.WAITING).count() == 3
