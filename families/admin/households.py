@@ -512,6 +512,7 @@ class ChildAdmin(admin.ModelAdmin):
     list_per_page = 50
     actions = ("export_csv",)
     inlines = (GuardianInline, ReferralInline)
+    change_form_template = "families/admin/child_change_form.html"
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
         (
