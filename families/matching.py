@@ -13,10 +13,11 @@ Soft rules add points; every point comes with a reason in words:
 * the household's wishes share words with the child's and the guardians' wishes;
 * how long an approved household has waited without a child.
 
-The weights live in one place: ``DEFAULT_MATCHING_WEIGHTS`` below. A deployment changes any of
-them with the ``MATCHING_WEIGHTS`` setting, a dict of the keys to override, e.g.
-``MATCHING_WEIGHTS = {"same_municipality": 40, "shared_language": 10}``; the keys not given keep
-their defaults. See docs/benchmarks.md for the speed of one child's list with 10,000 households.
+The weights live in one place: ``DEFAULT_MATCHING_WEIGHTS`` below. Coordinators adjust them in
+the admin (Support families › Matching weights; an empty field keeps the default), and a
+deployment may also change the defaults with the ``MATCHING_WEIGHTS`` setting, a dict of the keys
+to override, e.g. ``MATCHING_WEIGHTS = {"same_municipality": 40, "shared_language": 10}``.
+See docs/benchmarks.md for the speed of one child's list with 10,000 households.
 """
 
 import datetime
@@ -45,6 +46,7 @@ from django.utils.translation import ngettext
 from families.models import (
     OPEN_RELATIONSHIP_STATUSES,
     FamilyStatus,
+    MatchingWeights,
     SupportFamily,
     SupportRelationship,
 )
@@ -131,8 +133,14 @@ def _keywords(text: str) -> dict[str, str]:
 
 
 def matching_weights() -> dict[str, float]:
-    """The defaults with the ``MATCHING_WEIGHTS`` setting laid over them."""
-    return {**DEFAULT_MATCHING_WEIGHTS, **getattr(settings, "MATCHING_WEIGHTS", {})}
+    """The defaults, with the ``MATCHING_WEIGHTS`` setting and then the weights coordinators set
+    in the admin (``MatchingWeights``; empty fields keep the value below them) laid over."""
+    chosen = MatchingWeights.objects.filter(pk=1).values(*MatchingWeights.WEIGHT_FIELDS).first()
+    return {
+        **DEFAULT_MATCHING_WEIGHTS,
+        **getattr(settings, "MATCHING_WEIGHTS", {}),
+        **{key: value for key, value in (chosen or {}).items() if value is not None},
+    }
 
 
 @dataclass

@@ -7,6 +7,7 @@ from families.models.household import (
     Frequency,
     SupportFamily,
 )
+from families.models.matching_weights import MatchingWeights
 from families.models.relationship import (
     OPEN_RELATIONSHIP_STATUSES,
     ContactMode,
@@ -22,6 +23,7 @@ from families.models.relationship import (
 )
 
 __all__ = [
+    "MatchingWeights",
     "CLOSED_STATUSES",
     "Child",
     "ChildStatus",

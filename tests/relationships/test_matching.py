@@ -143,5 +143,25 @@ def test_suggestions_take_a_constant_number_of_queries(db, django_assert_num_que
     for count in (5, 50):
         for _ in range(count):
             RelationshipFactory(family=_family(max_children=2))
-        with django_assert_num_queries(1):
+        with django_assert_num_queries(2):  # the weights row and the list
             assert len(suggest(child, limit=None)) >= count
+
+
+def test_weights_a_coordinator_sets_in_the_admin_change_the_ranking(client, coordinator):
+    from django.urls import reverse
+
+    child = _child(languages=["sv"])
+    nearby = _family(municipality="Helsinki", languages=["fi"])
+    same_language = _family(municipality="Turku", languages=["sv"])
+    assert _ids(suggest(child))[0] == nearby.pk  # defaults: municipality 30 > language 20
+
+    client.force_login(coordinator)
+    page = client.get(reverse("admin:families_matchingweights_changelist"), follow=True)
+    assert page.status_code == 200
+    form = dict.fromkeys(DEFAULT_MATCHING_WEIGHTS, "")
+    form.update(same_municipality="5", shared_language="40")
+    response = client.post(reverse("admin:families_matchingweights_change", args=[1]), form)
+    assert response.status_code == 302
+    assert matching_weights()["same_municipality"] == 5
+    assert matching_weights()["waiting_max"] == DEFAULT_MATCHING_WEIGHTS["waiting_max"]
+    assert _ids(suggest(child))[0] == same_language.pk
