@@ -1,5 +1,3 @@
-
-
 def test_waiting_childs_admin_page_links_to_its_suggestions(client, coordinator):
     from django.urls import reverse
 
