@@ -241,8 +241,12 @@ def export_family(family: SupportFamily) -> dict:
         # The children are other people: a relationship names its dates, not the child's data.
         "support_relationships": [
             {
-                **record(relationship, exclude=("child",)),
-                "stays": [record(stay) for stay in relationship.stays.all()],
+                **record(relationship, exclude=("child", "end_reason")),
+                # Stays' notes describe the child: their dates and amounts only.
+                "stays": [
+                    record(stay, exclude=("relationship", "notes"))
+                    for stay in relationship.stays.all()
+                ],
             }
             for relationship in relationships
         ],
