@@ -16,7 +16,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from families import portal_urls as families_portal_urls
 from kalliola import otp as otp_urls
@@ -82,6 +82,13 @@ class World:
             "coordinator": self.coordinator,
             "worker_made_staff": self.staff_worker,
         }[role]
+
+
+@pytest.fixture(autouse=True)
+def _finnish():
+    # Finnish paths are unprefixed; another test module may leave another language active.
+    with translation.override("fi"):
+        yield
 
 
 @pytest.fixture
