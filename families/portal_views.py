@@ -19,6 +19,7 @@ from families.models import OPEN_RELATIONSHIP_STATUSES, Rate
 from families.portal import REVIEW_HORIZON_DAYS, relationships_for
 from families.portal_forms import StayForm, SupervisionContactForm
 from families.services import stays as stay_services
+from kalliola.audit import record_view
 from kalliola.roles import is_coordinator, is_support_worker
 
 
@@ -69,6 +70,8 @@ def relationship_list(request):
 @portal_staff_required
 def relationship_detail(request, pk):
     relationship = _relationship(request, pk)
+    # The page shows the child's data: the trail records who opened it.
+    record_view(request, relationship.child)
     rates = list(Rate.objects.all())
     stays = list(relationship.stays.select_related("payment_month")[:30])
     rows = [(stay, stay_services.amounts_of(stay, rates)) for stay in stays]

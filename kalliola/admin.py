@@ -3,9 +3,22 @@ from auditlog.models import LogEntry
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from kalliola.roles import is_coordinator
+
 admin.site.site_header = _("Support family programme – back office")
 admin.site.site_title = _("Support family programme")
 admin.site.index_title = _("Coordinators' back office")
+
+
+def coordinators_only(request) -> bool:
+    """The admin is for coordinators (and superusers) only: its querysets are not scoped to a
+    support worker, so a support worker marked as staff by mistake must still be kept out (they
+    get the admin's login page, as anyone without admin access does)."""
+    user = request.user
+    return user.is_active and user.is_staff and is_coordinator(user)
+
+
+admin.site.has_permission = coordinators_only
 
 
 class ReadOnlyLogEntryAdmin(LogEntryAdmin):

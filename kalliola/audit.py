@@ -31,7 +31,15 @@ AUDITED_MODELS = [
     "meetings.Plan",
     "meetings.ServiceReferral",
     "meetings.FollowUp",
+    "meetings.MeetingRequest",
+    "meetings.ContactAdult",
+    "trainings.Registration",
+    "trainings.Enrollment",
+    "trainings.HomeVisit",
 ]
+
+# What an anonymised text field holds instead of the personal value (retention and erasure).
+ANONYMISED = "anonymised"
 
 # Fields that change on every save and say nothing about who changed what.
 NOISE_FIELDS = ("updated_at",)
@@ -70,6 +78,37 @@ def record_view(request, obj: models.Model) -> LogEntry:
 def views_of(obj: models.Model):
     """The access entries of one record, newest first (for tests and for a record's history)."""
     return LogEntry.objects.get_for_object(obj).filter(action=LogEntry.Action.ACCESS)
+
+
+def forget(model: type[models.Model], pks: Iterable) -> int:
+    """Blank the trail's personal values of these records, keeping who did what and when.
+
+    An entry's `changes` (old and new values), its text and the record's name as it was
+    (`object_repr`) hold personal data; after anonymisation they must go too. The entries stay,
+    so the trail still says who created, changed or opened the record and when. Returns how many
+    entries were blanked (only those not blanked before: running twice blanks nothing more).
+    """
+    from django.contrib.admin.models import LogEntry as AdminLogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    pks = [str(pk) for pk in pks]
+    if not pks:
+        return 0
+    content_type = ContentType.objects.get_for_model(model)
+    # The admin's own history names the record too.
+    AdminLogEntry.objects.filter(content_type=content_type, object_id__in=pks).exclude(
+        object_repr=ANONYMISED
+    ).update(object_repr=ANONYMISED)
+    entries = LogEntry.objects.filter(content_type=content_type, object_pk__in=pks).exclude(
+        object_repr=ANONYMISED
+    )
+    return entries.update(
+        object_repr=ANONYMISED,
+        changes=None,
+        changes_text="",
+        serialized_data=None,
+        additional_data=None,
+    )
 
 
 class AuditedViewAdminMixin:

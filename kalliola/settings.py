@@ -242,3 +242,11 @@ LOGGING = {
 # How many minutes before a session the reminder mails go out, and similar programme rules,
 # live with the apps; this is only the address for privacy questions shown on forms.
 PRIVACY_CONTACT_EMAIL = envstr("PRIVACY_CONTACT_EMAIL", "tietosuoja@example.org")
+
+# Retention (kalliola/retention.py, `manage.py apply_retention`): days after which personal data
+# is anonymised. Relationships: 6 years after the relationship ended (the retention commonly
+# used for child-welfare client records of open-care support measures); support cases: 2 years
+# after closing; unused applications: 1 year after the household's last activity.
+RETENTION_RELATIONSHIP_DAYS = envint("RETENTION_RELATIONSHIP_DAYS", 6 * 365)
+RETENTION_CASE_DAYS = envint("RETENTION_CASE_DAYS", 2 * 365)
+RETENTION_APPLICATION_DAYS = envint("RETENTION_APPLICATION_DAYS", 365)

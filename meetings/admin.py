@@ -11,7 +11,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kalliola.audit import AuditedViewAdminMixin
+from kalliola.dsr import DataSubjectAdminMixin
 from kalliola.roles import COORDINATORS, SUPPORT_WORKERS
+from meetings import retention as meetings_retention
 from meetings import services, statistics
 from meetings.models import (
     Assessment,
@@ -49,7 +52,10 @@ class OpenCaseActionForm(ActionForm):
 
 
 @admin.register(MeetingRequest)
-class MeetingRequestAdmin(admin.ModelAdmin):
+class MeetingRequestAdmin(DataSubjectAdminMixin, admin.ModelAdmin):
+    dsr_kind = "meeting-request"
+    dsr_export = meetings_retention.export_request
+    dsr_erase = meetings_retention.erase_request
     list_display = [
         "__str__",
         "received_at",
@@ -65,7 +71,7 @@ class MeetingRequestAdmin(admin.ModelAdmin):
     list_select_related = ["earlier_case"]
     date_hierarchy = "received_at"
     action_form = OpenCaseActionForm
-    actions = ["open_cases", "decline"]
+    actions = ["open_cases", "decline", "export_personal_data", "erase_personal_data"]
     readonly_fields = [
         "received_at",
         "status",
@@ -173,7 +179,10 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(SupportCase)
-class SupportCaseAdmin(admin.ModelAdmin):
+class SupportCaseAdmin(AuditedViewAdminMixin, DataSubjectAdminMixin, admin.ModelAdmin):
+    dsr_kind = "support-case"
+    dsr_export = meetings_retention.export_case
+    dsr_erase = meetings_retention.erase_case
     list_display = [
         "__str__",
         "status",
@@ -190,7 +199,7 @@ class SupportCaseAdmin(admin.ModelAdmin):
     inlines = [ContactAdultInline, MeetingInline, StatusChangeInline]
     raw_id_fields = ["request", "earlier_case"]
     readonly_fields = ["status", "closed_on", "opened_by", "request"]
-    actions = ["export_statistics", "close_cases"]
+    actions = ["export_statistics", "close_cases", "export_personal_data", "erase_personal_data"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_meetings=Count("meetings"))

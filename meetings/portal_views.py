@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kalliola.audit import record_view
 from kalliola.roles import is_coordinator, is_support_worker
 from meetings import calendar, services
 from meetings.forms import (
@@ -93,6 +94,7 @@ def case_list(request):
 @staff_only
 def case_detail(request, pk):
     case = _case_or_404(request, pk)
+    record_view(request, case)
     context = {
         "case": case,
         "contacts": list(case.contacts.all()),

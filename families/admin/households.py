@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from families import retention as family_retention
 from families.models import (
     Child,
     ChildStatus,
@@ -33,6 +34,8 @@ from families.models import (
     SupportFamily,
 )
 from families.services import TransitionNotAllowed, approve_family, change_status, register_family
+from kalliola.audit import AuditedViewAdminMixin
+from kalliola.dsr import DataSubjectAdminMixin
 
 # Households that can take a child now.
 TAKING_CHILDREN = (FamilyStatus.APPROVED, FamilyStatus.ACTIVE)
@@ -195,7 +198,10 @@ class FamilyStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(SupportFamily)
-class SupportFamilyAdmin(admin.ModelAdmin):
+class SupportFamilyAdmin(DataSubjectAdminMixin, admin.ModelAdmin):
+    dsr_kind = "household"
+    dsr_export = family_retention.export_family
+    dsr_erase = family_retention.erase_family
     form = SupportFamilyAdminForm
     list_display = (
         "contact_name",
@@ -217,7 +223,7 @@ class SupportFamilyAdmin(admin.ModelAdmin):
         "second_adult_phone",
     )
     list_per_page = 50
-    actions = ("move_to_status", "export_csv")
+    actions = ("move_to_status", "export_csv", "export_personal_data", "erase_personal_data")
     inlines = (FamilyStatusChangeInline,)
     readonly_fields = (
         "status",
@@ -486,7 +492,10 @@ class WaitingTimeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Child)
-class ChildAdmin(admin.ModelAdmin):
+class ChildAdmin(AuditedViewAdminMixin, DataSubjectAdminMixin, admin.ModelAdmin):
+    dsr_kind = "child-and-guardians"
+    dsr_export = family_retention.export_child
+    dsr_erase = family_retention.erase_child
     form = ChildAdminForm
     list_display = (
         "__str__",
@@ -510,7 +519,7 @@ class ChildAdmin(admin.ModelAdmin):
     )
     search_fields = ("first_name", "last_name", "guardians__name", "guardians__phone")
     list_per_page = 50
-    actions = ("export_csv",)
+    actions = ("export_csv", "export_personal_data", "erase_personal_data")
     inlines = (GuardianInline, ReferralInline)
     change_form_template = "families/admin/child_change_form.html"
     readonly_fields = ("created_at", "updated_at")

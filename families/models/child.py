@@ -41,6 +41,7 @@ class Child(models.Model):
     waiting_since = models.DateField(_("waiting since"), default=timezone.localdate)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("child")

@@ -57,6 +57,7 @@ class MeetingRequest(models.Model):
         blank=True,
         related_name="+",
     )
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["received_at"]
@@ -121,6 +122,7 @@ class SupportCase(models.Model):
         blank=True,
         related_name="later_cases",
     )
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-opened_on", "-pk"]

@@ -185,7 +185,8 @@ def test_relationship_page_has_a_constant_number_of_queries(
         for i in range(count):
             day = datetime.date(2026, 1, 2) + datetime.timedelta(days=4 * i + (count * 5))
             StayFactory(relationship=mine, starts_at=at(day))
-        with django_assert_max_num_queries(10):
+        # 11: one more than the page needs, the audit trail records the view.
+        with django_assert_max_num_queries(11):
             response = client.get(reverse("families_portal:relationship", args=[mine.pk]))
         assert response.status_code == 200
 

@@ -1,0 +1,320 @@
+"""Retention and data-subject requests for households, children and relationships.
+
+Anonymising keeps every row (statistics count relationships, stays, nights, fees, children's
+birth years and municipalities) and replaces the personal values: names become "anonymised",
+contact details, addresses and free texts become empty. Updates go through `QuerySet.update()`
+so the audit trail does not record the old values once more; `kalliola.audit.forget` then blanks
+the values the trail already holds. Every function is idempotent: what is anonymised already is
+skipped (`anonymised_at`).
+"""
+
+import datetime
+from collections import Counter
+
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils.translation import gettext
+
+from families.models import (
+    OPEN_RELATIONSHIP_STATUSES,
+    Child,
+    ChildStatus,
+    FamilyStatus,
+    FamilyStatusChange,
+    Guardian,
+    Referral,
+    RelationshipStatus,
+    RelationshipStatusChange,
+    Stay,
+    SupervisionContact,
+    SupportFamily,
+    SupportRelationship,
+)
+from kalliola.audit import ANONYMISED, forget
+from kalliola.dsr import ErasureRefused, audit_trail, record
+
+# Households that never got further than applying (or left or were declined on the way).
+UNUSED_APPLICATION_STATUSES = (FamilyStatus.APPLIED, FamilyStatus.WITHDRAWN, FamilyStatus.DECLINED)
+
+
+# Anonymising single records.
+
+
+def anonymise_child(child_id: int, now: datetime.datetime) -> Counter:
+    """The child, their guardians and referrals; keeps the birth year and the municipality."""
+    counts = Counter()
+    child = Child.objects.select_for_update().filter(pk=child_id, anonymised_at__isnull=True)
+    child = child.first()
+    if child is None:
+        return counts
+    Child.objects.filter(pk=child.pk).update(
+        first_name=ANONYMISED,
+        last_name=ANONYMISED,
+        birth_date=child.birth_date.replace(month=1, day=1),
+        enjoys="",
+        needs="",
+        has_animal_allergy=False,
+        allergies="",
+        practical_needs="",
+        child_wishes="",
+        guardian_wishes="",
+        anonymised_at=now,
+        updated_at=now,
+    )
+    counts["children"] += 1
+    forget(Child, [child.pk])
+    guardians = list(Guardian.objects.filter(child=child).values_list("pk", flat=True))
+    Guardian.objects.filter(pk__in=guardians).update(name=ANONYMISED, phone="", email="")
+    forget(Guardian, guardians)
+    counts["guardians"] += len(guardians)
+    referrals = list(Referral.objects.filter(child=child).values_list("pk", flat=True))
+    Referral.objects.filter(pk__in=referrals).update(referring_worker="", notes="")
+    forget(Referral, referrals)
+    return counts
+
+
+def anonymise_relationship(relationship_id: int, now: datetime.datetime) -> Counter:
+    """An ended relationship's texts, its stays' and contacts' notes; then the child, if the
+    child has no other relationship that still keeps its data."""
+    counts = Counter()
+    relationship = (
+        SupportRelationship.objects.select_for_update()
+        .filter(pk=relationship_id, anonymised_at__isnull=True)
+        .exclude(status__in=OPEN_RELATIONSHIP_STATUSES)
+        .first()
+    )
+    if relationship is None:
+        return counts
+    SupportRelationship.objects.filter(pk=relationship.pk).update(
+        end_reason="", rhythm="", anonymised_at=now, updated_at=now
+    )
+    forget(SupportRelationship, [relationship.pk])
+    RelationshipStatusChange.objects.filter(relationship=relationship).update(note="")
+    counts["relationships"] += 1
+    stays = list(Stay.objects.filter(relationship=relationship).values_list("pk", flat=True))
+    Stay.objects.filter(pk__in=stays).update(notes="")
+    forget(Stay, stays)
+    counts["stays"] += len(stays)
+    contacts = list(
+        SupervisionContact.objects.filter(relationship=relationship).values_list("pk", flat=True)
+    )
+    SupervisionContact.objects.filter(pk__in=contacts).update(notes="")
+    forget(SupervisionContact, contacts)
+    counts["supervision_contacts"] += len(contacts)
+    still_kept = SupportRelationship.objects.filter(
+        child_id=relationship.child_id, anonymised_at__isnull=True
+    )
+    if not still_kept.exists():
+        counts += anonymise_child(relationship.child_id, now)
+    return counts
+
+
+def anonymise_family(family_id: int, now: datetime.datetime) -> Counter:
+    """A household's contact details, address and texts; keeps status, municipality, offer."""
+    from trainings.retention import anonymise_family_records
+
+    counts = Counter()
+    family = (
+        SupportFamily.objects.select_for_update()
+        .filter(pk=family_id, anonymised_at__isnull=True)
+        .first()
+    )
+    if family is None:
+        return counts
+    SupportFamily.objects.filter(pk=family.pk).update(
+        contact_name=ANONYMISED,
+        # The e-mail is unique and required: a unique address that cannot receive mail.
+        email=f"anonymised-{family.pk}@anonymised.invalid",
+        phone="",
+        second_adult_name="",
+        second_adult_email="",
+        second_adult_phone="",
+        street_address="",
+        postal_code="",
+        household_members="",
+        pets="",
+        home_accessibility="",
+        wishes="",
+        anonymised_at=now,
+        updated_at=now,
+    )
+    forget(SupportFamily, [family.pk])
+    FamilyStatusChange.objects.filter(family=family).update(note="")
+    counts["families"] += 1
+    counts += anonymise_family_records(family.pk)
+    return counts
+
+
+# Retention: what is due.
+
+
+def relationships_due(ended_on_or_before: datetime.date):
+    return SupportRelationship.objects.filter(
+        status=RelationshipStatus.ENDED,
+        end_date__lte=ended_on_or_before,
+        anonymised_at__isnull=True,
+    )
+
+
+def unmatched_children_due(unchanged_since: datetime.datetime):
+    """Children whose referral ended without a relationship, untouched for the period."""
+    return Child.objects.filter(
+        status=ChildStatus.ENDED,
+        support_relationships__isnull=True,
+        updated_at__lte=unchanged_since,
+        anonymised_at__isnull=True,
+    )
+
+
+def applications_due(inactive_since: datetime.datetime):
+    """Households still applied, withdrawn or declined, with no activity for the period."""
+    from trainings.retention import families_active_since
+
+    recent_registration, recent_enrollment = families_active_since(inactive_since)
+    return (
+        SupportFamily.objects.filter(
+            status__in=UNUSED_APPLICATION_STATUSES,
+            anonymised_at__isnull=True,
+            created_at__lte=inactive_since,
+            updated_at__lte=inactive_since,
+            status_changed_at__lte=inactive_since,
+        )
+        .exclude(pk__in=recent_registration)
+        .exclude(pk__in=recent_enrollment)
+    )
+
+
+def ended_families_due(ended_before: datetime.datetime):
+    """Households that ended, untouched for the period, whose relationships are anonymised."""
+    return (
+        SupportFamily.objects.filter(
+            status=FamilyStatus.ENDED,
+            anonymised_at__isnull=True,
+            status_changed_at__lte=ended_before,
+            updated_at__lte=ended_before,
+        )
+        .annotate(
+            last_kept=Max(
+                "support_relationships__pk",
+                filter=Q(support_relationships__anonymised_at__isnull=True),
+            )
+        )
+        .filter(last_kept__isnull=True)
+    )
+
+
+def apply_relationship_retention(*, today: datetime.date, days: int, now) -> Counter:
+    counts = Counter()
+    cutoff_day = today - datetime.timedelta(days=days)
+    cutoff = now - datetime.timedelta(days=days)
+    for pk in relationships_due(cutoff_day).values_list("pk", flat=True):
+        counts += anonymise_relationship(pk, now)
+    for pk in unmatched_children_due(cutoff).values_list("pk", flat=True):
+        counts += anonymise_child(pk, now)
+    for pk in ended_families_due(cutoff).values_list("pk", flat=True):
+        counts += anonymise_family(pk, now)
+    return counts
+
+
+def apply_application_retention(*, days: int, now) -> Counter:
+    counts = Counter()
+    cutoff = now - datetime.timedelta(days=days)
+    for pk in applications_due(cutoff).values_list("pk", flat=True):
+        found = anonymise_family(pk, now)
+        found["applications"] = found.pop("families", 0)
+        counts += found
+    return counts
+
+
+# Data-subject requests.
+
+
+def export_family(family: SupportFamily) -> dict:
+    """Everything stored about a household's adults, across the apps."""
+    from trainings.retention import export_family_records
+
+    relationships = family.support_relationships.select_related("support_worker")
+    return {
+        "household": record(family),
+        "status_changes": [record(change) for change in family.status_changes.all()],
+        **export_family_records(family),
+        # The children are other people: a relationship names its dates, not the child's data.
+        "support_relationships": [
+            {
+                **record(relationship, exclude=("child", "end_reason")),
+                # Stays' notes describe the child: their dates and amounts only.
+                "stays": [
+                    record(stay, exclude=("relationship", "notes"))
+                    for stay in relationship.stays.all()
+                ],
+            }
+            for relationship in relationships
+        ],
+        "payment_months": [record(month) for month in family.payment_months.all()],
+        "audit_trail": audit_trail(family),
+    }
+
+
+def export_child(child: Child) -> dict:
+    """A child and the guardians: what the guardians may ask to see on the child's behalf."""
+    return {
+        "child": record(child),
+        "guardians": [record(guardian) for guardian in child.guardians.all()],
+        "referrals": [record(referral) for referral in child.referrals.all()],
+        # The support family is another data subject: named, but not its contact details.
+        "support_relationships": [
+            {
+                **record(relationship),
+                "stays": [record(stay) for stay in relationship.stays.all()],
+                "supervision_contacts": [
+                    record(contact) for contact in relationship.supervision_contacts.all()
+                ],
+                "status_changes": [record(change) for change in relationship.status_changes.all()],
+            }
+            for relationship in child.support_relationships.select_related(
+                "family", "support_worker"
+            )
+        ],
+        "audit_trail": audit_trail(child),
+    }
+
+
+def erase_child(child: Child, now: datetime.datetime) -> Counter:
+    """Anonymise a child, guardians and all the child's ended relationships; refused while a
+    relationship is open (the support worker and the family need the data)."""
+    with transaction.atomic():
+        locked = Child.objects.select_for_update().get(pk=child.pk)
+        if locked.support_relationships.filter(status__in=OPEN_RELATIONSHIP_STATUSES).exists():
+            raise ErasureRefused(
+                gettext(
+                    "The child has an open support relationship. End it first; until then "
+                    "the data is needed."
+                )
+            )
+        counts = Counter()
+        for pk in locked.support_relationships.values_list("pk", flat=True):
+            counts += anonymise_relationship(pk, now)
+        counts += anonymise_child(locked.pk, now)
+        return counts
+
+
+def erase_family(family: SupportFamily, now: datetime.datetime) -> Counter:
+    """Anonymise a household; refused while it has an open relationship or is in the
+    programme (approved, active or on hold)."""
+    in_programme = (FamilyStatus.APPROVED, FamilyStatus.ACTIVE, FamilyStatus.ON_HOLD)
+    with transaction.atomic():
+        locked = SupportFamily.objects.select_for_update().get(pk=family.pk)
+        if locked.support_relationships.filter(status__in=OPEN_RELATIONSHIP_STATUSES).exists():
+            raise ErasureRefused(
+                gettext(
+                    "The household has an open support relationship. End it first; until then "
+                    "the data is needed."
+                )
+            )
+        if locked.status in in_programme:
+            raise ErasureRefused(
+                gettext(
+                    "The household is still in the programme. End it, or mark it withdrawn, first."
+                )
+            )
+        return anonymise_family(locked.pk, now)

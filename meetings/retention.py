@@ -1,0 +1,186 @@
+"""Retention and data-subject requests for support-meeting requests and cases.
+
+Anonymising keeps every row and every number statistics use (source of contact, municipality,
+dates, meetings, modes, durations, topics, outcomes, kinds and statuses of referrals) and replaces
+what identifies or describes the family: contact adults, the request's contact data, the question,
+notes, the assessment and the plan. Idempotent through `anonymised_at`.
+"""
+
+import datetime
+from collections import Counter
+
+from django.db import transaction
+from django.utils.translation import gettext
+
+from kalliola.audit import ANONYMISED, forget
+from kalliola.dsr import ErasureRefused, audit_trail, record
+from meetings.models import (
+    Assessment,
+    CaseStatus,
+    ContactAdult,
+    FollowUp,
+    Meeting,
+    MeetingRequest,
+    Plan,
+    RequestStatus,
+    SupportCase,
+)
+from meetings.models.cases import CaseStatusChange
+
+CLOSED_CASE_STATUSES = (CaseStatus.CLOSED, CaseStatus.FOLLOWED_UP)
+
+
+def anonymise_request(request_id: int, now: datetime.datetime) -> Counter:
+    counts = Counter()
+    found = MeetingRequest.objects.select_for_update().filter(
+        pk=request_id, anonymised_at__isnull=True
+    )
+    if not found.exists():
+        return counts
+    # A request must keep a phone or an e-mail (a database rule): an address that reaches nobody.
+    found.update(
+        name=ANONYMISED,
+        phone="",
+        email=f"anonymised-{request_id}@anonymised.invalid",
+        best_time="",
+        organisation="",
+        question=ANONYMISED,
+        anonymised_at=now,
+    )
+    forget(MeetingRequest, [request_id])
+    counts["requests"] += 1
+    return counts
+
+
+def anonymise_case(case_id: int, now: datetime.datetime) -> Counter:
+    counts = Counter()
+    case = (
+        SupportCase.objects.select_for_update()
+        .filter(pk=case_id, anonymised_at__isnull=True, status__in=CLOSED_CASE_STATUSES)
+        .first()
+    )
+    if case is None:
+        return counts
+    SupportCase.objects.filter(pk=case.pk).update(question=ANONYMISED, anonymised_at=now)
+    forget(SupportCase, [case.pk])
+    counts["cases"] += 1
+    contacts = list(ContactAdult.objects.filter(case=case).values_list("pk", flat=True))
+    ContactAdult.objects.filter(pk__in=contacts).update(
+        name=ANONYMISED, relation="", phone="", email="", best_time=""
+    )
+    forget(ContactAdult, contacts)
+    counts["contact_adults"] += len(contacts)
+    meetings = list(Meeting.objects.filter(case=case).values_list("pk", flat=True))
+    Meeting.objects.filter(pk__in=meetings).update(notes="", tasks="")
+    forget(Meeting, meetings)
+    for model, texts in (
+        (
+            Assessment,
+            {
+                "life_situation": ANONYMISED,
+                "services_in_use": "",
+                "family_question": ANONYMISED,
+                "what_would_help": "",
+            },
+        ),
+        (Plan, {"next_steps": ANONYMISED, "who_does_what": ""}),
+        (FollowUp, {"notes": ""}),
+    ):
+        pks = list(model.objects.filter(case=case).values_list("pk", flat=True))
+        model.objects.filter(pk__in=pks).update(**texts)
+        forget(model, pks)
+    CaseStatusChange.objects.filter(case=case).update(note="")
+    if case.request_id is not None:
+        counts += anonymise_request(case.request_id, now)
+    return counts
+
+
+def cases_due(closed_on_or_before: datetime.date):
+    return SupportCase.objects.filter(
+        status__in=CLOSED_CASE_STATUSES,
+        closed_on__lte=closed_on_or_before,
+        anonymised_at__isnull=True,
+    )
+
+
+def declined_requests_due(handled_before: datetime.datetime):
+    """Requests not taken forward (no case), handled before the cut-off."""
+    return MeetingRequest.objects.filter(
+        status=RequestStatus.DECLINED,
+        handled_at__lte=handled_before,
+        anonymised_at__isnull=True,
+    )
+
+
+def apply_case_retention(*, today: datetime.date, days: int, now) -> Counter:
+    counts = Counter()
+    for pk in cases_due(today - datetime.timedelta(days=days)).values_list("pk", flat=True):
+        counts += anonymise_case(pk, now)
+    cutoff = now - datetime.timedelta(days=days)
+    for pk in declined_requests_due(cutoff).values_list("pk", flat=True):
+        counts += anonymise_request(pk, now)
+    return counts
+
+
+# Data-subject requests.
+
+
+def _case_document(case: SupportCase) -> dict:
+    assessment = Assessment.objects.filter(case=case).first()
+    plan = Plan.objects.filter(case=case).first()
+    follow_up = FollowUp.objects.filter(case=case).first()
+    return {
+        **record(case),
+        "contact_adults": [record(contact) for contact in case.contacts.all()],
+        "meetings": [record(meeting) for meeting in case.meetings.all()],
+        "assessment": record(assessment) if assessment else None,
+        "plan": (
+            {**record(plan), "referrals": [record(r) for r in plan.referrals.all()]}
+            if plan
+            else None
+        ),
+        "follow_up": record(follow_up) if follow_up else None,
+        "status_changes": [record(change) for change in case.status_changes.all()],
+        "audit_trail": audit_trail(case),
+    }
+
+
+def export_case(case: SupportCase) -> dict:
+    """Everything stored about the family of a case: its request, contacts, meetings and texts."""
+    request = case.request
+    return {
+        "request": {**record(request), "audit_trail": audit_trail(request)} if request else None,
+        "case": _case_document(case),
+    }
+
+
+def export_request(request: MeetingRequest) -> dict:
+    case = SupportCase.objects.filter(request=request).first()
+    return {
+        "request": {**record(request), "audit_trail": audit_trail(request)},
+        "case": _case_document(case) if case else None,
+    }
+
+
+def _refuse_open(case: SupportCase | None) -> None:
+    if case is not None and case.status not in CLOSED_CASE_STATUSES:
+        raise ErasureRefused(
+            gettext("The case is still open. Close it first; until then the data is needed.")
+        )
+
+
+def erase_case(case: SupportCase, now: datetime.datetime) -> Counter:
+    with transaction.atomic():
+        locked = SupportCase.objects.select_for_update().get(pk=case.pk)
+        _refuse_open(locked)
+        return anonymise_case(locked.pk, now)
+
+
+def erase_request(request: MeetingRequest, now: datetime.datetime) -> Counter:
+    with transaction.atomic():
+        locked = MeetingRequest.objects.select_for_update().get(pk=request.pk)
+        case = SupportCase.objects.select_for_update().filter(request=locked).first()
+        _refuse_open(case)
+        if case is not None:
+            return anonymise_case(case.pk, now)
+        return anonymise_request(locked.pk, now)

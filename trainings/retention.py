@@ -1,0 +1,56 @@
+"""Retention and data-subject requests: a household's records in the trainings app.
+
+Sign-ups, enrollments and attendance hold no personal values of their own (they point to the
+household, which `families.retention` anonymises); home-visit notes do. These functions are
+called by `families.retention` whenever a household is anonymised or exported.
+"""
+
+import datetime
+from collections import Counter
+
+from django.db.models import Q
+
+from kalliola.audit import forget
+from kalliola.dsr import record
+from trainings.models import Enrollment, EventInvitation, HomeVisit, Registration
+
+
+def anonymise_family_records(family_id: int) -> Counter:
+    """Blank home-visit notes and the trail's copies of the household's name."""
+    counts = Counter()
+    visits = list(HomeVisit.objects.filter(family_id=family_id).values_list("pk", flat=True))
+    HomeVisit.objects.filter(pk__in=visits).update(notes="")
+    forget(HomeVisit, visits)
+    counts["home_visits"] += len(visits)
+    registrations = list(
+        Registration.objects.filter(family_id=family_id).values_list("pk", flat=True)
+    )
+    forget(Registration, registrations)
+    counts["registrations"] += len(registrations)
+    forget(Enrollment, Enrollment.objects.filter(family_id=family_id).values_list("pk", flat=True))
+    return counts
+
+
+def families_active_since(since: datetime.datetime):
+    """Ids of households that signed up or moved in a training group after `since`."""
+    registrations = Registration.objects.filter(created_at__gt=since).values("family_id")
+    enrollments = Enrollment.objects.filter(
+        Q(joined_at__gt=since) | Q(status_changed_at__gt=since)
+    ).values("family_id")
+    return registrations, enrollments
+
+
+def export_family_records(family) -> dict:
+    return {
+        "info_session_registrations": [
+            record(item) for item in Registration.objects.filter(family=family)
+        ],
+        "training_enrollments": [
+            {**record(item), "attendance": [record(a) for a in item.attendances.all()]}
+            for item in Enrollment.objects.filter(family=family)
+        ],
+        "home_visits": [record(item) for item in HomeVisit.objects.filter(family=family)],
+        "event_invitations": [
+            record(item) for item in EventInvitation.objects.filter(family=family)
+        ],
+    }
