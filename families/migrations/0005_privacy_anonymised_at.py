@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('families', '0003_relationships_stays_rates'),
+        ('families', '0004_matching_weights'),
     ]
 
     operations = [
