@@ -237,3 +237,15 @@ def test_statistics_page_query_count_does_not_grow_with_data(
     assert response.context["sections"][0]["table"].rows[0][1] == n
     with django_assert_max_num_queries(QUERIES):
         assert admin_client.get(url(EXPORT, "kaikki", "xlsx"), {"year": 2026}).status_code == 200
+
+
+def test_statistics_and_printable_pages_are_valid_html(admin_client):
+    from tests.html_validity import validate
+
+    fixtures.make_year_2025()
+    documents = {
+        "statistics": admin_client.get(url(PAGE), {"year": 2025}).content.decode(),
+        "printable": admin_client.get(url(PRINT), {"year": 2025}).content.decode(),
+        "index": admin_client.get(url("index")).content.decode(),
+    }
+    assert validate(documents) == []
