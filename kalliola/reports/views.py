@@ -98,7 +98,7 @@ def statistics_view(request, admin_site, printable: bool = False):
     this_year = timezone.localdate().year
     context = {
         **admin_site.each_context(request),
-        "title": gettext("Statistics"),
+        "title": f"{gettext('Statistics')}: {_heading(period)}",
         "form": form,
         "valid": valid,
         "period": period,
