@@ -145,7 +145,9 @@ def children_table(period: Period) -> Table:
         .count()
     )
     days = days_to_match(period)
-    median = round(pystats.median(days)) if days else None
+    median = pystats.median(days) if days else None
+    if median is not None and median == int(median):
+        median = int(median)  # a half day is shown as such, never rounded either way
     return Table(
         key="children",
         title=_("Children matched and waiting"),

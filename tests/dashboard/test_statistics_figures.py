@@ -58,8 +58,8 @@ def test_children_referred_by_source_and_in_total():
 
 def test_children_matched_waiting_and_median_days_to_match():
     fixtures.make_children_and_relationships()
-    # days from referral to match: 60, 30, 354 and 31 → median (31 + 60) / 2 = 45.5 → 46
-    assert column(report()["children"]) == [4, 2, 46]
+    # days from referral to match: 60, 30, 354 and 31 → median (31 + 60) / 2 = 45.5
+    assert column(report()["children"]) == [4, 2, 45.5]
 
 
 def test_relationships_started_ended_and_active():
@@ -165,6 +165,13 @@ def test_the_whole_year_together_gives_the_same_figures():
     fixtures.make_year_2025()
     tables = report()
     assert column(tables["funnel"]) == fixtures.FUNNEL_2025
-    assert column(tables["children"]) == [4, 2, 46]
+    assert column(tables["children"]) == [4, 2, 45.5]
     assert tables["stays"].total[1:] == [3, 5]
     assert tables["payments"].total[4] == Decimal("181.60")
+
+
+def test_median_of_an_odd_number_of_matches_is_the_middle_one():
+    fixtures.make_children_and_relationships()
+    # started 1.1. (31 days), 2.3. (60 days) and 1.7. (30 days) → sorted 30, 31, 60
+    period = Period(datetime.date(2025, 1, 1), datetime.date(2025, 7, 31))
+    assert column(report(period)["children"])[2] == 31

@@ -78,6 +78,14 @@ def test_support_workers_cannot_open_the_statistics(client, support_worker):
         assert "/login/" in response["Location"]
 
 
+def test_a_support_worker_marked_as_staff_still_gets_403(client, support_worker):
+    support_worker.is_staff = True
+    support_worker.save()
+    client.force_login(support_worker)
+    for address in _all_urls():
+        assert client.get(address).status_code == 403
+
+
 def test_staff_outside_the_coordinators_group_gets_403(client):
     clerk = get_user_model().objects.create_user("clerk", password="x", is_staff=True)
     client.force_login(clerk)
