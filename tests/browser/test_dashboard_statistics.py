@@ -1,4 +1,5 @@
-"""axe-core (WCAG 2.1 A and AA) finds no violations on the dashboard and the statistics pages."""
+"""axe-core (WCAG 2.1 A and AA) finds no violations on the coordinators' dashboard and the
+statistics pages (owned with tests/dashboard/)."""
 
 import pytest
 from django.conf import settings
