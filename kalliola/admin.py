@@ -44,3 +44,28 @@ class ReadOnlyLogEntryAdmin(LogEntryAdmin):
 if admin.site.is_registered(LogEntry):
     admin.site.unregister(LogEntry)
 admin.site.register(LogEntry, ReadOnlyLogEntryAdmin)
+
+
+# -- the coordinators' dashboard on the index page, and the statistics pages ----------------
+
+
+def _with_dashboard(index):
+    def index_with_dashboard(request, extra_context=None):
+        from kalliola.dashboard import dashboard_context
+
+        return index(request, {**dashboard_context(request), **(extra_context or {})})
+
+    return index_with_dashboard
+
+
+def _with_statistics(get_urls):
+    def get_urls_with_statistics():
+        from kalliola.reports.views import urls
+
+        return urls(admin.site) + get_urls()
+
+    return get_urls_with_statistics
+
+
+admin.site.index = _with_dashboard(admin.site.index)
+admin.site.get_urls = _with_statistics(admin.site.get_urls)

@@ -3,10 +3,26 @@
 import csv
 from collections import Counter
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 
-from meetings.models import Meeting, ServiceReferral, SupportCase
+from kalliola.reports.base import Period, Table
+from meetings.models import (
+    MAX_MEETINGS,
+    ContactRole,
+    FollowUp,
+    Meeting,
+    MeetingMode,
+    MeetingRequest,
+    Outcome,
+    ReferralKind,
+    ReferralStatus,
+    ServiceReferral,
+    SupportCase,
+    Topic,
+)
 
 HEADER = [
     "case",
@@ -94,3 +110,171 @@ def csv_response(
     for row in rows(cases):
         writer.writerow(row)
     return response
+
+
+# -- the yearly report's tables (coordinators only; aggregated, no case-level rows) ------------
+
+
+def sources_table(period: Period) -> Table:
+    """Requests received and cases opened, by who got in touch (two queries)."""
+
+    requests = dict(
+        MeetingRequest.objects.filter(**period.moments("received_at"))
+        .values_list("contact_role")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    cases = dict(
+        SupportCase.objects.filter(**period.days("opened_on"))
+        .values_list("source")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    rows = [
+        [label, requests.get(value, 0), cases.get(value, 0)] for value, label in ContactRole.choices
+    ]
+    return Table(
+        key="meeting_sources",
+        title=_("Support meetings: who got in touch"),
+        columns=[_("Who got in touch"), _("Requests received"), _("Cases opened")],
+        rows=rows,
+        chart=2,
+        total=[_("Total"), sum(r[1] for r in rows), sum(r[2] for r in rows)],
+    )
+
+
+def modes_table(period: Period) -> Table:
+    """Meetings held in the period by how they met (one query)."""
+    by_mode = {
+        row["mode"]: row
+        for row in Meeting.objects.filter(**period.moments("starts_at"))
+        .values("mode")
+        .annotate(
+            meetings=Count("pk"),
+            minutes=Coalesce(Sum("duration_minutes"), 0, output_field=IntegerField()),
+            cases=Count("case", distinct=True),
+        )
+        .order_by()
+    }
+    rows = []
+    for value, label in MeetingMode.choices:
+        row = by_mode.get(value, {})
+        hours = round(row.get("minutes", 0) / 60, 1)
+        rows.append([label, row.get("meetings", 0), row.get("cases", 0), hours])
+    return Table(
+        key="meeting_modes",
+        title=_("Support meetings by how we met"),
+        columns=[_("How we met"), _("Meetings"), _("Cases"), _("Hours")],
+        rows=rows,
+        chart=1,
+        total=[_("Total"), sum(r[1] for r in rows), None, round(sum(r[3] for r in rows), 1)],
+    )
+
+
+def meetings_per_case_table(period: Period) -> Table:
+    """Cases closed in the period by how many meetings they had (one query)."""
+    meeting_count = (
+        Meeting.objects.filter(case=OuterRef("pk"))
+        .order_by()
+        .values("case")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    counts = dict(
+        SupportCase.objects.filter(**period.days("closed_on"))
+        .annotate(n=Coalesce(Subquery(meeting_count, output_field=IntegerField()), 0))
+        .values_list("n")
+        .annotate(cases=Count("pk"))
+        .order_by()
+    )
+    rows = [[str(n), counts.get(n, 0)] for n in range(0, MAX_MEETINGS + 1)]
+    return Table(
+        key="meetings_per_case",
+        title=_("Meetings per case"),
+        columns=[_("Meetings"), _("Cases closed")],
+        rows=rows,
+        chart=1,
+        total=[_("Total"), sum(r[1] for r in rows)],
+        note=_("Cases closed during the period, by the number of meetings they had."),
+    )
+
+
+def topics_table(period: Period) -> Table:
+    """Meetings in the period on each topic (one query; a meeting has several topics)."""
+    # Topics are a JSON list of codes; a quoted code matches one element on every database.
+    counts = Meeting.objects.filter(**period.moments("starts_at")).aggregate(
+        **{value: Count("pk", filter=Q(topics__icontains=f'"{value}"')) for value in Topic.values}
+    )
+    rows = [[label, counts[value]] for value, label in Topic.choices]
+    return Table(
+        key="meeting_topics",
+        title=_("What was done in the meetings"),
+        columns=[_("Topic"), _("Meetings")],
+        rows=rows,
+        chart=1,
+    )
+
+
+def service_referrals_table(period: Period) -> Table:
+    """Services the families of cases closed in the period were guided to (one query)."""
+    by_kind = {
+        row["kind"]: row
+        for row in ServiceReferral.objects.filter(
+            **{f"plan__case__{key}": value for key, value in period.days("closed_on").items()}
+        )
+        .values("kind")
+        .annotate(
+            total=Count("pk"),
+            **{value: Count("pk", filter=Q(status=value)) for value in ReferralStatus.values},
+        )
+        .order_by()
+    }
+    rows = []
+    for value, label in ReferralKind.choices:
+        row = by_kind.get(value, {})
+        rows.append([label, row.get("total", 0)] + [row.get(s, 0) for s in ReferralStatus.values])
+    return Table(
+        key="service_referrals",
+        title=_("Referrals to services"),
+        columns=[_("Service type"), _("Referrals")]
+        + [label for _v, label in ReferralStatus.choices],
+        rows=rows,
+        chart=1,
+        total=[_("Total")]
+        + [sum(r[i] for r in rows) for i in range(1, 2 + len(ReferralStatus.values))],
+        note=_("Referrals in the plans of cases closed during the period, by how far they got."),
+    )
+
+
+def follow_up_table(period: Period) -> Table:
+    """Follow-ups done in the period by outcome (one query)."""
+    by_outcome = {
+        row["outcome"]: row
+        for row in FollowUp.objects.filter(**period.days("done_on"))
+        .values("outcome")
+        .annotate(n=Count("pk"), again=Count("pk", filter=Q(referred_again=True)))
+        .order_by()
+    }
+    rows = []
+    for value, label in Outcome.choices:
+        row = by_outcome.get(value, {})
+        rows.append([label, row.get("n", 0), row.get("again", 0)])
+    return Table(
+        key="follow_ups",
+        title=_("Follow-up outcomes"),
+        columns=[_("How things are now"), _("Follow-ups"), _("Referred to services again")],
+        rows=rows,
+        chart=1,
+        total=[_("Total"), sum(r[1] for r in rows), sum(r[2] for r in rows)],
+    )
+
+
+def tables(period: Period) -> list[Table]:
+    return [
+        sources_table(period),
+        modes_table(period),
+        meetings_per_case_table(period),
+        topics_table(period),
+        service_referrals_table(period),
+        follow_up_table(period),
+    ]

@@ -1,0 +1,370 @@
+"""What needs a coordinator's action now: the admin index shows it above the app list.
+
+Each item is one query whatever the amount of data: the rows shown (the oldest or most urgent
+few) carry the total count in a window function, so the index's query count stays constant.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, DateField, Window
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from families.admin.relationships import REVIEW_DUE_DAYS
+from families.models import (
+    ChildStatus,
+    FamilyStatus,
+    RelationshipStatus,
+    Stay,
+    SupportFamily,
+    SupportRelationship,
+)
+from families.models.child import Child
+from kalliola.roles import is_coordinator
+from meetings.models import FollowUp, MeetingRequest, RequestStatus
+from trainings.models import GroupStatus, SessionStatus
+from trainings.services.listings import groups_with_places, places_left, upcoming_info_sessions
+
+SHOWN = 5
+
+
+@dataclass
+class Entry:
+    text: str
+    url: str
+    detail: str = ""
+    urgent: bool = False
+
+
+@dataclass
+class Item:
+    key: str
+    title: str
+    count: int
+    url: str
+    link_text: str
+    entries: list[Entry] = field(default_factory=list)
+    empty_text: str = ""
+
+
+def _first(queryset, n: int = SHOWN) -> tuple[int, list]:
+    """The first `n` rows and the total number of rows, in one query."""
+    rows = list(queryset.annotate(total_rows=Window(Count("pk")))[:n])
+    return (rows[0].total_rows if rows else 0), rows
+
+
+def _admin(name: str, *args, query: str = "") -> str:
+    url = reverse(f"admin:{name}", args=args)
+    return f"{url}?{query}" if query else url
+
+
+def _days(n: int) -> str:
+    return ngettext("%(n)s day", "%(n)s days", n) % {"n": n}
+
+
+def _local_day(moment: datetime.datetime) -> datetime.date:
+    return timezone.localtime(moment).date()
+
+
+def applications(today) -> Item:
+    count, families = _first(
+        SupportFamily.objects.filter(status=FamilyStatus.APPLIED).order_by(
+            "status_changed_at", "pk"
+        )
+    )
+    return Item(
+        key="applications",
+        title=_("New applications"),
+        count=count,
+        url=_admin("families_supportfamily_changelist", query="status=applied"),
+        link_text=_("Open the applications"),
+        entries=[
+            Entry(
+                text=str(f),
+                url=_admin("families_supportfamily_change", f.pk),
+                detail=_("waiting %(days)s")
+                % {"days": _days((today - _local_day(f.status_changed_at)).days)},
+            )
+            for f in families
+        ],
+        empty_text=_("No new applications."),
+    )
+
+
+def meeting_requests(today) -> Item:
+    count, requests = _first(
+        MeetingRequest.objects.filter(status=RequestStatus.WAITING).order_by("received_at", "pk")
+    )
+    return Item(
+        key="meeting_requests",
+        title=_("Meeting requests waiting"),
+        count=count,
+        url=_admin("meetings_meetingrequest_changelist", query="status__exact=waiting"),
+        link_text=_("Open the waiting requests"),
+        entries=[
+            Entry(
+                text=f"{r} – {r.get_contact_role_display()}",
+                url=_admin("meetings_meetingrequest_change", r.pk),
+                detail=_("waiting %(days)s")
+                % {"days": _days((today - _local_day(r.received_at)).days)},
+                urgent=(today - _local_day(r.received_at)).days >= 7,
+            )
+            for r in requests
+        ],
+        empty_text=_("No requests waiting."),
+    )
+
+
+def _places_text(left: int | None) -> str:
+    if left is None:
+        return _("no limit")
+    return ngettext("%(n)s place left", "%(n)s places left", left) % {"n": left}
+
+
+def info_sessions(now) -> Item:
+    count, sessions = _first(
+        upcoming_info_sessions(now).filter(status=SessionStatus.SCHEDULED, starts_at__gt=now)
+    )
+    return Item(
+        key="info_sessions",
+        title=_("Upcoming info sessions"),
+        count=count,
+        url=_admin("trainings_infosession_changelist", query="when=upcoming"),
+        link_text=_("Open the info sessions"),
+        entries=[
+            Entry(
+                text=str(s),
+                url=_admin("trainings_infosession_change", s.pk),
+                detail=_places_text(places_left(s.capacity, s.taken)),
+                urgent=places_left(s.capacity, s.taken) == 0,
+            )
+            for s in sessions
+        ],
+        empty_text=_("No info sessions planned. Add the next one."),
+    )
+
+
+def training_groups(now) -> Item:
+    count, groups = _first(
+        groups_with_places()
+        .filter(status=GroupStatus.PUBLISHED, first_start__gt=now)
+        .order_by("first_start", "pk")
+    )
+    return Item(
+        key="training_groups",
+        title=_("Upcoming training groups"),
+        count=count,
+        url=_admin("trainings_traininggroup_changelist", query="when=upcoming"),
+        link_text=_("Open the training groups"),
+        entries=[
+            Entry(
+                text=f"{g.name} ({timezone.localtime(g.first_start):%d.%m.%Y})",
+                url=_admin("trainings_traininggroup_change", g.pk),
+                detail=_places_text(places_left(g.capacity, g.taken)),
+                urgent=places_left(g.capacity, g.taken) == 0,
+            )
+            for g in groups
+        ],
+        empty_text=_("No training groups planned."),
+    )
+
+
+def trained_households(today) -> Item:
+    count, families = _first(
+        SupportFamily.objects.filter(status=FamilyStatus.TRAINED).order_by(
+            "status_changed_at", "pk"
+        )
+    )
+    return Item(
+        key="trained",
+        title=_("Trained, waiting for approval"),
+        count=count,
+        url=_admin("families_supportfamily_changelist", query="status=trained"),
+        link_text=_("Open the trained households"),
+        entries=[
+            Entry(
+                text=str(f),
+                url=_admin("families_supportfamily_change", f.pk),
+                detail=_("trained %(days)s ago")
+                % {"days": _days((today - _local_day(f.status_changed_at)).days)},
+            )
+            for f in families
+        ],
+        empty_text=_("No households waiting for approval."),
+    )
+
+
+def waiting_children(today) -> Item:
+    count, children = _first(
+        Child.objects.filter(status=ChildStatus.WAITING).order_by("waiting_since", "pk")
+    )
+    return Item(
+        key="children",
+        title=_("Children waiting for a family"),
+        count=count,
+        url=_admin("families_child_changelist", query="status__exact=waiting"),
+        link_text=_("Open the waiting children"),
+        entries=[
+            Entry(
+                text=str(c),
+                url=_admin("families_child_change", c.pk),
+                detail=_("waiting %(days)s") % {"days": _days((today - c.waiting_since).days)},
+                urgent=(today - c.waiting_since).days >= 90,
+            )
+            for c in children
+        ],
+        empty_text=_("No children waiting."),
+    )
+
+
+def reviews_due(today) -> Item:
+    count, relationships = _first(
+        SupportRelationship.objects.exclude(status=RelationshipStatus.ENDED)
+        .filter(review_date__lte=today + datetime.timedelta(days=REVIEW_DUE_DAYS))
+        .select_related("child", "family")
+        .order_by("review_date", "pk")
+    )
+    overdue = any(r.review_date < today for r in relationships)
+    return Item(
+        key="reviews",
+        title=_("Yearly reviews due"),
+        count=count,
+        url=_admin(
+            "families_supportrelationship_changelist",
+            query="review=overdue" if overdue else "review=due",
+        ),
+        link_text=_("Open the relationships"),
+        entries=[
+            Entry(
+                text=str(r),
+                url=_admin("families_supportrelationship_change", r.pk),
+                detail=(_("overdue since %(date)s") if r.review_date < today else _("due %(date)s"))
+                % {"date": f"{r.review_date:%d.%m.%Y}"},
+                urgent=r.review_date < today,
+            )
+            for r in relationships
+        ],
+        empty_text=_("No reviews due in the next 60 days."),
+    )
+
+
+def _payments_url(month: datetime.date) -> str:
+    return _admin("families_paymentmonth_changelist", query=f"month={month:%Y-%m}")
+
+
+def stays_awaiting(now) -> Item:
+    count, stays = _first(
+        Stay.objects.filter(payment_month__isnull=True, starts_at__lte=now)
+        .select_related("relationship__family")
+        .order_by("starts_at", "pk")
+    )
+    return Item(
+        key="stays",
+        title=_("Stays awaiting approval"),
+        count=count,
+        url=_admin("families_paymentmonth_changelist"),
+        link_text=_("Open the payment reports"),
+        entries=[
+            Entry(
+                text=f"{s} – {s.relationship.family}",
+                url=_payments_url(_local_day(s.starts_at).replace(day=1)),
+                detail=ngettext("%(n)s night", "%(n)s nights", s.nights) % {"n": s.nights},
+            )
+            for s in stays
+        ],
+        empty_text=_("No stays awaiting approval."),
+    )
+
+
+def payment_months(today) -> Item:
+    """Months already over with stays not yet approved: households per month (one query)."""
+    this_month = datetime.datetime.combine(
+        today.replace(day=1), datetime.time.min, tzinfo=timezone.get_current_timezone()
+    )
+    months = list(
+        Stay.objects.filter(payment_month__isnull=True, starts_at__lt=this_month)
+        .annotate(
+            month=TruncMonth(
+                "starts_at", output_field=DateField(), tzinfo=timezone.get_current_timezone()
+            )
+        )
+        .values("month")
+        .annotate(households=Count("relationship__family", distinct=True))
+        .order_by("month")
+    )
+    total = sum(m["households"] for m in months)
+    entries = []
+    for row in months[:SHOWN]:
+        month = row["month"]
+        entries.append(
+            Entry(
+                text=f"{month:%m/%Y}",
+                url=_payments_url(month),
+                detail=ngettext(
+                    "%(n)s household to approve", "%(n)s households to approve", row["households"]
+                )
+                % {"n": row["households"]},
+                urgent=True,
+            )
+        )
+    return Item(
+        key="payments",
+        title=_("Payment months to approve"),
+        count=total,
+        url=_admin("families_paymentmonth_changelist"),
+        link_text=_("Open the payment reports"),
+        entries=entries,
+        empty_text=_("Every finished month is approved."),
+    )
+
+
+def follow_ups_due(today) -> Item:
+    count, follow_ups = _first(
+        FollowUp.objects.filter(done_on__isnull=True, due_on__lte=today).order_by("due_on", "pk")
+    )
+    return Item(
+        key="follow_ups",
+        title=_("Follow-ups due"),
+        count=count,
+        url=_admin("meetings_followup_changelist", query="due=due"),
+        link_text=_("Open the follow-ups"),
+        entries=[
+            Entry(
+                text=str(f),
+                url=_admin("meetings_followup_change", f.pk),
+                detail=_("due %(date)s") % {"date": f"{f.due_on:%d.%m.%Y}"},
+                urgent=f.due_on < today,
+            )
+            for f in follow_ups
+        ],
+        empty_text=_("No follow-ups due."),
+    )
+
+
+def dashboard_items() -> list[Item]:
+    """Every item, in the order a coordinator works through them (one query each)."""
+    now = timezone.now()
+    today = timezone.localdate()
+    return [
+        applications(today),
+        meeting_requests(today),
+        trained_households(today),
+        waiting_children(today),
+        reviews_due(today),
+        stays_awaiting(now),
+        payment_months(today),
+        follow_ups_due(today),
+        info_sessions(now),
+        training_groups(now),
+    ]
+
+
+def dashboard_context(request) -> dict:
+    """Context for the admin index: the items for coordinators, nothing for anyone else."""
+    if not is_coordinator(request.user):
+        return {}
+    return {"dashboard": dashboard_items()}
