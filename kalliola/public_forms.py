@@ -7,7 +7,6 @@ backend. In production set REDIS_URL so every worker counts in one place.
 
 import functools
 import hashlib
-import time
 
 from django import forms
 from django.conf import settings
@@ -36,15 +35,17 @@ class HoneypotFormMixin:
 
 
 def _over_limit(scope: str, address: str, per_minute: int) -> bool:
-    window = int(time.time() // 60)
+    # The minute starts at an address's first submission (the counter expires 60 s after it;
+    # incrementing keeps that expiry), so the limit never resets halfway through a burst the way
+    # a clock-aligned window would.
     # The address is hashed: cache keys may end up in monitoring tools.
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
-    key = f"ratelimit:{scope}:{digest}:{window}"
-    cache.add(key, 0, timeout=90)
+    key = f"ratelimit:{scope}:{digest}"
+    cache.add(key, 0, timeout=60)
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=90)
+        cache.set(key, 1, timeout=60)
         count = 1
     return count > per_minute
 

@@ -54,3 +54,25 @@ def test_rate_limit_counts_the_address_our_proxy_saw_not_a_forged_one(limited_vi
         for n in range(11)
     ]
     assert answers[-1] == 429
+
+
+def test_the_limit_holds_across_a_clock_minute_and_lifts_a_minute_after_the_first_post(
+    limited_view, db
+):
+    import datetime
+
+    import time_machine
+
+    factory = RequestFactory()
+    start = datetime.datetime(2026, 11, 25, 12, 0, 55, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        for _ in range(5):
+            assert limited_view(factory.post("/x/", REMOTE_ADDR="203.0.113.9")).status_code == 200
+        clock.shift(10)  # past the full clock minute
+        answers = [
+            limited_view(factory.post("/x/", REMOTE_ADDR="203.0.113.9")).status_code
+            for _ in range(6)
+        ]
+        assert answers == [200] * 5 + [429]
+        clock.shift(61)
+        assert limited_view(factory.post("/x/", REMOTE_ADDR="203.0.113.9")).status_code == 200
