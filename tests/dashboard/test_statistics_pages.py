@@ -78,19 +78,24 @@ def test_support_workers_cannot_open_the_statistics(client, support_worker):
         assert "/login/" in response["Location"]
 
 
-def test_a_support_worker_marked_as_staff_still_gets_403(client, support_worker):
+def _sent_to_admin_login(response) -> bool:
+    # The back office answers coordinators only (kalliola/admin.py); others go to its login.
+    return response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_a_support_worker_marked_as_staff_is_still_kept_out(client, support_worker):
     support_worker.is_staff = True
     support_worker.save()
     client.force_login(support_worker)
     for address in _all_urls():
-        assert client.get(address).status_code == 403
+        assert _sent_to_admin_login(client.get(address)), address
 
 
-def test_staff_outside_the_coordinators_group_gets_403(client):
+def test_staff_outside_the_coordinators_group_is_kept_out(client):
     clerk = get_user_model().objects.create_user("clerk", password="x", is_staff=True)
     client.force_login(clerk)
     for address in _all_urls():
-        assert client.get(address).status_code == 403
+        assert _sent_to_admin_login(client.get(address)), address
 
 
 def test_a_coordinator_opens_the_page_with_charts_and_tables(admin_client):
