@@ -66,7 +66,7 @@ def test_newcomer_finds_next_info_session_on_home_page_signs_up_and_gets_calenda
     calendars = [a for a in message.attachments if a[0].endswith(".ics")]
     assert len(calendars) == 1
     calendar = Calendar.from_ical(calendars[0][1])
-    events = [c for c in calendar.walk("VEVENT")]
+    events = calendar.walk("VEVENT")
     assert len(events) == 1
     assert events[0].decoded("dtstart") == session.starts_at
     save_screenshot(page, "journey-info-session-signup")
