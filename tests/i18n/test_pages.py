@@ -9,6 +9,7 @@ import pytest
 
 from tests.browser.pages import LANGUAGE_PREFIXES, NOT_FOUND_PATH, portal_pages, public_pages
 from tests.factories.relationships import RateFactory
+from trainings.models import TrainingGroup
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +54,28 @@ def test_every_public_page_in_each_language_says_its_language_and_is_translated(
             nav = _text(r"<nav[^>]*>(.*?)</nav>", pages[(language, name)])
             if nav == _text(r"<nav[^>]*>(.*?)</nav>", pages[("en", name)]):
                 untranslated.append((language, name, "menu"))
+    assert untranslated == []
+
+
+LANGUAGE_NAMES = {"Suomi", "Svenska", "English"}  # each language's name in itself
+
+
+def _all(tag: str, html: str) -> set[str]:
+    found = re.findall(rf"<{tag}\b[^>]*>(.*?)</{tag}>", html, re.S)
+    return {" ".join(unescape(re.sub(r"<[^>]+>", " ", text)).split()) for text in found}
+
+
+def test_headings_labels_buttons_and_table_headers_of_public_pages_are_translated(client):
+    paths = public_pages()
+    data = set(TrainingGroup.objects.values_list("name", flat=True))
+    untranslated = []
+    for name, path in paths.items():
+        english = client.get("/en" + path).content.decode()
+        for prefix in ("", "/sv"):
+            html = client.get(prefix + path).content.decode()
+            for tag in ("h2", "h3", "label", "legend", "button", "th", "summary"):
+                same = _all(tag, html) & _all(tag, english) - LANGUAGE_NAMES - data - {""}
+                untranslated += [(prefix or "fi", name, tag, text) for text in sorted(same)]
     assert untranslated == []
 
 
