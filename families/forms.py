@@ -112,7 +112,7 @@ class SupportFamilyApplicationForm(HoneypotFormMixin, forms.ModelForm):
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "contact_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-            "street_address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "street_address": forms.TextInput(attrs={"autocomplete": "address-line1"}),
             "postal_code": forms.TextInput(
                 attrs={"autocomplete": "postal-code", "inputmode": "numeric"}
             ),

@@ -65,6 +65,7 @@ def _allow_sync_orm_beside_playwright():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fi-FI")
+    context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
     context.close()
@@ -75,6 +76,7 @@ def phone_page(browser):
     context = browser.new_context(
         viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True, locale="fi-FI"
     )
+    context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
     context.close()

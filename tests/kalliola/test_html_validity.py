@@ -1,15 +1,40 @@
+"""Every public page, in each language, and each public form's error state is valid HTML
+(the Nu HTML Checker, one JVM run for all documents)."""
+
+from tests.browser.pages import LANGUAGE_PREFIXES, NOT_FOUND_PATH, PUBLIC_FORMS, public_pages
 from tests.html_validity import validate
 
-PUBLIC_PAGES = ["/", "/tietosuoja/", "/tyo/kirjaudu/"]
-PREFIXES = ["", "/sv", "/en"]
+MEETINGS_REQUEST = {
+    "contact_role": "parent",
+    "name": "Testi Vanhempi",
+    "phone": "040 111 2222",
+    "contact_channel": "call",
+    "question": "Tarvitsemme apua.",
+    "preferred_mode": "phone",
+}
 
 
-def test_public_pages_are_valid_html(client, db):
+def test_public_pages_and_form_errors_are_valid_html(client, db, settings):
+    pages = public_pages()
     documents = {}
-    for prefix in PREFIXES:
-        for path in PUBLIC_PAGES:
+    for prefix in LANGUAGE_PREFIXES:
+        for name, path in pages.items():
             response = client.get(prefix + path)
             assert response.status_code == 200, prefix + path
-            documents[prefix + path] = response.content.decode()
-    documents["404"] = client.get("/ei-ole/").content.decode()
+            documents[f"{prefix}{path} ({name})"] = response.content.decode()
+        for name in PUBLIC_FORMS:
+            response = client.post(prefix + pages[name], {"website": ""})
+            assert response.status_code == 200, (name, response.status_code)
+            assert b"invalid-feedback" in response.content, name
+            documents[f"{prefix}{pages[name]} (errors)"] = response.content.decode()
+        response = client.post(prefix + pages["meetings_request"], MEETINGS_REQUEST, follow=True)
+        assert response.redirect_chain, "the request was not accepted"
+        documents[f"{prefix} meetings request sent"] = response.content.decode()
+        response = client.get(prefix + NOT_FOUND_PATH)
+        assert response.status_code == 404
+        documents[f"{prefix} 404"] = response.content.decode()
+    settings.PUBLIC_FORM_RATE_PER_MINUTE = 0
+    response = client.post(pages["application"], {"website": ""})
+    assert response.status_code == 429
+    documents["429"] = response.content.decode()
     assert validate(documents) == []
