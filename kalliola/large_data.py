@@ -166,7 +166,8 @@ class Progress:
         bar = "#" * filled + "." * (self.width - filled)
         elapsed = time.monotonic() - self.started
         self.stream.write(
-            f"\r[{bar}] {100 * self.done / self.total:5.1f} % {elapsed:6.1f} s  {self.label[:34]:<34}"
+            f"\r[{bar}] {100 * self.done / self.total:5.1f} % {elapsed:6.1f} s  "
+            f"{self.label[:34]:<34}"
         )
         self.stream.flush()
 
@@ -519,10 +520,7 @@ class Generator:
         mean = self.n.meetings / max(with_meetings, 1)
         self.case_plan = []
         for status in statuses:
-            if status == "new":
-                meetings = 0
-            else:
-                meetings = max(1, min(5, round(self.rng.gauss(mean, 1.1))))
+            meetings = 0 if status == "new" else max(1, min(5, round(self.rng.gauss(mean, 1.1))))
             self.case_plan.append((status, meetings))
 
         def requests():
@@ -546,7 +544,8 @@ class Generator:
         self.requests_rows = self.insert(MeetingRequest, requests())
 
         def rows():
-            for request, (status, meetings) in zip(self.requests_rows, self.case_plan, strict=True):
+            plans = zip(self.requests_rows, self.case_plan, strict=True)
+            for request, (status, _meetings) in plans:
                 if status in ("new", "active"):
                     opened = self.days_ago(1, 120)
                     closed = None

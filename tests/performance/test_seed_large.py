@@ -41,7 +41,7 @@ def test_small_scale_follows_the_rules_of_the_models():
             "relationship", "starts_at", "ends_at"
         )
     )
-    for (rel_a, _sa, end_a), (rel_b, start_b, _eb) in zip(stays, stays[1:]):
+    for (rel_a, _sa, end_a), (rel_b, start_b, _eb) in zip(stays, stays[1:], strict=False):
         assert rel_a != rel_b or end_a <= start_b
     # 1–5 meetings per case with meetings, numbered from 1; a new case has none.
     per_case = SupportCase.objects.annotate(n=Count("meetings"))
