@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth import get_user_model
-from django.db.models import Count
+from django.db.models import OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from kalliola.roles import COORDINATORS, SUPPORT_WORKERS
+from kalliola.subqueries import count_of
 from meetings import services, statistics
 from meetings.models import (
     Assessment,
@@ -193,7 +194,11 @@ class SupportCaseAdmin(admin.ModelAdmin):
     actions = ["export_statistics", "close_cases"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_meetings=Count("meetings"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_meetings=count_of(Meeting.objects.filter(case=OuterRef("pk"))))
+        )
 
     @admin.display(description=_("meetings"), ordering="_meetings")
     def meeting_count(self, obj):
