@@ -166,6 +166,9 @@ class StatusChangeInline(admin.TabularInline):
     fields = ["changed_at", "from_status", "to_status", "changed_by", "note"]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
     def has_add_permission(self, request, obj=None):
         return False
 

@@ -133,11 +133,17 @@ class SupervisionContactInline(_ReadOnlyInline):
     fields = ("date", "mode", "notes", "created_by")
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
+
 
 class StatusChangeInline(_ReadOnlyInline):
     model = RelationshipStatusChange
     fields = ("changed_at", "from_status", "to_status", "changed_by", "note")
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
 
 
 class EndRelationshipForm(forms.Form):
