@@ -148,8 +148,10 @@ def fixtures(args) -> dict:
         "cookie_name": settings.SESSION_COOKIE_NAME,
         "worker": worker,
         "coordinator": coordinator,
-        "worker_session": session_for(worker),
-        "coordinator_session": session_for(coordinator),
+        # One session per connection, as when several people use the service (one shared
+        # session would make every request rewrite the same row: SESSION_SAVE_EVERY_REQUEST).
+        "worker_sessions": [session_for(worker) for _ in range(args.connections)],
+        "coordinator_sessions": [session_for(coordinator) for _ in range(args.connections)],
         "signup_path": f"/infotilaisuudet/{session.pk}/",
         "relationships": worker.support_relationships.filter(
             status__in=["active", "paused"]
@@ -238,6 +240,15 @@ wrk.path = "%(path)s"
 %(cookie)s
 """
 
+LUA_SESSIONS = r"""
+local cookies = {%(cookies)s}
+local counter = 0
+function request()
+  counter = counter + 1
+  return wrk.format("GET", "%(path)s", {["Cookie"] = cookies[(counter %% #cookies) + 1]})
+end
+"""
+
 LUA_SIGNUP = r"""
 local counter = 0
 local threads = {}
@@ -289,9 +300,11 @@ def wrk(base, lua: str, args, workdir: Path, name: str) -> dict:
     return data
 
 
-def get_lua(path: str, cookie: str | None = None) -> str:
-    header = f'wrk.headers["Cookie"] = "{cookie}"' if cookie else ""
-    return LUA_GET % {"path": path, "cookie": header}
+def get_lua(path: str, cookies: list[str] | None = None) -> str:
+    if not cookies:
+        return LUA_GET % {"path": path, "cookie": ""}
+    listed = ", ".join(f'"{c}"' for c in cookies)
+    return LUA_SESSIONS % {"path": path, "cookies": listed}
 
 
 def wait_for(base: str, seconds: int = 60) -> None:
@@ -409,6 +422,9 @@ def main():
         seed_seconds = prepare_database(args, env)
     run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env)
     django_setup(env)
+    from django.core.cache import cache
+
+    cache.clear()  # the bench's own Redis database: no listings cached from an earlier run
     fx = fixtures(args)
     explain = explain_main_lists(fx)
     from django.db import connections
@@ -435,8 +451,8 @@ def main():
     try:
         wait_for(base)
         token, csrf_cookie = csrf_for(base, fx["signup_path"])
-        worker_cookie = f"{fx['cookie_name']}={fx['worker_session']}"
-        coord_cookie = f"{fx['cookie_name']}={fx['coordinator_session']}"
+        worker_cookie = [f"{fx['cookie_name']}={key}" for key in fx["worker_sessions"]]
+        coord_cookie = [f"{fx['cookie_name']}={key}" for key in fx["coordinator_sessions"]]
         run_id = str(int(time.time()))
         pages = [
             ("home", "Home page", get_lua("/"), True, 100),

@@ -57,6 +57,7 @@ from trainings.models import (
     TrainingGroup,
     TrainingSession,
 )
+from trainings.services.listings import listings_changed
 
 BATCH = 2000
 
@@ -757,6 +758,8 @@ class Generator:
         with transaction.atomic():
             for step in steps:
                 step()
+            # Bulk inserts send no signals: forget the cached public lists explicitly.
+            listings_changed()
         self.progress.finish()
         self.result.seconds = time.monotonic() - started
         return self.result

@@ -47,8 +47,11 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 
 @require_GET
 def info_session_list(request):
+    # The rendered list is cached too, under the same version (template fragment cache).
+    version = services.listing_version()
     sessions = services.cached_upcoming_info_sessions()
-    return render(request, "trainings/info_session_list.html", {"sessions": sessions})
+    context = {"sessions": sessions, "listing_version": version}
+    return render(request, "trainings/info_session_list.html", context)
 
 
 @rate_limited("trainings_signup")
@@ -82,8 +85,10 @@ def info_session_detail(request, pk: int):
 
 @require_GET
 def group_list(request):
+    version = services.listing_version()
     groups = services.cached_upcoming_groups()
-    return render(request, "trainings/group_list.html", {"groups": groups, "now": timezone.now()})
+    context = {"groups": groups, "now": timezone.now(), "listing_version": version}
+    return render(request, "trainings/group_list.html", context)
 
 
 @rate_limited("trainings_signup")

@@ -61,3 +61,11 @@ def test_refuses_a_database_with_data_unless_forced():
         _seed()
     _seed("--force")
     assert SupportFamily.objects.count() == 101
+
+
+def test_public_lists_show_the_new_data_at_once(client):
+    from trainings.services import cached_upcoming_info_sessions
+
+    assert cached_upcoming_info_sessions() == []  # cached while empty
+    _seed()
+    assert cached_upcoming_info_sessions()
