@@ -338,7 +338,7 @@ def write_doc(args, results, explain, seed_seconds, fx, command):
         f"**Run:** {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, `{command}`",
         "",
         f"**Machine:** `nproc` = {nproc}; Python {platform.python_version()}; PostgreSQL {pg}; "
-        f"load average before the run {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
+        f"load average at the end of the run {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
         "(other engineers' test runs share these 2 vCPUs). `free -h`:",
         "",
         "```",
