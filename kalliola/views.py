@@ -9,7 +9,7 @@ from trainings import services as trainings_services
 
 def home(request):
     """The programme in our own words, with the next info sessions and training groups."""
-    return render(request, "kalliola/home.html", trainings_services.home_listing())
+    return render(request, "kalliola/home.html", trainings_services.cached_home_listing())
 
 
 def privacy(request):

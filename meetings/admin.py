@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth import get_user_model
-from django.db.models import Count
+from django.db.models import OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from kalliola.audit import AuditedViewAdminMixin
 from kalliola.dsr import DataSubjectAdminMixin
 from kalliola.roles import COORDINATORS, SUPPORT_WORKERS
+from kalliola.subqueries import count_of
 from meetings import retention as meetings_retention
 from meetings import services, statistics
 from meetings.models import (
@@ -171,6 +172,9 @@ class StatusChangeInline(admin.TabularInline):
     fields = ["changed_at", "from_status", "to_status", "changed_by", "note"]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -202,7 +206,11 @@ class SupportCaseAdmin(AuditedViewAdminMixin, DataSubjectAdminMixin, admin.Model
     actions = ["export_statistics", "close_cases", "export_personal_data", "erase_personal_data"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_meetings=Count("meetings"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_meetings=count_of(Meeting.objects.filter(case=OuterRef("pk"))))
+        )
 
     @admin.display(description=_("meetings"), ordering="_meetings")
     def meeting_count(self, obj):

@@ -47,10 +47,11 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 
 @require_GET
 def info_session_list(request):
-    sessions = list(services.upcoming_info_sessions())
-    for session in sessions:
-        session.places_left = services.places_left(session.capacity, session.taken)
-    return render(request, "trainings/info_session_list.html", {"sessions": sessions})
+    # The rendered list is cached too, under the same version (template fragment cache).
+    version = services.listing_version()
+    sessions = services.cached_upcoming_info_sessions()
+    context = {"sessions": sessions, "listing_version": version}
+    return render(request, "trainings/info_session_list.html", context)
 
 
 @rate_limited("trainings_signup")
@@ -84,10 +85,10 @@ def info_session_detail(request, pk: int):
 
 @require_GET
 def group_list(request):
-    groups = list(services.upcoming_groups())
-    for group in groups:
-        group.places_left = services.places_left(group.capacity, group.taken)
-    return render(request, "trainings/group_list.html", {"groups": groups, "now": timezone.now()})
+    version = services.listing_version()
+    groups = services.cached_upcoming_groups()
+    context = {"groups": groups, "now": timezone.now(), "listing_version": version}
+    return render(request, "trainings/group_list.html", context)
 
 
 @rate_limited("trainings_signup")
@@ -150,7 +151,8 @@ def group_ics(request, pk: int):
 
 @require_GET
 def feed(request):
-    response = HttpResponse(calendar.feed(), content_type="text/calendar; charset=utf-8")
+    content = services.cached_listing(f"feed:{_language()}", calendar.feed)
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "public, max-age=900"
     return response
 

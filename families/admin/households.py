@@ -36,6 +36,7 @@ from families.models import (
 from families.services import TransitionNotAllowed, approve_family, change_status, register_family
 from kalliola.audit import AuditedViewAdminMixin
 from kalliola.dsr import DataSubjectAdminMixin
+from kalliola.subqueries import count_of
 
 # Households that can take a child now.
 TAKING_CHILDREN = (FamilyStatus.APPROVED, FamilyStatus.ACTIVE)
@@ -48,10 +49,12 @@ def _open_relationship_count():
         from families.models import OPEN_RELATIONSHIP_STATUSES  # type: ignore[attr-defined]
     except (FieldDoesNotExist, ImportError):
         return Value(0, output_field=IntegerField())
-    return Count(
-        "support_relationships",
-        filter=Q(support_relationships__status__in=OPEN_RELATIONSHIP_STATUSES),
-        distinct=True,
+    from families.models import SupportRelationship
+
+    return count_of(
+        SupportRelationship.objects.filter(
+            family=OuterRef("pk"), status__in=OPEN_RELATIONSHIP_STATUSES
+        )
     )
 
 

@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -37,6 +37,7 @@ from families.services import payments as payment_services
 from families.services import relationships as relationship_services
 from families.services import stays as stay_services
 from kalliola.roles import SUPPORT_WORKERS
+from kalliola.subqueries import count_of
 
 REVIEW_DUE_DAYS = 60
 
@@ -132,11 +133,17 @@ class SupervisionContactInline(_ReadOnlyInline):
     fields = ("date", "mode", "notes", "created_by")
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
+
 
 class StatusChangeInline(_ReadOnlyInline):
     model = RelationshipStatusChange
     fields = ("changed_at", "from_status", "to_status", "changed_by", "note")
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
 
 
 class EndRelationshipForm(forms.Form):
@@ -213,7 +220,11 @@ class SupportRelationshipAdmin(admin.ModelAdmin):
     change_list_template = "families/admin/relationship_change_list.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_stays=Count("stays"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_stays=count_of(Stay.objects.filter(relationship=OuterRef("pk"))))
+        )
 
     @admin.display(description=_("stays"), ordering="_stays")
     def stays_count(self, obj):

@@ -59,7 +59,10 @@ class Child(models.Model):
                 violation_error_message=_("A child cannot wait from before being born."),
             ),
         ]
-        indexes = [models.Index(fields=["status", "waiting_since"])]
+        indexes = [
+            models.Index(fields=["status", "waiting_since"]),
+            models.Index(fields=["municipality"]),
+        ]
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}"

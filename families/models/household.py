@@ -161,6 +161,9 @@ class SupportFamily(models.Model):
         indexes = [
             models.Index(fields=["status", "municipality"]),
             models.Index(fields=["created_at"]),
+            # The admin list's default order and its municipality filter.
+            models.Index(fields=["contact_name", "id"]),
+            models.Index(fields=["municipality"]),
         ]
 
     def __str__(self):

@@ -113,6 +113,8 @@ class SupportRelationship(models.Model):
             models.Index(fields=["support_worker", "status"]),
             models.Index(fields=["family", "status"]),
             models.Index(fields=["status", "review_date"]),
+            # The admin list's default order (newest first).
+            models.Index(fields=["-start_date", "-id"]),
         ]
 
     def __str__(self):

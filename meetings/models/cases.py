@@ -61,6 +61,7 @@ class MeetingRequest(models.Model):
 
     class Meta:
         ordering = ["received_at"]
+        indexes = [models.Index(fields=["status", "received_at"])]
         verbose_name = _("meeting request")
         verbose_name_plural = _("meeting requests")
         constraints = [
@@ -139,7 +140,12 @@ class SupportCase(models.Model):
                 name="meetings_closed_case_has_closing_date",
             ),
         ]
-        indexes = [models.Index(fields=["support_worker", "status"])]
+        indexes = [
+            models.Index(fields=["support_worker", "status"]),
+            # The lists' default order (newest first) and the status filter.
+            models.Index(fields=["-opened_on", "-id"]),
+            models.Index(fields=["status", "-opened_on"]),
+        ]
 
     def __str__(self):
         return _("Case %(id)s") % {"id": self.pk}

@@ -42,6 +42,8 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["case", "number"]
+        # Calendar feeds and statistics read meetings by time.
+        indexes = [models.Index(fields=["starts_at"])]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         constraints = [
@@ -179,6 +181,7 @@ class FollowUp(models.Model):
 
     class Meta:
         ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["due_on"])]
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         constraints = [

@@ -41,9 +41,15 @@ from trainings.services.info_sessions import (
     register_for_info_session,
 )
 from trainings.services.listings import (
+    cached_home_listing,
+    cached_listing,
+    cached_upcoming_groups,
+    cached_upcoming_info_sessions,
     groups_with_places,
     home_listing,
     info_sessions_with_places,
+    listing_version,
+    listings_changed,
     places_left,
     public_groups,
     upcoming_groups,
@@ -52,6 +58,12 @@ from trainings.services.listings import (
 from trainings.services.notices import notify_session_changed
 
 __all__ = [
+    "cached_home_listing",
+    "cached_listing",
+    "cached_upcoming_groups",
+    "cached_upcoming_info_sessions",
+    "listing_version",
+    "listings_changed",
     "PRETRAINING_HOURS",
     "AlreadySignedUp",
     "AttendanceError",

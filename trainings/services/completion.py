@@ -24,6 +24,7 @@ from trainings.services.common import (
     NotEnoughHours,
     _advance,
 )
+from trainings.services.listings import listings_changed
 
 
 def record_attendance(
@@ -110,6 +111,7 @@ def complete_pretraining(family: SupportFamily, *, by=None) -> SupportFamily:
             status_changed_at=timezone.now(),
             status_changed_by=by,
         )
+        listings_changed()
         _advance(
             family,
             FamilyStatus.TRAINED,

@@ -1,5 +1,10 @@
 """Upcoming info sessions and training groups with their places left (constant queries)."""
 
+import secrets
+import time
+
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Max, Min, Prefetch, Q
 from django.utils import timezone
 
@@ -86,3 +91,68 @@ def home_listing() -> dict:
     for item in groups:
         item.places_left = places_left(item.capacity, item.taken)
     return {"upcoming_info_sessions": sessions, "upcoming_training_groups": groups}
+
+
+# -- Cached public listings --------------------------------------------------------------------
+# The public lists and the calendar feed change rarely but are read all the time. They are
+# cached under a version key; every change to info sessions, groups, their sessions, sign-ups or
+# enrollments bumps the version (trainings.signals), so the next reader rebuilds them from the
+# database. The short timeout only lets the "upcoming" window move on with the clock. The detail
+# pages that carry the sign-up form are never cached: their places left are always counted fresh.
+LISTING_VERSION_KEY = "trainings:listings:version"
+LISTING_TIMEOUT = 60
+
+
+def _new_version() -> str:
+    return f"{time.time_ns()}-{secrets.token_hex(4)}"
+
+
+def listing_version() -> str:
+    version = cache.get(LISTING_VERSION_KEY)
+    if version is None:
+        cache.add(LISTING_VERSION_KEY, _new_version(), None)
+        version = cache.get(LISTING_VERSION_KEY) or _new_version()
+    return version
+
+
+def bump_listing_version() -> None:
+    cache.set(LISTING_VERSION_KEY, _new_version(), None)
+
+
+def listings_changed() -> None:
+    """Forget the cached listings now and again once the change is committed.
+
+    Bumping now serves the rest of this transaction (and the test client) fresh lists; bumping
+    after commit drops anything another request cached from the old rows in between.
+    """
+    bump_listing_version()
+    transaction.on_commit(bump_listing_version)
+
+
+def cached_listing(name: str, build):
+    """The value `build()` returns, cached under the current listing version."""
+    key = f"trainings:listings:{listing_version()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, LISTING_TIMEOUT)
+    return value
+
+
+def _with_places(items):
+    items = list(items)
+    for item in items:
+        item.places_left = places_left(item.capacity, item.taken)
+    return items
+
+
+def cached_upcoming_info_sessions() -> list:
+    return cached_listing("info_sessions", lambda: _with_places(upcoming_info_sessions()))
+
+
+def cached_upcoming_groups() -> list:
+    return cached_listing("groups", lambda: _with_places(upcoming_groups()))
+
+
+def cached_home_listing() -> dict:
+    return cached_listing("home", home_listing)

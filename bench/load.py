@@ -1,0 +1,537 @@
+"""Load benchmark: the production server under wrk, page by page, beside a bare Django view.
+
+One command (PostgreSQL on 127.0.0.1:5432, wrk from Debian: `apt-get install -y wrk`):
+
+    .venv/bin/python bench/load.py --scale 1
+
+It (1) recreates the PostgreSQL database `kalliola_bench`, migrates it and fills it with
+`manage.py seed_large --scale N` (skip with `--reuse` when the data is already there),
+(2) runs collectstatic, (3) checks with EXPLAIN that the main lists do no sequential scan on the
+large tables, (4) starts gunicorn on 127.0.0.1 with production settings (DEBUG off, secret key,
+allowed host, Redis cache, persistent connections; HTTPS redirect and secure cookies off since
+there is no TLS on the loopback; `bench.settings` adds the bare `/bench-ok/` view), (5) drives each
+page with wrk at 50 connections for 30 s, each page right after the bare view so the two share
+the machine's state, and (6) writes the table into docs/benchmarks.md between the
+`load-bench` markers. `--duration 5` gives a quick trial run (then it does not touch the doc
+unless `--write` is given).
+
+The signed-in pages use a session made for the seeded users (the busiest support worker and the
+coordinator); sign-up POSTs carry a CSRF token and a new e-mail address each.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+DOC = ROOT / "docs" / "benchmarks.md"
+START, END = "<!-- load-bench:start -->", "<!-- load-bench:end -->"
+LARGE_TABLES = (
+    "families_stay",
+    "meetings_meeting",
+    "families_supportrelationship",
+    "families_supportfamily",
+    "families_child",
+    "meetings_supportcase",
+)
+
+
+def bench_env(args) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{args.database}",
+        DEBUG="false",
+        SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdef",
+        ALLOWED_HOSTS="127.0.0.1",
+        SITE_URL=f"http://127.0.0.1:{args.port}",
+        SECURE_SSL_REDIRECT="false",
+        SESSION_COOKIE_SECURE="false",
+        CSRF_COOKIE_SECURE="false",
+        SECURE_HSTS_SECONDS="0",
+        REDIS_URL=args.redis,
+        DB_CONN_MAX_AGE="600",
+        PUBLIC_FORM_RATE_PER_MINUTE="100000000",
+        # Confirmation e-mails are built but not sent anywhere.
+        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def run(cmd, env, **kwargs):
+    print("+", " ".join(shlex.quote(c) for c in cmd), flush=True)
+    return subprocess.run(cmd, env=env, check=True, cwd=ROOT, **kwargs)
+
+
+def prepare_database(args, env):
+    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-v", "ON_ERROR_STOP=1"]
+    run([*psql, "-c", f"DROP DATABASE IF EXISTS {args.database}"], env)
+    run([*psql, "-c", f"CREATE DATABASE {args.database}"], env)
+    run([PY, "manage.py", "migrate", "--noinput", "-v0"], env)
+    started = time.monotonic()
+    run([PY, "manage.py", "seed_large", "--scale", str(args.scale)], env)
+    seed_seconds = time.monotonic() - started
+    run([*psql, "-d", args.database, "-c", "VACUUM ANALYZE"], env)
+    return seed_seconds
+
+
+def django_setup(env):
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def fixtures(args) -> dict:
+    """Sessions for the busiest worker and the coordinator, and an open info session."""
+    from django.conf import settings
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.contrib.auth.models import Group
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from kalliola.roles import COORDINATORS
+    from trainings.models import InfoSession
+
+    User = get_user_model()
+    worker = (
+        User.objects.filter(username__startswith="large-", username__endswith="-worker-000")
+        .annotate(n=Count("support_relationships"))
+        .order_by("-n")
+        .first()
+    )
+    coordinator = (
+        Group.objects.get(name=COORDINATORS).user_set.filter(username__startswith="large-").first()
+    )
+    if worker is None or coordinator is None:
+        sys.exit("No seed_large users found: run without --reuse.")
+
+    def session_for(user) -> str:
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        return store.session_key
+
+    session = (
+        InfoSession.objects.filter(
+            status="scheduled", capacity__isnull=True, starts_at__gt=timezone.now()
+        )
+        .order_by("starts_at")
+        .first()
+    )
+    if session is None:
+        sys.exit("No open info session without a capacity limit in the data.")
+    return {
+        "cookie_name": settings.SESSION_COOKIE_NAME,
+        "worker": worker,
+        "coordinator": coordinator,
+        # One session per connection, as when several people use the service (one shared
+        # session would make every request rewrite the same row: SESSION_SAVE_EVERY_REQUEST).
+        "worker_sessions": [session_for(worker) for _ in range(args.connections)],
+        "coordinator_sessions": [session_for(coordinator) for _ in range(args.connections)],
+        "signup_path": f"/infotilaisuudet/{session.pk}/",
+        "relationships": worker.support_relationships.filter(
+            status__in=["active", "paused"]
+        ).count(),
+        "cases": worker.support_cases.count(),
+    }
+
+
+def explain_main_lists(fx) -> list[dict]:
+    """Render the main lists in-process, EXPLAIN every query on a large table, report seq scans."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    pages = [
+        ("portal: relationships (busy worker)", fx["worker"], "/tyo/suhteet/"),
+        ("portal: cases (busy worker)", fx["worker"], "/tyo/asiakkuudet/"),
+        ("admin: households", fx["coordinator"], "/admin/families/supportfamily/"),
+        ("admin: children", fx["coordinator"], "/admin/families/child/"),
+        ("admin: relationships", fx["coordinator"], "/admin/families/supportrelationship/"),
+        ("admin: support cases", fx["coordinator"], "/admin/meetings/supportcase/"),
+        ("public: info sessions", None, "/infotilaisuudet/"),
+        ("public: home", None, "/"),
+    ]
+    # One relationship and one case of the busy worker: their detail pages read stays, meetings.
+    rel = fx["worker"].support_relationships.order_by("pk").first()
+    case = fx["worker"].support_cases.order_by("pk").first()
+    pages += [
+        ("portal: relationship detail (stays)", fx["worker"], f"/tyo/suhteet/{rel.pk}/"),
+        ("portal: case detail (meetings)", fx["worker"], f"/tyo/asiakkuudet/{case.pk}/"),
+    ]
+    report = []
+    for label, user, url in pages:
+        client = Client(SERVER_NAME="127.0.0.1")
+        if user is not None:
+            client.force_login(user)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        seq, tables = [], set()
+        for query in ctx.captured_queries:
+            sql = query["sql"]
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            hit = [t for t in LARGE_TABLES if f'"{t}"' in sql]
+            if not hit:
+                continue
+            tables.update(hit)
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN " + sql)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            for table in LARGE_TABLES:
+                if re.search(rf"Seq Scan on {table}\b", plan):
+                    seq.append((table, sql[:160]))
+        report.append(
+            {
+                "label": label,
+                "url": url,
+                "status": response.status_code,
+                "queries": len(ctx.captured_queries),
+                "tables": sorted(tables),
+                "seq_scans": seq,
+            }
+        )
+        print(f"EXPLAIN {label}: {response.status_code}, {len(seq)} seq scan(s)", flush=True)
+        for table, sql in seq:
+            print(f"    Seq Scan on {table}: {sql}", flush=True)
+    return report
+
+
+LUA_COMMON = r"""
+function done(summary, latency, requests)
+  local f = io.open("%(out)s", "w")
+  f:write(string.format(
+    '{"requests": %%d, "duration_us": %%d, "p50": %%d, "p95": %%d, "p99": %%d, ' ..
+    '"connect": %%d, "read": %%d, "write": %%d, "status": %%d, "timeout": %%d}',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), summary.errors.connect, summary.errors.read, summary.errors.write,
+    summary.errors.status, summary.errors.timeout))
+  f:close()
+end
+"""
+
+LUA_GET = r"""
+wrk.method = "GET"
+wrk.path = "%(path)s"
+%(cookie)s
+"""
+
+LUA_SESSIONS = r"""
+local cookies = {%(cookies)s}
+local counter = 0
+function request()
+  counter = counter + 1
+  return wrk.format("GET", "%(path)s", {["Cookie"] = cookies[(counter %% #cookies) + 1]})
+end
+"""
+
+LUA_SIGNUP = r"""
+local counter = 0
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("tid", #threads)
+end
+function request()
+  counter = counter + 1
+  local body = "csrfmiddlewaretoken=%(token)s&name=Testi+Kuormittaja&email=bench-%(run)s-" ..
+    tid .. "-" .. counter .. "%%40example.org&phone=040+000+1234&municipality=Helsinki" ..
+    "&consent=on&website="
+  return wrk.format("POST", "%(path)s", {
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Cookie"] = "csrftoken=%(cookie)s",
+  }, body)
+end
+"""
+
+
+def csrf_for(base: str, path: str) -> tuple[str, str]:
+    with urllib.request.urlopen(base + path) as response:
+        html = response.read().decode()
+        cookies = response.headers.get_all("Set-Cookie") or []
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    cookie = next(c for c in cookies if c.startswith("csrftoken=")).split(";")[0].split("=", 1)[1]
+    return token, cookie
+
+
+def wrk(base, lua: str, args, workdir: Path, name: str) -> dict:
+    out = workdir / f"{name}.json"
+    script = workdir / f"{name}.lua"
+    script.write_text(lua + LUA_COMMON % {"out": out})
+    cmd = [
+        "wrk",
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{args.duration}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(script),
+        base,
+    ]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    data = json.loads(out.read_text())
+    data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
+    data["errors"] = sum(data[k] for k in ("connect", "read", "write", "status", "timeout"))
+    return data
+
+
+def get_lua(path: str, cookies: list[str] | None = None) -> str:
+    if not cookies:
+        return LUA_GET % {"path": path, "cookie": ""}
+    listed = ", ".join(f'"{c}"' for c in cookies)
+    return LUA_SESSIONS % {"path": path, "cookies": listed}
+
+
+def wait_for(base: str, seconds: int = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/health/", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    sys.exit("gunicorn did not answer /health/ in time.")
+
+
+def ms(us: int) -> str:
+    return f"{us / 1000:.1f}"
+
+
+def write_doc(args, results, explain, seed_seconds, fx, command):
+    free = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.rstrip()
+    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    load = os.getloadavg()
+    pg = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", "SHOW server_version"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    lines = [
+        START,
+        "",
+        f"**Run:** {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, `{command}`",
+        "",
+        f"**Machine:** `nproc` = {nproc}; Python {platform.python_version()}; PostgreSQL {pg}; "
+        f"load average at the end of the run {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
+        "(other engineers' test runs share these 2 vCPUs). `free -h`:",
+        "",
+        "```",
+        free,
+        "```",
+        "",
+        f"**Server:** gunicorn, {args.workers} sync workers, production settings (DEBUG off, "
+        "Redis cache, `DB_CONN_MAX_AGE=600`), on 127.0.0.1 with wrk on the same machine: "
+        f"{args.threads} threads, {args.connections} connections, {args.duration} s per page, "
+        'each page right after the bare `/bench-ok/` view (a Django view returning "ok" '
+        "through the same middleware). "
+        f"Data: `seed_large --scale {args.scale}`"
+        + (f" (seeded in {seed_seconds:.0f} s)" if seed_seconds else "")
+        + f"; the busy support worker has {fx['relationships']} open relationships and "
+        f"{fx['cases']} cases.",
+        "",
+        "| page | req/s | p50 ms | p95 ms | p99 ms | errors | bare req/s | bare p50 | bare p95 "
+        "| bare p99 | bare errors | throughput vs bare | target | met |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- "
+        "| --- |",
+    ]
+    for r in results:
+        page, base = r["page"], r["bare"]
+        ratio = page["rps"] / base["rps"] if base["rps"] else 0
+        limit = r["p95_limit"]
+        met = page["errors"] == 0 and page["p95"] / 1000 < limit
+        target = f"0 errors, p95 < {limit} ms"
+        if r["public"]:
+            target += ", ≥ 40 % of bare"
+            met = met and ratio >= 0.4
+        lines.append(
+            f"| {r['label']} | {page['rps']:.0f} | {ms(page['p50'])} | {ms(page['p95'])} | "
+            f"{ms(page['p99'])} | {page['errors']} | {base['rps']:.0f} | {ms(base['p50'])} | "
+            f"{ms(base['p95'])} | {ms(base['p99'])} | {base['errors']} | {100 * ratio:.0f} % | "
+            f"{target} | {'yes' if met else '**no**'} |"
+        )
+    lines += [
+        "",
+        "**EXPLAIN of the main lists** (every query of the page that reads a large table, "
+        "planned by PostgreSQL on the scale data):",
+        "",
+        "| page | status | queries | large tables read | sequential scans on large tables |",
+        "| --- | ---: | ---: | --- | --- |",
+    ]
+    for e in explain:
+        seq = "; ".join(sorted({t for t, _sql in e["seq_scans"]})) or "none"
+        lines.append(
+            f"| {e['label']} | {e['status']} | {e['queries']} | {', '.join(e['tables'])} | {seq} |"
+        )
+    lines += ["", END]
+    block = "\n".join(lines)
+    text = DOC.read_text()
+    if START in text:
+        text = re.sub(re.escape(START) + ".*?" + re.escape(END), block, text, flags=re.S)
+    else:
+        text = text.rstrip() + "\n\n## Load: pages under wrk beside a bare Django view\n\n" + block
+        text += "\n"
+    DOC.write_text(text)
+    print(f"Wrote {DOC.relative_to(ROOT)}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--duration", type=int, default=30, help="Seconds per page.")
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=5, help="gunicorn workers.")
+    parser.add_argument("--port", type=int, default=8150)
+    parser.add_argument("--database", default="kalliola_bench")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/15")
+    parser.add_argument("--reuse", action="store_true", help="Keep the database as it is.")
+    parser.add_argument("--write", action="store_true", help="Write the doc even on short runs.")
+    parser.add_argument("--only", default="", help="Comma-separated page keys to run.")
+    args = parser.parse_args()
+    command = "python bench/load.py " + " ".join(sys.argv[1:])
+    env = bench_env(args)
+
+    seed_seconds = 0.0
+    if not args.reuse:
+        seed_seconds = prepare_database(args, env)
+    run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+    django_setup(env)
+    from django.core.cache import cache
+
+    cache.clear()  # the bench's own Redis database: no listings cached from an earlier run
+    fx = fixtures(args)
+    explain = explain_main_lists(fx)
+    from django.db import connections
+
+    connections.close_all()
+
+    base = f"http://127.0.0.1:{args.port}"
+    server = subprocess.Popen(
+        [
+            GUNICORN,
+            "kalliola.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--workers",
+            str(args.workers),
+            "--access-logfile",
+            "/dev/null",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        wait_for(base)
+        token, csrf_cookie = csrf_for(base, fx["signup_path"])
+        worker_cookie = [f"{fx['cookie_name']}={key}" for key in fx["worker_sessions"]]
+        coord_cookie = [f"{fx['cookie_name']}={key}" for key in fx["coordinator_sessions"]]
+        run_id = str(int(time.time()))
+        pages = [
+            ("home", "Home page", get_lua("/"), True, 100),
+            ("infosessions", "Info-session list", get_lua("/infotilaisuudet/"), True, 100),
+            ("feed", "Calendar feed", get_lua("/kalenteri.ics"), True, 100),
+            (
+                "signup",
+                "Sign-up POST (info session)",
+                LUA_SIGNUP
+                % {
+                    "token": token,
+                    "cookie": csrf_cookie,
+                    "path": fx["signup_path"],
+                    "run": run_id,
+                },
+                True,
+                100,
+            ),
+            (
+                "portal",
+                "Portal: relationships (busy worker)",
+                get_lua("/tyo/suhteet/", worker_cookie),
+                False,
+                100,
+            ),
+            (
+                "portalcases",
+                "Portal: cases (busy worker)",
+                get_lua("/tyo/asiakkuudet/", worker_cookie),
+                False,
+                100,
+            ),
+            (
+                "changelist",
+                "Admin: households changelist",
+                get_lua("/admin/families/supportfamily/", coord_cookie),
+                False,
+                300,
+            ),
+            ("dashboard", "Admin: dashboard (index)", get_lua("/admin/", coord_cookie), False, 300),
+        ]
+        only = {k for k in args.only.split(",") if k}
+        results = []
+        with tempfile.TemporaryDirectory() as tmp:
+            workdir = Path(tmp)
+            # Warm every worker up (templates, translations, connections).
+            wrk(
+                base,
+                get_lua("/bench-ok/"),
+                argparse.Namespace(**{**vars(args), "duration": 2}),
+                workdir,
+                "warm",
+            )
+            for key, label, lua, public, limit in pages:
+                if only and key not in only:
+                    continue
+                bare = wrk(base, get_lua("/bench-ok/"), args, workdir, f"{key}-bare")
+                page = wrk(base, lua, args, workdir, key)
+                print(
+                    f"{label}: {page['rps']:.0f} req/s, p95 {ms(page['p95'])} ms, "
+                    f"errors {page['errors']} | bare {bare['rps']:.0f} req/s, "
+                    f"p95 {ms(bare['p95'])} ms",
+                    flush=True,
+                )
+                results.append(
+                    {
+                        "label": label,
+                        "page": page,
+                        "bare": bare,
+                        "public": public,
+                        "p95_limit": limit,
+                    }
+                )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    if args.duration >= 30 or args.write:
+        write_doc(args, results, explain, seed_seconds, fx, command)
+
+
+if __name__ == "__main__":
+    main()
