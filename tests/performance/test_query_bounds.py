@@ -276,12 +276,19 @@ def _first_pk(model):
 
 def admin_urls(world) -> dict:
     urls = {"admin index (dashboard)": _en("admin:index")}
-    for extra in ("admin:statistics", "admin:dashboard", "meetings_admin:statistics"):
+    for extra in ("admin:kalliola_statistics", "admin:kalliola_statistics_print"):
         # Built by another part of the product: covered as soon as the URL exists.
         with contextlib.suppress(NoReverseMatch):
             urls[extra] = _en(extra)
     for model, _model_admin in admin.site._registry.items():
         meta = model._meta
+        if meta.label == "families.MatchingWeights":
+            # A one-row list that opens its row: the change page is the page.
+            urls[f"{meta.label} change"] = _en(
+                f"admin:{meta.app_label}_{meta.model_name}_change",
+                model.objects.get_or_create(pk=1)[0].pk,
+            )
+            continue
         urls[f"{meta.label} changelist"] = _en(
             f"admin:{meta.app_label}_{meta.model_name}_changelist"
         )
