@@ -5,6 +5,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from families.models.choices import ContactLanguage, Language
+from kalliola.models import StatusChange
 from kalliola.validators import postal_code_validator, validate_phone
 
 
@@ -178,7 +179,7 @@ class SupportFamily(models.Model):
         return ", ".join(str(Language(c).label) for c in self.languages if c in Language.values)
 
 
-class FamilyStatusChange(models.Model):
+class FamilyStatusChange(StatusChange):
     """One step of a household's pipeline: who moved it, when and why. Never edited."""
 
     family = models.ForeignKey(
@@ -191,22 +192,8 @@ class FamilyStatusChange(models.Model):
         _("from"), max_length=32, choices=FamilyStatus.choices, blank=True
     )
     to_status = models.CharField(_("to"), max_length=32, choices=FamilyStatus.choices)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
-    note = models.TextField(_("note"), max_length=2000, blank=True)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
-        ordering = ["-changed_at", "-pk"]
         indexes = [models.Index(fields=["family", "-changed_at"])]
-
-    def __str__(self):
-        return f"{self.get_from_status_display() or '–'} → {self.get_to_status_display()}"

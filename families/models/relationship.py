@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from families.models.child import Child
 from families.models.household import SupportFamily
+from kalliola.models import StatusChange
 
 
 class RelationshipStatus(models.TextChoices):
@@ -125,7 +126,7 @@ class SupportRelationship(models.Model):
         return self.status in OPEN_RELATIONSHIP_STATUSES
 
 
-class RelationshipStatusChange(models.Model):
+class RelationshipStatusChange(StatusChange):
     """One status change of a relationship: who, when, why. Never edited."""
 
     relationship = models.ForeignKey(
@@ -138,24 +139,10 @@ class RelationshipStatusChange(models.Model):
         _("from"), max_length=16, choices=RelationshipStatus.choices, blank=True
     )
     to_status = models.CharField(_("to"), max_length=16, choices=RelationshipStatus.choices)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
-    note = models.TextField(_("note"), max_length=2000, blank=True)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("relationship status change")
         verbose_name_plural = _("relationship status changes")
-        ordering = ["-changed_at", "-pk"]
-
-    def __str__(self):
-        return f"{self.get_from_status_display() or '–'} → {self.get_to_status_display()}"
 
 
 def first_of_month(day: datetime.date) -> datetime.date:
