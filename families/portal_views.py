@@ -95,55 +95,54 @@ def relationship_detail(request, pk):
     )
 
 
-@portal_staff_required
-def log_stay(request, pk):
-    relationship = _relationship(request, pk)
-    form = StayForm(request.POST or None)
+def _portal_form(request, relationship, form, save, *, success, heading, extra=None):
+    """Show a portal form; on a valid POST run `save(cleaned_data)`, which calls a service.
+
+    A rule the service refuses (StayError) is shown on the form and nothing is saved.
+    """
     if request.method == "POST" and form.is_valid():
         try:
-            stay_services.log_stay(
-                relationship,
-                starts_at=form.cleaned_data["starts_at"],
-                ends_at=form.cleaned_data["ends_at"],
-                notes=form.cleaned_data["notes"],
-                by=request.user,
-            )
+            save(form.cleaned_data)
         except stay_services.StayError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("The stay is saved. A coordinator approves it."))
+            messages.success(request, success)
             return redirect("families_portal:relationship", pk=relationship.pk)
-    return render(
+    context = {"relationship": relationship, "form": form, "heading": heading, **(extra or {})}
+    return render(request, "families/portal/form.html", context, status=400 if form.errors else 200)
+
+
+@portal_staff_required
+def log_stay(request, pk):
+    relationship = _relationship(request, pk)
+    return _portal_form(
         request,
-        "families/portal/form.html",
-        {"relationship": relationship, "form": form, "heading": _("Log a stay")},
-        status=400 if form.errors else 200,
+        relationship,
+        StayForm(request.POST or None),
+        lambda data: stay_services.log_stay(
+            relationship,
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            notes=data["notes"],
+            by=request.user,
+        ),
+        success=_("The stay is saved. A coordinator approves it."),
+        heading=_("Log a stay"),
     )
 
 
 @portal_staff_required
 def log_contact(request, pk):
     relationship = _relationship(request, pk)
-    form = SupervisionContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            stay_services.log_supervision_contact(
-                relationship,
-                date=form.cleaned_data["date"],
-                mode=form.cleaned_data["mode"],
-                notes=form.cleaned_data["notes"],
-                by=request.user,
-            )
-        except stay_services.StayError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The contact is saved."))
-            return redirect("families_portal:relationship", pk=relationship.pk)
-    return render(
+    return _portal_form(
         request,
-        "families/portal/form.html",
-        {"relationship": relationship, "form": form, "heading": _("Log a contact")},
-        status=400 if form.errors else 200,
+        relationship,
+        SupervisionContactForm(request.POST or None),
+        lambda data: stay_services.log_supervision_contact(
+            relationship, date=data["date"], mode=data["mode"], notes=data["notes"], by=request.user
+        ),
+        success=_("The contact is saved."),
+        heading=_("Log a contact"),
     )
 
 
@@ -169,29 +168,18 @@ def edit_stay(request, pk, stay_pk):
         "end_time": end.time().replace(second=0, microsecond=0),
         "notes": stay.notes,
     }
-    form = StayForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            stay_services.update_stay(
-                stay,
-                starts_at=form.cleaned_data["starts_at"],
-                ends_at=form.cleaned_data["ends_at"],
-                notes=form.cleaned_data["notes"],
-                by=request.user,
-            )
-        except stay_services.StayError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The stay is saved. A coordinator approves it."))
-            return redirect("families_portal:relationship", pk=relationship.pk)
-    return render(
+    return _portal_form(
         request,
-        "families/portal/form.html",
-        {
-            "relationship": relationship,
-            "form": form,
-            "heading": _("Correct a stay"),
-            "stay": stay,
-        },
-        status=400 if form.errors else 200,
+        relationship,
+        StayForm(request.POST or None, initial=initial),
+        lambda data: stay_services.update_stay(
+            stay,
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            notes=data["notes"],
+            by=request.user,
+        ),
+        success=_("The stay is saved. A coordinator approves it."),
+        heading=_("Correct a stay"),
+        extra={"stay": stay},
     )
