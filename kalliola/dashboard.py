@@ -25,6 +25,7 @@ from families.models import (
 )
 from families.models.child import Child
 from kalliola.roles import is_coordinator
+from kalliola.subqueries import count_of
 from meetings.models import FollowUp, MeetingRequest, RequestStatus
 from trainings.models import GroupStatus, SessionStatus
 from trainings.services.listings import groups_with_places, places_left, upcoming_info_sessions
@@ -52,8 +53,14 @@ class Item:
 
 
 def _first(queryset, n: int = SHOWN) -> tuple[int, list]:
-    """The first `n` rows and the total number of rows, in one query."""
-    rows = list(queryset.annotate(total_rows=Window(Count("pk")))[:n])
+    """The first `n` rows and the total number of rows, in one query.
+
+    Plain querysets count in an uncorrelated COUNT subquery, which the database runs once on an
+    index; a window count reads every matching row (half a second with 200,000 stays) and is
+    kept only for querysets that aggregate themselves (PostgreSQL refuses the subquery there).
+    """
+    total = Window(Count("pk")) if queryset.query.group_by else count_of(queryset)
+    rows = list(queryset.annotate(total_rows=total)[:n])
     return (rows[0].total_rows if rows else 0), rows
 
 

@@ -254,7 +254,16 @@ class Stay(models.Model):
                 name="stay_approved_has_amounts",
             ),
         ]
-        indexes = [models.Index(fields=["relationship", "starts_at"])]
+        indexes = [
+            models.Index(fields=["relationship", "starts_at"]),
+            # Stays awaiting approval (the dashboard and the payment reports): a small part of
+            # all stays once months are approved.
+            models.Index(
+                fields=["starts_at"],
+                condition=Q(payment_month__isnull=True),
+                name="stay_unapproved_starts_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.starts_at:%d.%m.%Y}–{self.ends_at:%d.%m.%Y}"
