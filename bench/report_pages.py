@@ -1,7 +1,7 @@
 """Time the yearly statistics page and the coordinators' dashboard on the large data set.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kalliola_bench \
-        .venv/bin/python bench/statistics.py
+        .venv/bin/python bench/report_pages.py
 
 The database must already hold `manage.py seed_large --scale 1` data (bench/load.py leaves it
 so). Each page is rendered in-process with Django's test client as the seeded coordinator: the
