@@ -339,7 +339,7 @@ def write_doc(args, results, explain, seed_seconds, fx, command):
         "",
         f"**Machine:** `nproc` = {nproc}; Python {platform.python_version()}; PostgreSQL {pg}; "
         f"load average at the end of the run {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
-        "(other engineers' test runs share these 2 vCPUs). `free -h`:",
+        "(wrk, gunicorn and PostgreSQL share these 2 vCPUs). `free -h`:",
         "",
         "```",
         free,
