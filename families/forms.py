@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from families.models import Language, SupportFamily
+from families.services.households import APPLICATION_FIELDS
 from kalliola.public_forms import HoneypotFormMixin
 from kalliola.validators import normalise_email
 
@@ -50,28 +51,9 @@ class SupportFamilyApplicationForm(HoneypotFormMixin, forms.ModelForm):
 
     class Meta:
         model = SupportFamily
-        fields = [
-            "contact_name",
-            "email",
-            "phone",
-            "second_adult_name",
-            "second_adult_email",
-            "second_adult_phone",
-            "contact_language",
-            "street_address",
-            "postal_code",
-            "municipality",
-            "household_members",
-            "languages",
-            "has_pets",
-            "pets",
-            "child_age_min",
-            "child_age_max",
-            "max_children",
-            "frequency",
-            "home_accessibility",
-            "wishes",
-        ]
+        # The fields the application service may set, plus the address it is keyed by; the
+        # layout below orders them.
+        fields = ["email", *APPLICATION_FIELDS]
         labels = {
             "contact_name": _("Your name"),
             "email": _("Your e-mail"),
