@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from families.models.choices import Language
+from families.models.choices import language_names
 from kalliola.validators import validate_phone
 
 ADULT_AGE = 18
@@ -69,7 +69,7 @@ class Child(models.Model):
 
     @property
     def language_names(self) -> str:
-        return ", ".join(str(Language(c).label) for c in self.languages if c in Language.values)
+        return language_names(self.languages)
 
     def clean(self):
         super().clean()
