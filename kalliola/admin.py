@@ -97,16 +97,30 @@ def _with_cached_app_list(get_app_list):
             return get_app_list(request, app_label)
         app_list = getattr(request, "_kalliola_app_list", None)
         if app_list is None:
-            app_list = APP_LISTS.get_or_build(
-                f"{request.user.pk}:{get_language()}",
-                lambda: _plain_names(get_app_list(request)),
-            )
+            key = APP_LISTS.key(f"{request.user.pk}:{get_language()}")
+            app_list = APP_LISTS.fetch(key, lambda: _plain_names(get_app_list(request)))
             request._kalliola_app_list = app_list
+            request._kalliola_app_list_key = key
         return app_list
 
     return get_app_list_cached
 
 
+def _with_nav_sidebar_key(each_context):
+    """The navigation beside every admin page is the app list rendered again (templates/admin/
+    base_site.html keeps it for a minute): the same for one user, language and page address."""
+
+    def each_context_with_nav_sidebar_key(request):
+        context = each_context(request)
+        key = getattr(request, "_kalliola_app_list_key", None)
+        if key and context.get("is_nav_sidebar_enabled"):
+            context["nav_sidebar_cache_key"] = f"{key}:{request.path}"
+        return context
+
+    return each_context_with_nav_sidebar_key
+
+
 admin.site.index = _with_dashboard(admin.site.index)
 admin.site.get_urls = _with_statistics(admin.site.get_urls)
 admin.site.get_app_list = _with_cached_app_list(admin.site.get_app_list)
+admin.site.each_context = _with_nav_sidebar_key(admin.site.each_context)

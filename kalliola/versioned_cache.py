@@ -44,9 +44,16 @@ class VersionedCache:
         self.bump()
         transaction.on_commit(self.bump)
 
+    def key(self, name: str) -> str:
+        """The cache key of `name` under the current version."""
+        return f"{self.prefix}:{self.version()}:{name}"
+
     def get_or_build(self, name: str, build: Callable[[], Any]) -> Any:
         """The value `build()` returns, cached under the current version."""
-        key = f"{self.prefix}:{self.version()}:{name}"
+        return self.fetch(self.key(name), build)
+
+    def fetch(self, key: str, build: Callable[[], Any]) -> Any:
+        """The value cached under `key` (from `key()`), built and stored if there is none."""
         value = cache.get(key)
         if value is None:
             value = build()
