@@ -9,12 +9,16 @@ second COUNT(*) over the whole table that Django runs beside the filtered count 
 
 Filter choices that need a query over the whole table (a field's distinct values, counts per
 status) are cached in LIST_FIGURES until a row of the listed models changes (kalliola/signals.py),
-with a short timeout for writes that send no signal.
+with a short timeout for writes that send no signal. A list that sets `cache_list` also keeps its
+rendered rows and filters and its result count there, per user, language, day and query string.
 """
 
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import get_last_value_from_parameters
+from django.core.paginator import Paginator
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import get_language, gettext
 
@@ -27,7 +31,7 @@ def list_figures_changed() -> None:
     LIST_FIGURES.changed()
 
 
-def rows_cache_key(request) -> str:
+def list_cache_key(request) -> str:
     # The user too: the action checkbox column follows their permissions.
     return ":".join(
         [
@@ -40,16 +44,68 @@ def rows_cache_key(request) -> str:
     )
 
 
+class _PageRows:
+    """The rows of one page, which know how many they are without fetching them.
+
+    With the rendered rows in the cache, Django only counts them ("0 of 50 selected"); they are
+    fetched when something iterates over them (the rows' template on a cache miss, an export).
+    """
+
+    def __init__(self, queryset, length: int):
+        self._queryset = queryset
+        self._length = length
+        self._rows = None
+
+    def __len__(self):
+        return self._length
+
+    def __iter__(self):
+        return iter(self._fetch())
+
+    def __getitem__(self, index):
+        return self._fetch()[index]
+
+    def _fetch(self) -> list:
+        if self._rows is None:
+            self._rows = list(self._queryset)
+        return self._rows
+
+
+class CachedListPaginator(Paginator):
+    """The filtered COUNT(*) cached with the rows it belongs to, and pages that fetch their rows
+    only when they are iterated."""
+
+    def __init__(self, *args, key: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.key = key
+
+    @cached_property
+    def count(self) -> int:
+        return LIST_FIGURES.fetch(f"{self.key}:count", self.object_list.count)
+
+    def page(self, number):
+        page = super().page(number)
+        page.object_list = _PageRows(page.object_list, page.end_index() - page.start_index() + 1)
+        return page
+
+
 class LeanChangelistMixin:
     show_full_result_count = False
-    # True: the rendered rows are cached (templates/admin/change_list.html) until LIST_FIGURES
-    # changes; every model the rows show must then bump it (kalliola/signals.py).
-    cache_rows = False
+    # True: the rendered rows and filters are cached (templates/admin/change_list.html) until
+    # LIST_FIGURES changes; every model they show must then be in kalliola/signals.LIST_MODELS.
+    cache_list = False
 
     def changelist_view(self, request, extra_context=None):
-        if self.cache_rows and request.method == "GET":
-            extra_context = {**(extra_context or {}), "rows_cache_key": rows_cache_key(request)}
+        if self.cache_list and request.method == "GET":
+            request.list_cache_key = list_cache_key(request)
+            extra_context = {**(extra_context or {}), "list_cache_key": request.list_cache_key}
         return super().changelist_view(request, extra_context)
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        key = getattr(request, "list_cache_key", None)
+        if key and not self.list_editable:
+            return CachedListPaginator(queryset, per_page, orphans, allow_empty_first_page, key=key)
+        return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
 
     def action_checkbox(self, obj):
         # The markup of Django's CheckboxInput for this column, without rendering a template.
@@ -63,11 +119,25 @@ class LeanChangelistMixin:
 
 class CachedValuesFilter(admin.AllValuesFieldListFilter):
     """A field's distinct values as filter choices, from LIST_FIGURES instead of a SELECT
-    DISTINCT over the whole table on every page (the model must be in kalliola/signals.py)."""
+    DISTINCT over the whole table on every page (the model must be in kalliola/signals.py).
+
+    Only for a field of the list's own model whose admin queryset is not narrowed: the parent's
+    __init__ is not called, since it builds the admin's queryset (with its annotations) only to
+    read the values this filter takes from the cache.
+    """
 
     def __init__(self, field, request, params, model, model_admin, field_path):
-        super().__init__(field, request, params, model, model_admin, field_path)
-        values = self.lookup_choices  # a lazy queryset: evaluated only if not cached
+        self.lookup_kwarg = field_path
+        self.lookup_kwarg_isnull = f"{field_path}__isnull"
+        self.lookup_val = params.get(self.lookup_kwarg)
+        self.lookup_val_isnull = get_last_value_from_parameters(params, self.lookup_kwarg_isnull)
+        self.empty_value_display = model_admin.get_empty_value_display()
         self.lookup_choices = LIST_FIGURES.get_or_build(
-            f"values:{model._meta.label_lower}:{field_path}", lambda: list(values)
+            f"values:{model._meta.label_lower}:{field_path}",
+            lambda: list(
+                model._default_manager.distinct()
+                .order_by(field.name)
+                .values_list(field.name, flat=True)
+            ),
         )
+        admin.FieldListFilter.__init__(self, field, request, params, model, model_admin, field_path)

@@ -17,11 +17,18 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from families.models import Child, PaymentMonth, Stay, SupportFamily, SupportRelationship
+from families.models import (
+    Child,
+    PaymentMonth,
+    Referral,
+    Stay,
+    SupportFamily,
+    SupportRelationship,
+)
 from kalliola.admin import app_lists_changed
 from kalliola.admin_lists import list_figures_changed
 from kalliola.dashboard import dashboard_changed
-from meetings.models import FollowUp, MeetingRequest
+from meetings.models import FollowUp, Meeting, MeetingRequest, SupportCase
 from trainings.models import Enrollment, InfoSession, Registration, TrainingGroup, TrainingSession
 
 DASHBOARD_MODELS = (
@@ -67,10 +74,21 @@ for _through in (User.groups.through, User.user_permissions.through, Group.permi
     m2m_changed.connect(forget_app_lists, sender=_through, dispatch_uid=f"app-lists-{_through}")
 
 
-# Filter choices of the big admin lists (kalliola/admin_lists.py): households per status and the
-# municipalities of households and children; and the rows of the lists that cache them
-# (households with their open relationships).
-LIST_MODELS = (SupportFamily, Child, SupportRelationship)
+# The big admin lists (kalliola/admin_lists.py): filter choices (households per status, the
+# municipalities of households and children, support workers), and the rows, filters and counts
+# of the lists that set `cache_list`: every model those rows show.
+LIST_MODELS = (
+    SupportFamily,
+    Child,
+    Referral,
+    SupportRelationship,
+    Stay,
+    MeetingRequest,
+    SupportCase,
+    Meeting,
+    FollowUp,
+    User,
+)
 
 
 def forget_list_figures(sender, **kwargs):

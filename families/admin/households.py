@@ -235,7 +235,7 @@ class SupportFamilyAdmin(LeanChangelistMixin, DataSubjectAdminMixin, admin.Model
         "second_adult_phone",
     )
     list_per_page = 50
-    cache_rows = True  # the rows read households and their open relationships
+    cache_list = True  # households and their open relationships (kalliola/signals.py)
     actions = ("move_to_status", "export_csv", "export_personal_data", "erase_personal_data")
     inlines = (FamilyStatusChangeInline,)
     readonly_fields = (
@@ -534,6 +534,7 @@ class ChildAdmin(
     )
     search_fields = ("first_name", "last_name", "guardians__name", "guardians__phone")
     list_per_page = 50
+    cache_list = True  # children and their latest referral (kalliola/signals.py)
     actions = ("export_csv", "export_personal_data", "erase_personal_data")
     inlines = (GuardianInline, ReferralInline)
     change_form_template = "families/admin/child_change_form.html"

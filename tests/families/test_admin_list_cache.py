@@ -108,3 +108,66 @@ def test_the_action_checkbox_is_the_markup_django_renders(model):
     assert isinstance(model_admin, LeanChangelistMixin)
     with translation.override("fi"):
         assert model_admin.action_checkbox(obj) == ModelAdmin.action_checkbox(model_admin, obj)
+
+
+RELATIONSHIPS = url("admin:families_supportrelationship_changelist")
+CASES = url("admin:meetings_supportcase_changelist")
+# Session, user, groups, the user's and the groups' permissions, and the session's save (three
+# statements): the count, the rows, the filters' choices and the navigation come from the cache.
+CACHED_LIST_QUERIES = 8
+
+
+def rows(response) -> str:
+    html = response.content.decode()
+    return html[html.index('<table id="result_list">') : html.index("</table>")]
+
+
+def test_a_cached_page_runs_no_query_of_its_own(admin_client, django_assert_max_num_queries):
+    SupportFamily.objects.bulk_create(SupportFamilyFactory.build_batch(120))
+    first = admin_client.get(HOUSEHOLDS + "?p=2")
+    with django_assert_max_num_queries(CACHED_LIST_QUERIES):
+        again = admin_client.get(HOUSEHOLDS + "?p=2")
+    assert rows(again) == rows(first)
+    assert "0 of 50 selected" in again.content.decode()
+    assert len({f.pk for f in again.context["cl"].result_list}) == 50  # fetched when iterated
+
+
+def test_the_last_page_counts_its_own_rows(admin_client):
+    SupportFamily.objects.bulk_create(SupportFamilyFactory.build_batch(120))
+    assert "0 of 20 selected" in body(admin_client, query="?p=3")
+    assert "0 of 20 selected" in body(admin_client, query="?p=3")
+
+
+def test_the_result_count_follows_a_new_household_at_once(admin_client):
+    SupportFamilyFactory.create_batch(2)
+    assert admin_client.get(HOUSEHOLDS).context["cl"].result_count == 2
+    SupportFamilyFactory()
+    assert admin_client.get(HOUSEHOLDS).context["cl"].result_count == 3
+
+
+def test_a_logged_stay_and_a_new_worker_show_in_the_relationships_at_once(admin_client):
+    from tests.factories.relationships import StayFactory
+    from tests.factories.users import SupportWorkerFactory
+
+    relationship = RelationshipFactory()
+    assert '<td class="field-stays_count">0</td>' in body(admin_client, RELATIONSHIPS)
+    StayFactory(relationship=relationship)
+    assert '<td class="field-stays_count">1</td>' in body(admin_client, RELATIONSHIPS)
+    relationship.support_worker = SupportWorkerFactory(first_name="Uusi", last_name="Ohjaaja")
+    relationship.save()
+    assert "Uusi Ohjaaja" in body(admin_client, RELATIONSHIPS)
+
+
+def test_a_new_meeting_and_a_new_year_show_in_the_cases_at_once(admin_client):
+    from tests.factories.meetings import MeetingFactory, SupportCaseFactory
+
+    case = SupportCaseFactory(opened_on=datetime.date(2025, 5, 1))
+    SupportCaseFactory(opened_on=datetime.date(2025, 9, 1))
+    html = body(admin_client, CASES)
+    assert '<td class="field-meeting_count">0</td>' in html
+    assert "opened_on__year=2024" not in html
+    MeetingFactory(case=case)
+    SupportCaseFactory(opened_on=datetime.date(2024, 2, 1))
+    html = body(admin_client, CASES)
+    assert '<td class="field-meeting_count">1</td>' in html
+    assert "opened_on__year=2024" in html
