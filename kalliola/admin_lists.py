@@ -31,11 +31,18 @@ def list_figures_changed() -> None:
     LIST_FIGURES.changed()
 
 
+def list_figure(request, name: str, build):
+    """A value cached in LIST_FIGURES, under the version a cached list read once for the whole
+    request (LeanChangelistMixin.changelist_view) or else the current one."""
+    key = LIST_FIGURES.key(name, getattr(request, "list_figures_version", None))
+    return LIST_FIGURES.fetch(key, build)
+
+
 def list_cache_key(request) -> str:
     # The user too: the action checkbox column follows their permissions.
     return ":".join(
         [
-            LIST_FIGURES.version(),
+            request.list_figures_version,
             str(request.user.pk),
             get_language(),
             f"{timezone.localdate():%Y-%m-%d}",
@@ -97,6 +104,7 @@ class LeanChangelistMixin:
 
     def changelist_view(self, request, extra_context=None):
         if self.cache_list and request.method == "GET":
+            request.list_figures_version = LIST_FIGURES.version()
             request.list_cache_key = list_cache_key(request)
             extra_context = {**(extra_context or {}), "list_cache_key": request.list_cache_key}
         return super().changelist_view(request, extra_context)
@@ -132,7 +140,8 @@ class CachedValuesFilter(admin.AllValuesFieldListFilter):
         self.lookup_val = params.get(self.lookup_kwarg)
         self.lookup_val_isnull = get_last_value_from_parameters(params, self.lookup_kwarg_isnull)
         self.empty_value_display = model_admin.get_empty_value_display()
-        self.lookup_choices = LIST_FIGURES.get_or_build(
+        self.lookup_choices = list_figure(
+            request,
             f"values:{model._meta.label_lower}:{field_path}",
             lambda: list(
                 model._default_manager.distinct()

@@ -44,9 +44,9 @@ class VersionedCache:
         self.bump()
         transaction.on_commit(self.bump)
 
-    def key(self, name: str) -> str:
-        """The cache key of `name` under the current version."""
-        return f"{self.prefix}:{self.version()}:{name}"
+    def key(self, name: str, version: str | None = None) -> str:
+        """The cache key of `name` under the current version (or one the caller has read)."""
+        return f"{self.prefix}:{version or self.version()}:{name}"
 
     def get_or_build(self, name: str, build: Callable[[], Any]) -> Any:
         """The value `build()` returns, cached under the current version."""

@@ -34,7 +34,7 @@ from families.models import (
     SupportFamily,
 )
 from families.services import TransitionNotAllowed, approve_family, change_status, register_family
-from kalliola.admin_lists import LIST_FIGURES, CachedValuesFilter, LeanChangelistMixin
+from kalliola.admin_lists import CachedValuesFilter, LeanChangelistMixin, list_figure
 from kalliola.audit import AuditedViewAdminMixin
 from kalliola.dsr import DataSubjectAdminMixin
 from kalliola.subqueries import count_of
@@ -113,7 +113,7 @@ class FamilyStatusFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         # A GROUP BY over every household: cached until a household changes.
-        counts = LIST_FIGURES.get_or_build("households-per-status", _households_per_status)
+        counts = list_figure(request, "households-per-status", _households_per_status)
         return [
             (value, f"{label} ({counts.get(value, 0)})") for value, label in FamilyStatus.choices
         ]
