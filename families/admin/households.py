@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -33,6 +33,7 @@ from families.models import (
     ReferralSource,
     SupportFamily,
 )
+from families.models.child import waiting_first
 from families.services import TransitionNotAllowed, approve_family, change_status, register_family
 from kalliola.admin_lists import CachedValuesFilter, LeanChangelistMixin, list_figure
 from kalliola.audit import AuditedViewAdminMixin
@@ -558,11 +559,7 @@ class ChildAdmin(
         # Annotated before ModelAdmin orders it: the default ordering uses `waiting_first`.
         queryset = Child._default_manager.annotate(
             latest_referral_source=Subquery(latest.values("source")[:1]),
-            waiting_first=Case(
-                When(status=ChildStatus.WAITING, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            ),
+            waiting_first=waiting_first(),
         )
         return queryset.order_by(*self.get_ordering(request))
 
