@@ -10,12 +10,17 @@ second COUNT(*) over the whole table that Django runs beside the filtered count 
 Filter choices that need a query over the whole table (a field's distinct values, counts per
 status) are cached in LIST_FIGURES until a row of the listed models changes (kalliola/signals.py),
 with a short timeout for writes that send no signal. A list that sets `cache_list` also keeps its
-rendered rows and filters and its result count there, per user, language, day and query string.
+rendered rows, filters, actions and date links and its result count there, per user, language,
+day and query string, all read in one round trip (templatetags/admin_lists.py); its page fetches
+its rows only when they are rendered.
 """
+
+import hashlib
 
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import get_last_value_from_parameters
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -38,15 +43,34 @@ def list_figure(request, name: str, build):
     return LIST_FIGURES.fetch(key, build)
 
 
+# The parts of a cached list page, read together (templates/admin/change_list.html).
+LIST_PARTS = ("count", "actions", "rows", "filters", "dates")
+
+
+def list_part_key(request, name: str) -> str:
+    return f"{LIST_FIGURES.prefix}:part:{name}:{request.list_cache_key}"
+
+
+def read_list_parts(request) -> dict:
+    keys = {list_part_key(request, name): name for name in LIST_PARTS}
+    return {keys[key]: value for key, value in cache.get_many(keys).items()}
+
+
+def store_list_part(request, name: str, value) -> None:
+    cache.set(list_part_key(request, name), value, LIST_FIGURES.timeout)
+
+
 def list_cache_key(request) -> str:
-    # The user too: the action checkbox column follows their permissions.
+    # The user too: the action checkbox column follows their permissions. The address is hashed:
+    # a long search would make a key longer than caches accept.
+    address = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
     return ":".join(
         [
             request.list_figures_version,
             str(request.user.pk),
             get_language(),
             f"{timezone.localdate():%Y-%m-%d}",
-            request.get_full_path(),
+            address,
         ]
     )
 
@@ -82,13 +106,17 @@ class CachedListPaginator(Paginator):
     """The filtered COUNT(*) cached with the rows it belongs to, and pages that fetch their rows
     only when they are iterated."""
 
-    def __init__(self, *args, key: str, **kwargs):
+    def __init__(self, *args, request, **kwargs):
         super().__init__(*args, **kwargs)
-        self.key = key
+        self.request = request
 
     @cached_property
     def count(self) -> int:
-        return LIST_FIGURES.fetch(f"{self.key}:count", self.object_list.count)
+        count = self.request.list_parts.get("count")
+        if count is None:
+            count = self.object_list.count()
+            store_list_part(self.request, "count", count)
+        return count
 
     def page(self, number):
         page = super().page(number)
@@ -106,13 +134,15 @@ class LeanChangelistMixin:
         if self.cache_list and request.method == "GET":
             request.list_figures_version = LIST_FIGURES.version()
             request.list_cache_key = list_cache_key(request)
-            extra_context = {**(extra_context or {}), "list_cache_key": request.list_cache_key}
+            request.list_parts = read_list_parts(request)
+            extra_context = {**(extra_context or {}), "cached_list": True}
         return super().changelist_view(request, extra_context)
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        key = getattr(request, "list_cache_key", None)
-        if key and not self.list_editable:
-            return CachedListPaginator(queryset, per_page, orphans, allow_empty_first_page, key=key)
+        if getattr(request, "list_parts", None) is not None and not self.list_editable:
+            return CachedListPaginator(
+                queryset, per_page, orphans, allow_empty_first_page, request=request
+            )
         return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
 
     def action_checkbox(self, obj):

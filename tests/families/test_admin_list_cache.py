@@ -171,3 +171,17 @@ def test_a_new_meeting_and_a_new_year_show_in_the_cases_at_once(admin_client):
     html = body(admin_client, CASES)
     assert '<td class="field-meeting_count">1</td>' in html
     assert "opened_on__year=2024" in html
+
+
+def test_a_long_search_is_cached_under_a_short_key(admin_client):
+    import warnings
+
+    from django.core.cache import CacheKeyWarning
+
+    SupportFamilyFactory(contact_name="Lehtonen")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)
+        response = admin_client.get(HOUSEHOLDS + "?q=" + "Lehtonen%20" * 40)
+        again = admin_client.get(HOUSEHOLDS + "?q=" + "Lehtonen%20" * 40)
+    assert response.context["cl"].result_count == again.context["cl"].result_count == 1
+    assert rows(again) == rows(response)
