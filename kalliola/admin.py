@@ -106,21 +106,23 @@ def _with_cached_app_list(get_app_list):
     return get_app_list_cached
 
 
-def _with_nav_sidebar_key(each_context):
-    """The navigation beside every admin page is the app list rendered again (templates/admin/
-    base_site.html keeps it for a minute): the same for one user, language and page address."""
+def _with_app_list_key(each_context):
+    """The app list is rendered on every admin page: in the navigation beside it, and as the
+    index's content. The templates (admin/base_site.html, admin/index.html) keep it for a minute
+    under this key: the user's app list (which permission changes bump) and the page's address
+    (the current model is marked)."""
 
-    def each_context_with_nav_sidebar_key(request):
+    def each_context_with_app_list_key(request):
         context = each_context(request)
         key = getattr(request, "_kalliola_app_list_key", None)
-        if key and context.get("is_nav_sidebar_enabled"):
-            context["nav_sidebar_cache_key"] = f"{key}:{request.path}"
+        if key:
+            context["app_list_cache_key"] = f"{key}:{request.path}"
         return context
 
-    return each_context_with_nav_sidebar_key
+    return each_context_with_app_list_key
 
 
 admin.site.index = _with_dashboard(admin.site.index)
 admin.site.get_urls = _with_statistics(admin.site.get_urls)
 admin.site.get_app_list = _with_cached_app_list(admin.site.get_app_list)
-admin.site.each_context = _with_nav_sidebar_key(admin.site.each_context)
+admin.site.each_context = _with_app_list_key(admin.site.each_context)
