@@ -126,8 +126,9 @@ class CachedListPaginator(Paginator):
 
 class LeanChangelistMixin:
     show_full_result_count = False
-    # True: the rendered rows and filters are cached (templates/admin/change_list.html) until
-    # LIST_FIGURES changes; every model they show must then be in kalliola/signals.LIST_MODELS.
+    # True: the rendered rows, filters, actions and date links and the count are cached
+    # (templates/admin/change_list.html) until LIST_FIGURES changes; every model the rows show
+    # must then be in kalliola/signals.LIST_MODELS.
     cache_list = False
 
     def changelist_view(self, request, extra_context=None):
