@@ -1,9 +1,11 @@
 from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
 from django.contrib import admin
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kalliola.roles import is_coordinator
+from kalliola.versioned_cache import VersionedCache
 
 admin.site.site_header = _("Support family programme – back office")
 admin.site.site_title = _("Support family programme")
@@ -67,5 +69,60 @@ def _with_statistics(get_urls):
     return get_urls_with_statistics
 
 
+# -- the list of apps and models a user may open ------------------------------------------------
+# Every admin page builds it for the navigation (and the index a second time for its content):
+# a permission check and two URL reversals per registered model, and on the index the two queries
+# for the user's permissions, which nothing else there needs. It depends only on the user's
+# permissions and the language, so it is kept per user until permissions change
+# (kalliola/signals.py); the pages themselves still check every permission on each request.
+APP_LISTS = VersionedCache("kalliola:admin-apps", timeout=60)
+
+
+def app_lists_changed() -> None:
+    APP_LISTS.changed()
+
+
+def _plain_names(app_list: list[dict]) -> list[dict]:
+    # Lazy names do not pickle; the cache key carries the language they are translated to.
+    for app in app_list:
+        app["name"] = str(app["name"])
+        for model in app["models"]:
+            model["name"] = str(model["name"])
+    return app_list
+
+
+def _with_cached_app_list(get_app_list):
+    def get_app_list_cached(request, app_label=None):
+        if app_label is not None or not request.user.is_authenticated:
+            return get_app_list(request, app_label)
+        app_list = getattr(request, "_kalliola_app_list", None)
+        if app_list is None:
+            key = APP_LISTS.key(f"{request.user.pk}:{get_language()}")
+            app_list = APP_LISTS.fetch(key, lambda: _plain_names(get_app_list(request)))
+            request._kalliola_app_list = app_list
+            request._kalliola_app_list_key = key
+        return app_list
+
+    return get_app_list_cached
+
+
+def _with_app_list_key(each_context):
+    """The app list is rendered on every admin page: in the navigation beside it, and as the
+    index's content. The templates (admin/base_site.html, admin/index.html) keep it for a minute
+    under this key: the user's app list (which permission changes bump) and the page's address
+    (the current model is marked)."""
+
+    def each_context_with_app_list_key(request):
+        context = each_context(request)
+        key = getattr(request, "_kalliola_app_list_key", None)
+        if key:
+            context["app_list_cache_key"] = f"{key}:{request.path}"
+        return context
+
+    return each_context_with_app_list_key
+
+
 admin.site.index = _with_dashboard(admin.site.index)
 admin.site.get_urls = _with_statistics(admin.site.get_urls)
+admin.site.get_app_list = _with_cached_app_list(admin.site.get_app_list)
+admin.site.each_context = _with_app_list_key(admin.site.each_context)

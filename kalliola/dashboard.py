@@ -2,6 +2,12 @@
 
 Each item is one query whatever the amount of data: the rows shown (the oldest or most urgent
 few) carry the total count in a window function, so the index's query count stays constant.
+
+The items are the same for every coordinator, so they are computed once and cached (per
+language and day) until any model they read changes: kalliola/signals.py bumps the version on
+every save and delete of those models, and the short timeout catches writes that send no signal
+and lets "upcoming" and "waiting N days" move on with the clock. The page says when its figures
+were computed.
 """
 
 import datetime
@@ -9,10 +15,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, DateField, Window
 from django.db.models.functions import TruncMonth
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from families.admin.relationships import REVIEW_DUE_DAYS
 from families.models import (
@@ -26,6 +34,7 @@ from families.models import (
 from families.models.child import Child
 from kalliola.roles import is_coordinator
 from kalliola.subqueries import count_of
+from kalliola.versioned_cache import VersionedCache
 from meetings.models import FollowUp, MeetingRequest, RequestStatus
 from trainings.models import GroupStatus, SessionStatus
 from trainings.services.listings import groups_with_places, places_left, upcoming_info_sessions
@@ -370,8 +379,37 @@ def dashboard_items() -> list[Item]:
     ]
 
 
+# -- cached for every coordinator --------------------------------------------------------------
+
+CACHE = VersionedCache("kalliola:dashboard", timeout=60)
+
+
+def dashboard_changed() -> None:
+    """Something the dashboard shows changed: the next index recomputes every item."""
+    CACHE.changed()
+
+
+@dataclass
+class Snapshot:
+    items: list[Item]
+    computed_at: datetime.datetime
+    html: str
+
+
+def _snapshot() -> Snapshot:
+    items = dashboard_items()
+    computed_at = timezone.now()
+    # Rendered once with the items: the fragment is the same for every coordinator.
+    html = render_to_string(
+        "kalliola/dashboard.html", {"dashboard": items, "dashboard_computed_at": computed_at}
+    )
+    return Snapshot(items=items, computed_at=computed_at, html=html)
+
+
 def dashboard_context(request) -> dict:
     """Context for the admin index: the items for coordinators, nothing for anyone else."""
     if not is_coordinator(request.user):
         return {}
-    return {"dashboard": dashboard_items()}
+    # The texts are translated and the ages counted in days when the items are built.
+    snapshot = CACHE.get_or_build(f"{get_language()}:{timezone.localdate():%Y-%m-%d}", _snapshot)
+    return {"dashboard": snapshot.items, "dashboard_html": mark_safe(snapshot.html)}

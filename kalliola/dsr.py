@@ -146,6 +146,10 @@ class DataSubjectAdminMixin:
             else:
                 erased += 1
         if erased:
+            from kalliola.signals import cached_figures_changed  # imports the apps' models
+
+            # Erasure writes with QuerySet.update(): no signal tells the caches of names.
+            cached_figures_changed()
             messages.success(
                 request,
                 gettext("%(count)s erased: their personal data is now anonymised.")

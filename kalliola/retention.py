@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from families import retention as families_retention
+from kalliola.signals import cached_figures_changed
 from meetings import retention as meetings_retention
 
 
@@ -44,4 +45,7 @@ def apply_retention(*, dry_run: bool = False, now=None) -> dict[str, int]:
         )
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            # Anonymising writes with QuerySet.update(): no signal tells the caches of names.
+            cached_figures_changed()
     return dict(sorted(counts.items()))

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kalliola.admin_lists import LeanChangelistMixin
 from kalliola.audit import AuditedViewAdminMixin
 from kalliola.dsr import DataSubjectAdminMixin
 from kalliola.roles import COORDINATORS, SUPPORT_WORKERS
@@ -53,7 +54,7 @@ class OpenCaseActionForm(ActionForm):
 
 
 @admin.register(MeetingRequest)
-class MeetingRequestAdmin(DataSubjectAdminMixin, admin.ModelAdmin):
+class MeetingRequestAdmin(LeanChangelistMixin, DataSubjectAdminMixin, admin.ModelAdmin):
     dsr_kind = "meeting-request"
     dsr_export = meetings_retention.export_request
     dsr_erase = meetings_retention.erase_request
@@ -71,6 +72,7 @@ class MeetingRequestAdmin(DataSubjectAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "email", "phone"]
     list_select_related = ["earlier_case"]
     date_hierarchy = "received_at"
+    cache_list = True  # requests and the number of their earlier case (kalliola/signals.py)
     action_form = OpenCaseActionForm
     actions = ["open_cases", "decline", "export_personal_data", "erase_personal_data"]
     readonly_fields = [
@@ -183,7 +185,9 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(SupportCase)
-class SupportCaseAdmin(AuditedViewAdminMixin, DataSubjectAdminMixin, admin.ModelAdmin):
+class SupportCaseAdmin(
+    LeanChangelistMixin, AuditedViewAdminMixin, DataSubjectAdminMixin, admin.ModelAdmin
+):
     dsr_kind = "support-case"
     dsr_export = meetings_retention.export_case
     dsr_erase = meetings_retention.erase_case
@@ -200,6 +204,7 @@ class SupportCaseAdmin(AuditedViewAdminMixin, DataSubjectAdminMixin, admin.Model
     list_select_related = ["support_worker"]
     search_fields = ["contacts__name", "contacts__email", "contacts__phone"]
     date_hierarchy = "opened_on"
+    cache_list = True  # cases, their workers and meetings (kalliola/signals.py)
     inlines = [ContactAdultInline, MeetingInline, StatusChangeInline]
     raw_id_fields = ["request", "earlier_case"]
     readonly_fields = ["status", "closed_on", "opened_by", "request"]
@@ -286,7 +291,7 @@ class DueFilter(admin.SimpleListFilter):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
+class FollowUpAdmin(LeanChangelistMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "due_on",
@@ -298,6 +303,7 @@ class FollowUpAdmin(admin.ModelAdmin):
     ]
     list_filter = [DueFilter, "outcome", "referred_again"]
     list_select_related = ["case__support_worker"]
+    cache_list = True  # follow-ups and their cases' workers (kalliola/signals.py)
     readonly_fields = [
         "case",
         "due_on",

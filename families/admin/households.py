@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -33,7 +33,9 @@ from families.models import (
     ReferralSource,
     SupportFamily,
 )
+from families.models.child import waiting_first
 from families.services import TransitionNotAllowed, approve_family, change_status, register_family
+from kalliola.admin_lists import CachedValuesFilter, LeanChangelistMixin, list_figure
 from kalliola.audit import AuditedViewAdminMixin
 from kalliola.dsr import DataSubjectAdminMixin
 from kalliola.subqueries import count_of
@@ -100,6 +102,10 @@ class LanguagesField(forms.MultipleChoiceField):
 # -- filters --------------------------------------------------------------------------------
 
 
+def _households_per_status() -> dict:
+    return dict(SupportFamily.objects.values_list("status").annotate(n=Count("pk")).order_by())
+
+
 class FamilyStatusFilter(admin.SimpleListFilter):
     """Status with how many households are in each: the pipeline at a glance."""
 
@@ -107,9 +113,8 @@ class FamilyStatusFilter(admin.SimpleListFilter):
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        counts = dict(
-            SupportFamily.objects.values_list("status").annotate(n=Count("pk")).order_by()
-        )
+        # A GROUP BY over every household: cached until a household changes.
+        counts = list_figure(request, "households-per-status", _households_per_status)
         return [
             (value, f"{label} ({counts.get(value, 0)})") for value, label in FamilyStatus.choices
         ]
@@ -201,7 +206,7 @@ class FamilyStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(SupportFamily)
-class SupportFamilyAdmin(DataSubjectAdminMixin, admin.ModelAdmin):
+class SupportFamilyAdmin(LeanChangelistMixin, DataSubjectAdminMixin, admin.ModelAdmin):
     dsr_kind = "household"
     dsr_export = family_retention.export_family
     dsr_erase = family_retention.erase_family
@@ -216,7 +221,12 @@ class SupportFamilyAdmin(DataSubjectAdminMixin, admin.ModelAdmin):
         "places",
         "frequency",
     )
-    list_filter = (FamilyStatusFilter, "municipality", LanguageFilter, FreePlacesFilter)
+    list_filter = (
+        FamilyStatusFilter,
+        ("municipality", CachedValuesFilter),
+        LanguageFilter,
+        FreePlacesFilter,
+    )
     search_fields = (
         "contact_name",
         "email",
@@ -226,6 +236,7 @@ class SupportFamilyAdmin(DataSubjectAdminMixin, admin.ModelAdmin):
         "second_adult_phone",
     )
     list_per_page = 50
+    cache_list = True  # households and their open relationships (kalliola/signals.py)
     actions = ("move_to_status", "export_csv", "export_personal_data", "erase_personal_data")
     inlines = (FamilyStatusChangeInline,)
     readonly_fields = (
@@ -495,7 +506,9 @@ class WaitingTimeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Child)
-class ChildAdmin(AuditedViewAdminMixin, DataSubjectAdminMixin, admin.ModelAdmin):
+class ChildAdmin(
+    LeanChangelistMixin, AuditedViewAdminMixin, DataSubjectAdminMixin, admin.ModelAdmin
+):
     dsr_kind = "child-and-guardians"
     dsr_export = family_retention.export_child
     dsr_erase = family_retention.erase_child
@@ -515,13 +528,14 @@ class ChildAdmin(AuditedViewAdminMixin, DataSubjectAdminMixin, admin.ModelAdmin)
     list_filter = (
         "status",
         WaitingTimeFilter,
-        "municipality",
+        ("municipality", CachedValuesFilter),
         LanguageFilter,
         ReferralSourceFilter,
         "has_animal_allergy",
     )
     search_fields = ("first_name", "last_name", "guardians__name", "guardians__phone")
     list_per_page = 50
+    cache_list = True  # children and their latest referral (kalliola/signals.py)
     actions = ("export_csv", "export_personal_data", "erase_personal_data")
     inlines = (GuardianInline, ReferralInline)
     change_form_template = "families/admin/child_change_form.html"
@@ -545,11 +559,7 @@ class ChildAdmin(AuditedViewAdminMixin, DataSubjectAdminMixin, admin.ModelAdmin)
         # Annotated before ModelAdmin orders it: the default ordering uses `waiting_first`.
         queryset = Child._default_manager.annotate(
             latest_referral_source=Subquery(latest.values("source")[:1]),
-            waiting_first=Case(
-                When(status=ChildStatus.WAITING, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            ),
+            waiting_first=waiting_first(),
         )
         return queryset.order_by(*self.get_ordering(request))
 

@@ -36,6 +36,7 @@ from families.models.child import ChildStatus
 from families.services import payments as payment_services
 from families.services import relationships as relationship_services
 from families.services import stays as stay_services
+from kalliola.admin_lists import LeanChangelistMixin
 from kalliola.roles import SUPPORT_WORKERS
 from kalliola.subqueries import count_of
 
@@ -175,7 +176,7 @@ class CreateRelationshipForm(forms.Form):
 
 
 @admin.register(SupportRelationship)
-class SupportRelationshipAdmin(admin.ModelAdmin):
+class SupportRelationshipAdmin(LeanChangelistMixin, admin.ModelAdmin):
     list_display = (
         "child",
         "family",
@@ -187,6 +188,7 @@ class SupportRelationshipAdmin(admin.ModelAdmin):
     )
     list_filter = ("status", SupportWorkerFilter, ReviewDueFilter)
     list_select_related = ("child", "family", "support_worker")
+    cache_list = True  # relationships, children, households, workers, stays (kalliola/signals.py)
     search_fields = ("child__first_name", "child__last_name", "family__contact_name")
     readonly_fields = (
         "child",

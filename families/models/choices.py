@@ -18,6 +18,16 @@ class Language(models.TextChoices):
     OTHER = "other", _("Other language")
 
 
+# Built once: `Language.values` and `Language(code)` rebuild the choices on every call, which a
+# list of fifty households with their languages pays a few hundred times.
+_LANGUAGE_LABELS = dict(Language.choices)
+
+
+def language_names(codes) -> str:
+    """The names of the known languages among `codes`, in the active language, comma-separated."""
+    return ", ".join(str(_LANGUAGE_LABELS[c]) for c in codes if c in _LANGUAGE_LABELS)
+
+
 class ContactLanguage(models.TextChoices):
     """The language we write to a person in: the site's three languages."""
 

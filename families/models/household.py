@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from families.models.choices import ContactLanguage, Language
+from families.models.choices import ContactLanguage, language_names
 from kalliola.models import StatusChange
 from kalliola.validators import normalise_email, postal_code_validator, validate_phone
 
@@ -187,7 +187,7 @@ class SupportFamily(models.Model):
 
     @property
     def language_names(self) -> str:
-        return ", ".join(str(Language(c).label) for c in self.languages if c in Language.values)
+        return language_names(self.languages)
 
 
 class FamilyStatusChange(StatusChange):

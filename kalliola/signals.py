@@ -1,0 +1,107 @@
+"""Cached figures are forgotten whenever what they were computed from changes.
+
+Three caches, each under a version key (kalliola/versioned_cache.py): the dashboard's items
+(kalliola/dashboard.py), the admin's per-user list of apps (kalliola/admin.py), and the filter
+choices and rows of the big admin lists (kalliola/admin_lists.py).
+
+Receivers rather than calls in each service, as in trainings/signals.py: these models change from
+services, admin forms, inlines, actions and the portal alike, and one receiver per model catches
+every save and delete. Writes that send no signal (`QuerySet.update()`, `bulk_update`) either
+happen in a transaction that also saves one of these models (approving a payment month creates
+the PaymentMonth; its on-commit bump follows the stays' update), call `cached_figures_changed()`
+themselves (erasure and retention), or touch nothing shown; each cache's 60-second timeout is
+the backstop.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from families.models import (
+    Child,
+    PaymentMonth,
+    Referral,
+    Stay,
+    SupportFamily,
+    SupportRelationship,
+)
+from kalliola.admin import app_lists_changed
+from kalliola.admin_lists import list_figures_changed
+from kalliola.dashboard import dashboard_changed
+from meetings.models import FollowUp, Meeting, MeetingRequest, SupportCase
+from trainings.models import Enrollment, InfoSession, Registration, TrainingGroup, TrainingSession
+
+DASHBOARD_MODELS = (
+    SupportFamily,
+    Child,
+    SupportRelationship,
+    Stay,
+    PaymentMonth,
+    MeetingRequest,
+    FollowUp,
+    InfoSession,
+    Registration,
+    TrainingGroup,
+    TrainingSession,
+    Enrollment,
+)
+
+
+def forget_dashboard(sender, **kwargs):
+    if not kwargs.get("raw"):
+        dashboard_changed()
+
+
+for _model in DASHBOARD_MODELS:
+    post_save.connect(forget_dashboard, sender=_model, dispatch_uid=f"dashboard-{_model}")
+    post_delete.connect(forget_dashboard, sender=_model, dispatch_uid=f"dashboard-d-{_model}")
+
+
+# The admin's per-user list of apps (kalliola/admin.py) follows the user's permissions: the
+# user's flags and groups, the groups' permissions, the user's own permissions.
+User = get_user_model()
+
+
+def forget_app_lists(sender, **kwargs):
+    if not kwargs.get("raw"):
+        app_lists_changed()
+
+
+for _model in (User, Group, Permission):
+    post_save.connect(forget_app_lists, sender=_model, dispatch_uid=f"app-lists-{_model}")
+    post_delete.connect(forget_app_lists, sender=_model, dispatch_uid=f"app-lists-d-{_model}")
+for _through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
+    m2m_changed.connect(forget_app_lists, sender=_through, dispatch_uid=f"app-lists-{_through}")
+
+
+# The big admin lists (kalliola/admin_lists.py): filter choices (households per status, the
+# municipalities of households and children, support workers), and the rows, filters and counts
+# of the lists that set `cache_list`: every model those rows show.
+LIST_MODELS = (
+    SupportFamily,
+    Child,
+    Referral,
+    SupportRelationship,
+    Stay,
+    MeetingRequest,
+    SupportCase,
+    Meeting,
+    FollowUp,
+    User,
+)
+
+
+def forget_list_figures(sender, **kwargs):
+    if not kwargs.get("raw"):
+        list_figures_changed()
+
+
+for _model in LIST_MODELS:
+    post_save.connect(forget_list_figures, sender=_model, dispatch_uid=f"lists-{_model}")
+    post_delete.connect(forget_list_figures, sender=_model, dispatch_uid=f"lists-d-{_model}")
+
+
+def cached_figures_changed() -> None:
+    """For writes that send no signal (`QuerySet.update()`): forget the dashboard and the lists."""
+    dashboard_changed()
+    list_figures_changed()

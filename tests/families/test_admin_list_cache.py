@@ -1,0 +1,187 @@
+"""The big admin lists keep their rows and filter choices cached, and show every change at once."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.contrib import admin
+from django.contrib.admin import ModelAdmin
+from django.urls import reverse
+from django.utils import translation
+
+from families.models import Child, FamilyStatus, SupportFamily
+from families.services import change_status
+from kalliola.admin_lists import LeanChangelistMixin
+from tests.factories.families import ChildFactory, SupportFamilyFactory
+from tests.factories.relationships import RelationshipFactory
+
+pytestmark = pytest.mark.django_db
+
+S = FamilyStatus
+
+
+def url(name, *args):
+    with translation.override("en"):
+        return reverse(name, args=args)
+
+
+HOUSEHOLDS = url("admin:families_supportfamily_changelist")
+CHILDREN = url("admin:families_child_changelist")
+
+
+@pytest.fixture
+def admin_client(client, coordinator):
+    client.force_login(coordinator)
+    return client
+
+
+def body(client, address=HOUSEHOLDS, query=""):
+    return client.get(address + query).content.decode()
+
+
+def test_a_status_change_shows_in_the_rows_and_the_counts_at_once(admin_client):
+    family = SupportFamilyFactory(contact_name="Lehtonen", status=S.APPLIED)
+    before = body(admin_client)
+    assert "Applied (1)" in before
+    assert "Withdrawn (0)" in before
+    change_status(family, S.WITHDRAWN, note="Ei jatka")
+    after = body(admin_client)
+    assert "Applied (0)" in after
+    assert "Withdrawn (1)" in after
+    assert '<td class="field-status">Withdrawn</td>' in after
+
+
+def test_a_new_household_and_its_municipality_show_at_once(admin_client):
+    SupportFamilyFactory(contact_name="Lehtonen", municipality="Espoo")
+    assert "?municipality=Kauniainen" not in body(admin_client)
+    SupportFamilyFactory(contact_name="Mäkinen", municipality="Kauniainen")
+    html = body(admin_client)
+    assert "Mäkinen" in html
+    assert "?municipality=Kauniainen" in html
+
+
+def test_a_new_relationship_takes_a_free_place_at_once(admin_client):
+    family = SupportFamilyFactory(status=S.ACTIVE, max_children=2)
+    assert '<td class="field-places">2 / 2</td>' in body(admin_client)
+    RelationshipFactory(family=family)
+    assert '<td class="field-places">1 / 2</td>' in body(admin_client)
+
+
+def test_each_filter_and_page_has_its_own_rows(admin_client):
+    SupportFamilyFactory(contact_name="Lehtonen", status=S.APPLIED)
+    SupportFamilyFactory(contact_name="Mäkinen", status=S.TRAINED)
+    assert "Mäkinen" in body(admin_client)
+    applied = body(admin_client, query="?status=applied")
+    assert "Lehtonen" in applied
+    assert "Mäkinen" not in applied
+
+
+def test_each_language_has_its_own_rows(admin_client):
+    SupportFamilyFactory(status=S.WITHDRAWN)
+    with translation.override("fi"):
+        finnish = reverse("admin:families_supportfamily_changelist")
+    assert '<td class="field-status">Withdrawn</td>' in body(admin_client)
+    assert '<td class="field-status">Withdrawn</td>' not in body(admin_client, finnish)
+
+
+def test_a_write_without_signals_shows_after_a_minute(admin_client):
+    family = SupportFamilyFactory(contact_name="Lehtonen")
+    with time_machine.travel(datetime.datetime.now(datetime.UTC), tick=False) as traveller:
+        assert "Lehtonen" in body(admin_client)
+        SupportFamily.objects.filter(pk=family.pk).update(contact_name="Mäkinen")
+        assert "Lehtonen" in body(admin_client)  # the cached rows, for now
+        traveller.shift(datetime.timedelta(seconds=61))
+        assert "Mäkinen" in body(admin_client)
+
+
+def test_children_municipalities_follow_a_new_child(admin_client):
+    ChildFactory(municipality="Espoo")
+    assert "?municipality=Kauniainen" not in body(admin_client, CHILDREN)
+    ChildFactory(municipality="Kauniainen")
+    assert "?municipality=Kauniainen" in body(admin_client, CHILDREN)
+
+
+@pytest.mark.parametrize("model", [SupportFamily, Child])
+def test_the_action_checkbox_is_the_markup_django_renders(model):
+    obj = SupportFamilyFactory(contact_name="A & B") if model is SupportFamily else ChildFactory()
+    model_admin = admin.site._registry[model]
+    assert isinstance(model_admin, LeanChangelistMixin)
+    with translation.override("fi"):
+        assert model_admin.action_checkbox(obj) == ModelAdmin.action_checkbox(model_admin, obj)
+
+
+RELATIONSHIPS = url("admin:families_supportrelationship_changelist")
+CASES = url("admin:meetings_supportcase_changelist")
+# Session, user, groups, the user's and the groups' permissions, and the session's save (three
+# statements): the count, the rows, the filters' choices and the navigation come from the cache.
+CACHED_LIST_QUERIES = 8
+
+
+def rows(response) -> str:
+    html = response.content.decode()
+    return html[html.index('<table id="result_list">') : html.index("</table>")]
+
+
+def test_a_cached_page_runs_no_query_of_its_own(admin_client, django_assert_max_num_queries):
+    SupportFamily.objects.bulk_create(SupportFamilyFactory.build_batch(120))
+    first = admin_client.get(HOUSEHOLDS + "?p=2")
+    with django_assert_max_num_queries(CACHED_LIST_QUERIES):
+        again = admin_client.get(HOUSEHOLDS + "?p=2")
+    assert rows(again) == rows(first)
+    assert "0 of 50 selected" in again.content.decode()
+    assert len({f.pk for f in again.context["cl"].result_list}) == 50  # fetched when iterated
+
+
+def test_the_last_page_counts_its_own_rows(admin_client):
+    SupportFamily.objects.bulk_create(SupportFamilyFactory.build_batch(120))
+    assert "0 of 20 selected" in body(admin_client, query="?p=3")
+    assert "0 of 20 selected" in body(admin_client, query="?p=3")
+
+
+def test_the_result_count_follows_a_new_household_at_once(admin_client):
+    SupportFamilyFactory.create_batch(2)
+    assert admin_client.get(HOUSEHOLDS).context["cl"].result_count == 2
+    SupportFamilyFactory()
+    assert admin_client.get(HOUSEHOLDS).context["cl"].result_count == 3
+
+
+def test_a_logged_stay_and_a_new_worker_show_in_the_relationships_at_once(admin_client):
+    from tests.factories.relationships import StayFactory
+    from tests.factories.users import SupportWorkerFactory
+
+    relationship = RelationshipFactory()
+    assert '<td class="field-stays_count">0</td>' in body(admin_client, RELATIONSHIPS)
+    StayFactory(relationship=relationship)
+    assert '<td class="field-stays_count">1</td>' in body(admin_client, RELATIONSHIPS)
+    relationship.support_worker = SupportWorkerFactory(first_name="Uusi", last_name="Ohjaaja")
+    relationship.save()
+    assert "Uusi Ohjaaja" in body(admin_client, RELATIONSHIPS)
+
+
+def test_a_new_meeting_and_a_new_year_show_in_the_cases_at_once(admin_client):
+    from tests.factories.meetings import MeetingFactory, SupportCaseFactory
+
+    case = SupportCaseFactory(opened_on=datetime.date(2025, 5, 1))
+    SupportCaseFactory(opened_on=datetime.date(2025, 9, 1))
+    html = body(admin_client, CASES)
+    assert '<td class="field-meeting_count">0</td>' in html
+    assert "opened_on__year=2024" not in html
+    MeetingFactory(case=case)
+    SupportCaseFactory(opened_on=datetime.date(2024, 2, 1))
+    html = body(admin_client, CASES)
+    assert '<td class="field-meeting_count">1</td>' in html
+    assert "opened_on__year=2024" in html
+
+
+def test_a_long_search_is_cached_under_a_short_key(admin_client):
+    import warnings
+
+    from django.core.cache import CacheKeyWarning
+
+    SupportFamilyFactory(contact_name="Lehtonen")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)
+        response = admin_client.get(HOUSEHOLDS + "?q=" + "Lehtonen%20" * 40)
+        again = admin_client.get(HOUSEHOLDS + "?q=" + "Lehtonen%20" * 40)
+    assert response.context["cl"].result_count == again.context["cl"].result_count == 1
+    assert rows(again) == rows(response)
