@@ -5,11 +5,10 @@ carry no CSRF token: the language switcher is links), so the rendered response i
 cache under a version that changes whenever their data does (see
 trainings.services.listings) and served from there. Anyone with a session (staff) or a pending
 message, and any address with a query string, gets the page rendered as usual. Pages with a
-form are never wrapped: their places left are counted fresh on every request.
+form are never wrapped: their places left are counted fresh on every request. Copies also
+expire after the data's timeout, so pages listing "upcoming" items move on with the clock.
 """
 
-import secrets
-import time
 from functools import wraps
 
 from django.conf import settings
@@ -18,23 +17,9 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-# Cached copies also expire on their own, so pages that show "upcoming" items move on with the
-# clock even when nothing changes.
-PAGE_TIMEOUT = 60
+from kalliola.versioned_cache import VersionedCache
+
 MESSAGES_COOKIE = "messages"
-
-
-def new_version() -> str:
-    return f"{time.time_ns()}-{secrets.token_hex(4)}"
-
-
-def current_version(version_key: str) -> str:
-    """The version stored under `version_key`, made (once, whoever comes first) when missing."""
-    version = cache.get(version_key)
-    if version is None:
-        cache.add(version_key, new_version(), None)
-        version = cache.get(version_key) or new_version()
-    return version
 
 
 def _cacheable_request(request) -> bool:
@@ -57,12 +42,11 @@ def _cacheable_response(request, response) -> bool:
     )
 
 
-def cache_public_page(version_key: str):
+def cache_public_page(data: VersionedCache):
     """Serve the view's page from the cache for anonymous visitors.
 
-    `version_key` is the cache key holding the current version of the page's data (see
-    `current_version`). The page and the version are read in one round trip; a copy made under
-    another version is not served.
+    `data` is the versioned cache of what the page shows: a copy is served only under the
+    version current now, read in the same round trip as the page.
     """
 
     def decorator(view):
@@ -71,16 +55,16 @@ def cache_public_page(version_key: str):
             if not _cacheable_request(request):
                 return view(request, *args, **kwargs)
             key = f"page:{get_language()}:{request.path}"
-            found = cache.get_many([version_key, key])
-            current, cached = found.get(version_key), found.get(key)
+            found = cache.get_many([data.version_key, key])
+            current, cached = found.get(data.version_key), found.get(key)
             if current is not None and cached is not None and cached[0] == current:
                 response = HttpResponse(cached[1], content_type=cached[2])
             else:
-                current = current_version(version_key)
+                current = data.version()
                 response = view(request, *args, **kwargs)
                 if _cacheable_response(request, response):
                     copy = (current, response.content, response["Content-Type"])
-                    cache.set(key, copy, PAGE_TIMEOUT)
+                    cache.set(key, copy, data.timeout)
             # Signed-in people get the page rendered for them; shared caches must know.
             patch_vary_headers(response, ["Cookie"])
             return response

@@ -8,7 +8,7 @@ from kalliola.pagecache import cache_public_page
 from trainings import services as trainings_services
 
 
-@cache_public_page(trainings_services.LISTING_VERSION_KEY)
+@cache_public_page(trainings_services.LISTINGS)
 def home(request):
     """The programme in our own words, with the next info sessions and training groups."""
     return render(request, "kalliola/home.html", trainings_services.cached_home_listing())

@@ -47,7 +47,7 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 
 
 @require_GET
-@cache_public_page(services.LISTING_VERSION_KEY)
+@cache_public_page(services.LISTINGS)
 def info_session_list(request):
     # The rendered list is cached too, under the same version (template fragment cache).
     version = services.listing_version()
@@ -86,7 +86,7 @@ def info_session_detail(request, pk: int):
 
 
 @require_GET
-@cache_public_page(services.LISTING_VERSION_KEY)
+@cache_public_page(services.LISTINGS)
 def group_list(request):
     version = services.listing_version()
     groups = services.cached_upcoming_groups()

@@ -1,11 +1,9 @@
 """Upcoming info sessions and training groups with their places left (constant queries)."""
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, Max, Min, Prefetch, Q
 from django.utils import timezone
 
-from kalliola.pagecache import current_version, new_version
+from kalliola.versioned_cache import VersionedCache
 from trainings.models import (
     TAKES_A_PLACE,
     EnrollmentStatus,
@@ -97,36 +95,21 @@ def home_listing() -> dict:
 # enrollments bumps the version (trainings.signals), so the next reader rebuilds them from the
 # database. The short timeout only lets the "upcoming" window move on with the clock. The detail
 # pages that carry the sign-up form are never cached: their places left are always counted fresh.
-LISTING_VERSION_KEY = "trainings:listings:version"
-LISTING_TIMEOUT = 60
+LISTINGS = VersionedCache("trainings:listings", timeout=60)
 
 
 def listing_version() -> str:
-    return current_version(LISTING_VERSION_KEY)
-
-
-def bump_listing_version() -> None:
-    cache.set(LISTING_VERSION_KEY, new_version(), None)
+    return LISTINGS.version()
 
 
 def listings_changed() -> None:
-    """Forget the cached listings now and again once the change is committed.
-
-    Bumping now serves the rest of this transaction (and the test client) fresh lists; bumping
-    after commit drops anything another request cached from the old rows in between.
-    """
-    bump_listing_version()
-    transaction.on_commit(bump_listing_version)
+    """Forget the cached listings now and again once the change is committed."""
+    LISTINGS.changed()
 
 
 def cached_listing(name: str, build):
     """The value `build()` returns, cached under the current listing version."""
-    key = f"trainings:listings:{listing_version()}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, LISTING_TIMEOUT)
-    return value
+    return LISTINGS.get_or_build(name, build)
 
 
 def _with_places(items):
