@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from families.models import OPEN_RELATIONSHIP_STATUSES, Stay, SupportRelationship
@@ -19,6 +19,44 @@ def relationships_for(user):
     if is_support_worker(user):
         return SupportRelationship.objects.filter(support_worker=user)
     return SupportRelationship.objects.none()
+
+
+def open_relationships_for(user):
+    """The user's open relationships, the nearest review first: the order of the portal's list."""
+    return (
+        relationships_for(user)
+        .filter(status__in=OPEN_RELATIONSHIP_STATUSES)
+        .order_by("review_date", "pk")
+    )
+
+
+def list_rows(relationships) -> list[dict]:
+    """What the portal's list shows of one page of relationships (a sliced queryset), in order.
+
+    A dict per relationship: pk, review_date, status, child_name, family_name, the worker's
+    username/first_name/last_name, stays_waiting (stays awaiting approval) and last_stay (when
+    the latest stay began). The page is picked inside the query first, so the join over stays
+    and its grouping cover that page's rows only, never the rows an OFFSET skips; only the
+    columns shown are read, into plain dicts.
+    """
+    return list(
+        SupportRelationship.objects.filter(pk__in=relationships.values("pk"))
+        .order_by("review_date", "pk")
+        .values(
+            "pk",
+            "review_date",
+            "status",
+            child_name=F("child__first_name"),
+            family_name=F("family__contact_name"),
+            worker_username=F("support_worker__username"),
+            worker_first_name=F("support_worker__first_name"),
+            worker_last_name=F("support_worker__last_name"),
+        )
+        .annotate(
+            stays_waiting=Count("stays", filter=Q(stays__payment_month__isnull=True)),
+            last_stay=Max("stays__starts_at"),
+        )
+    )
 
 
 def overview(user) -> dict:
