@@ -72,7 +72,12 @@ def overview(user) -> dict:
             "pk", filter=Q(status__in=OPEN_RELATIONSHIP_STATUSES, review_date__lte=horizon)
         ),
     )
-    waiting = Stay.objects.filter(relationship__in=mine, payment_month__isnull=True).count()
+    waiting = Stay.objects.filter(payment_month__isnull=True)
+    if mine.query.has_filters():
+        waiting = waiting.filter(relationship__in=mine)
+    # else: a coordinator's are all stays, counted on the partial index of stays awaiting
+    # approval rather than checked one by one against every relationship.
+    waiting = waiting.count()
     return {
         "relationships_overview": {
             "open": counts["open"],

@@ -343,3 +343,28 @@ def test_the_case_list_pages_keep_the_status_filter_and_run_the_same_queries(
     assert f"{len(cases)} cases" in html
     assert client.get(BASE, {"tila": "active", "sivu": "x"}).context["page"].number == 1
     assert client.get(BASE, {"tila": "active", "sivu": "7"}).context["page"].number == 2
+
+
+def test_the_start_page_lists_a_workers_own_follow_ups_due_and_caps_a_coordinators(
+    client, support_worker, coordinator
+):
+    from meetings.portal import FOLLOW_UPS_SHOWN
+
+    today = timezone.localdate()
+    follow_ups = [
+        FollowUpFactory(case__support_worker=support_worker) for _ in range(FOLLOW_UPS_SHOWN + 2)
+    ]
+    for i, follow_up in enumerate(follow_ups):
+        FollowUp.objects.filter(pk=follow_up.pk).update(due_on=today - datetime.timedelta(i))
+    client.force_login(support_worker)
+    html = client.get("/en/tyo/").content.decode()
+    assert all(f"/en/tyo/asiakkuudet/{f.case_id}/seuranta/" in html for f in follow_ups)
+    assert "due in all" not in html
+
+    client.force_login(coordinator)
+    html = client.get("/en/tyo/").content.decode()
+    # The longest due (the last made) are shown.
+    shown = {f for f in follow_ups if f"/en/tyo/asiakkuudet/{f.case_id}/seuranta/" in html}
+    assert shown == set(follow_ups[-FOLLOW_UPS_SHOWN:])
+    assert f"{len(follow_ups)} follow-ups are due in all." in html
+    assert "/en/admin/meetings/followup/?due=due" in html
