@@ -16,7 +16,9 @@ what a user may see) bumps the version: the next request of every user rebuilds.
 send no signal; the services that update shown fields in bulk (approving a month's stays,
 anonymising) call `portal_data_changed()` themselves. A fragment that shows something that is
 only true until a moment (a meeting that is "next" until it starts) is kept at most until then;
-nothing is kept longer than PORTAL_CACHE_TIMEOUT, a safety net for a change missed anyway.
+nothing is kept longer than PORTAL_CACHE_TIMEOUT, a safety net for a change missed anyway. A
+new process (a deploy, with perhaps new templates or queries) bumps the version on its first
+page, so nothing rendered by older code is served.
 """
 
 import datetime
@@ -53,6 +55,10 @@ PORTAL_MODELS = (
 
 # A page number or a filter as it may come in a query string; anything else is not cached.
 _VARIANT = re.compile(r"[a-z_]{0,20}:([1-9][0-9]{0,5})?")
+
+
+# True until this process first uses the cache: then it forgets what older processes rendered.
+_new_process = True
 
 
 def _new_version() -> str:
@@ -97,6 +103,10 @@ def cached_fragment(
             variant,
         )
     )
+    global _new_process
+    if _new_process:
+        _new_process = False
+        _bump()
     found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY)
     if version is None:

@@ -181,6 +181,17 @@ def test_a_page_built_before_a_change_is_committed_is_forgotten_at_the_commit(
     assert cached_fragment(request, "test", ":", lambda: ("new", None)) == "new"
 
 
+def test_a_new_process_does_not_serve_what_older_code_rendered(rf, support_worker, monkeypatch):
+    from kalliola import portal_cache
+
+    request = rf.get("/")
+    request.user = support_worker
+    assert cached_fragment(request, "test", ":", lambda: ("old code", None)) == "old code"
+    assert cached_fragment(request, "test", ":", lambda: ("not built", None)) == "old code"
+    monkeypatch.setattr(portal_cache, "_new_process", True)  # a deploy started a new worker
+    assert cached_fragment(request, "test", ":", lambda: ("new code", None)) == "new code"
+
+
 # Relationships and stays.
 
 
