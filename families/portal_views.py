@@ -77,7 +77,6 @@ def _relationship_list_content(request, number) -> str:
             "relationships": page.object_list,
             "show_worker": is_coordinator(request.user),
         },
-        request,
     )
 
 

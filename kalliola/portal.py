@@ -27,7 +27,8 @@ def _overviews(request):
     context.update(families_portal.overview(request.user))
     context.update(meetings_portal.overview(request.user))
     next_meetings = context.get("meetings_overview", {}).get("next_meetings")
-    html = render_to_string("kalliola/_portal_overviews.html", context, request)
+    # No request: the cached part needs no context processor (and must hold no CSRF token).
+    html = render_to_string("kalliola/_portal_overviews.html", context)
     return html, next_meetings[0]["starts_at"] if next_meetings else None
 
 

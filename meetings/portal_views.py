@@ -103,7 +103,6 @@ def _case_list_content(request, status, number):
             "query": f"tila={status}&",
             "show_worker": is_coordinator(request.user),
         },
-        request,
     )
     return html, min((row["next_meeting"] for row in page if row["next_meeting"]), default=None)
 
