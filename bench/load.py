@@ -99,6 +99,8 @@ def django_setup(env):
 
 def fixtures(args) -> dict:
     """Sessions for the busiest worker and the coordinator, and an open info session."""
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import (
         BACKEND_SESSION_KEY,
@@ -107,7 +109,6 @@ def fixtures(args) -> dict:
         get_user_model,
     )
     from django.contrib.auth.models import Group
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db.models import Count
     from django.utils import timezone
 
@@ -126,6 +127,8 @@ def fixtures(args) -> dict:
     )
     if worker is None or coordinator is None:
         sys.exit("No seed_large users found: run without --reuse.")
+
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
     def session_for(user) -> str:
         store = SessionStore()
@@ -148,8 +151,7 @@ def fixtures(args) -> dict:
         "cookie_name": settings.SESSION_COOKIE_NAME,
         "worker": worker,
         "coordinator": coordinator,
-        # One session per connection, as when several people use the service (one shared
-        # session would make every request rewrite the same row: SESSION_SAVE_EVERY_REQUEST).
+        # One session per connection, as when several people use the service.
         "worker_sessions": [session_for(worker) for _ in range(args.connections)],
         "coordinator_sessions": [session_for(coordinator) for _ in range(args.connections)],
         "signup_path": f"/infotilaisuudet/{session.pk}/",

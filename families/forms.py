@@ -148,7 +148,7 @@ class SupportFamilyApplicationForm(HoneypotFormMixin, forms.ModelForm):
 
     def clean_email(self):
         email = normalise_email(self.cleaned_data["email"])
-        existing = SupportFamily.objects.filter(email__iexact=email).first()
+        existing = SupportFamily.objects.with_email(email).first()
         if existing is not None and (
             existing.application_submitted_at is not None or not existing.is_open
         ):

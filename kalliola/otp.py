@@ -37,7 +37,6 @@ EXEMPT_VIEWS = {
     "otp:verify",
     "portal:logout",
     "admin:logout",
-    "set_language",
     "health",
 }
 

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "kalliola.sessions.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -105,7 +106,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = envstr("REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "kalliola.cache.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kalliola"}
     )
@@ -150,9 +151,17 @@ LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Sessions of staff end after inactivity (the cookie is renewed on every request).
+# Sessions of staff end after inactivity: kalliola.sessions renews a session (and its cookie)
+# at most once per SESSION_REFRESH_SECONDS instead of writing it on every request.
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = envint("SESSION_REFRESH_SECONDS", 60)
+# With a shared cache (Redis) sessions are read from it and written to both; without one (the
+# demo, tests) the database alone, since per-process memory caches would not see a log-out.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 # Audit trail (kalliola.audit): who changed or opened what. Addresses are not stored with it.
 AUDITLOG_DISABLE_REMOTE_ADDR = True

@@ -1,7 +1,6 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from kalliola import views
 
@@ -11,7 +10,6 @@ handler500 = "kalliola.views.error_500"
 
 urlpatterns = [
     path("health/", views.health, name="health"),
-    path("i18n/setlang/", set_language, name="set_language"),
     path("", include("trainings.feed_urls")),
 ]
 

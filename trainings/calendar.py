@@ -5,13 +5,14 @@ SEQUENCE follows the item's revision so calendar programs apply changes and canc
 """
 
 import datetime
+import functools
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from trainings.models import InfoSession, SessionStatus, TrainingSession
 
@@ -73,8 +74,19 @@ def build(items, *, name: str = "", language: str | None = None) -> bytes:
         calendar.add("x-wr-timezone", settings.TIME_ZONE)
         for item in items:
             calendar.add_component(_event(item))
-        calendar.add_missing_timezones()
+        for position, tzid in enumerate(sorted(calendar.get_missing_tzids())):
+            calendar.subcomponents.insert(position, _timezone_component(tzid))
         return calendar.to_ical()
+
+
+@functools.cache
+def _timezone_component(tzid: str) -> Timezone:
+    """The VTIMEZONE of `tzid`, worked out once per process.
+
+    icalendar derives it from the zone's transitions (milliseconds per file); it never changes,
+    and every file of ours uses the same zone.
+    """
+    return Timezone.from_tzid(tzid)
 
 
 def feed(now=None) -> bytes:

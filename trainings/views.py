@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from kalliola.pagecache import cache_public_page
 from kalliola.public_forms import rate_limited
 from trainings import calendar, services
 from trainings.forms import EventReplyForm, SignupForm
@@ -46,6 +47,7 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 
 
 @require_GET
+@cache_public_page(services.LISTING_VERSION_KEY)
 def info_session_list(request):
     # The rendered list is cached too, under the same version (template fragment cache).
     version = services.listing_version()
@@ -84,6 +86,7 @@ def info_session_detail(request, pk: int):
 
 
 @require_GET
+@cache_public_page(services.LISTING_VERSION_KEY)
 def group_list(request):
     version = services.listing_version()
     groups = services.cached_upcoming_groups()

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from families.models.choices import ContactLanguage, Language
 from kalliola.models import StatusChange
-from kalliola.validators import postal_code_validator, validate_phone
+from kalliola.validators import normalise_email, postal_code_validator, validate_phone
 
 
 class FamilyStatus(models.TextChoices):
@@ -32,6 +32,15 @@ class Frequency(models.TextChoices):
     TWO_WEEKENDS_A_MONTH = "two_weekends_month", _("Two weekends a month")
     DAYTIME = "daytime", _("Daytime visits now and then")
     FLEXIBLE = "flexible", _("Flexible, to be agreed")
+
+
+class SupportFamilyQuerySet(models.QuerySet):
+    def with_email(self, email: str):
+        """Households with this address, compared as the unique index compares (lower-case).
+
+        `email__iexact` would compare UPPER() on both sides, which that index cannot serve.
+        """
+        return self.alias(email_lower=Lower("email")).filter(email_lower=normalise_email(email))
 
 
 class SupportFamily(models.Model):
@@ -118,6 +127,8 @@ class SupportFamily(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
+
+    objects = SupportFamilyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("support family")

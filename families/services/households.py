@@ -219,14 +219,14 @@ def find_or_create_applicant(
     every public sign-up comes through here. Returns (household, created).
     """
     email = normalise_email(email)
-    family = SupportFamily.objects.filter(email__iexact=email).first()
+    family = SupportFamily.objects.with_email(email).first()
     if family is not None:
         return family, False
     try:
         return _create_applicant(name, email, phone, municipality, language), True
     except IntegrityError:
         # Someone with the same address signed up at the same moment: theirs is the household.
-        return SupportFamily.objects.get(email__iexact=email), False
+        return SupportFamily.objects.with_email(email).get(), False
 
 
 def _create_applicant(name, email, phone, municipality, language) -> SupportFamily:
@@ -283,7 +283,7 @@ def submit_application(*, email: str, data: dict) -> tuple[SupportFamily, bool]:
     now = timezone.now()
     values = {field: data[field] for field in APPLICATION_FIELDS if field in data}
     with transaction.atomic():
-        family = SupportFamily.objects.select_for_update().filter(email__iexact=email).first()
+        family = SupportFamily.objects.select_for_update().with_email(email).first()
         created = family is None
         if created:
             try:

@@ -41,6 +41,7 @@ from trainings.services.info_sessions import (
     register_for_info_session,
 )
 from trainings.services.listings import (
+    LISTING_VERSION_KEY,
     cached_home_listing,
     cached_listing,
     cached_upcoming_groups,
@@ -62,6 +63,7 @@ __all__ = [
     "cached_listing",
     "cached_upcoming_groups",
     "cached_upcoming_info_sessions",
+    "LISTING_VERSION_KEY",
     "listing_version",
     "listings_changed",
     "PRETRAINING_HOURS",

@@ -50,13 +50,14 @@ def enroll(
 ) -> Enrollment:
     """Public sign-up for a training group: a place if one is free, else the waiting list."""
     with transaction.atomic():
+        # As for info sessions: the household first, then the lock, held only for the places.
+        family, _created = find_or_create_applicant(
+            name=name, email=email, phone=phone, municipality=municipality, language=language
+        )
         locked = TrainingGroup.objects.select_for_update().get(pk=group.pk)
         reason = _group_signup_closed_reason(locked)
         if reason:
             raise SignupClosed(reason)
-        family, _created = find_or_create_applicant(
-            name=name, email=email, phone=phone, municipality=municipality, language=language
-        )
         return _enroll_locked(locked, family, by=None)
 
 

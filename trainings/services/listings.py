@@ -1,13 +1,11 @@
 """Upcoming info sessions and training groups with their places left (constant queries)."""
 
-import secrets
-import time
-
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max, Min, Prefetch, Q
 from django.utils import timezone
 
+from kalliola.pagecache import current_version, new_version
 from trainings.models import (
     TAKES_A_PLACE,
     EnrollmentStatus,
@@ -103,20 +101,12 @@ LISTING_VERSION_KEY = "trainings:listings:version"
 LISTING_TIMEOUT = 60
 
 
-def _new_version() -> str:
-    return f"{time.time_ns()}-{secrets.token_hex(4)}"
-
-
 def listing_version() -> str:
-    version = cache.get(LISTING_VERSION_KEY)
-    if version is None:
-        cache.add(LISTING_VERSION_KEY, _new_version(), None)
-        version = cache.get(LISTING_VERSION_KEY) or _new_version()
-    return version
+    return current_version(LISTING_VERSION_KEY)
 
 
 def bump_listing_version() -> None:
-    cache.set(LISTING_VERSION_KEY, _new_version(), None)
+    cache.set(LISTING_VERSION_KEY, new_version(), None)
 
 
 def listings_changed() -> None:

@@ -1,0 +1,109 @@
+"""Time pages in-process on the large data set: CPU and wall time per request, queries, size.
+
+    .venv/bin/python bench/pages.py                     # every page, 20 runs each
+    .venv/bin/python bench/pages.py --only portal,cases --profile
+
+It uses the database and production-like settings of bench/load.py (`kalliola_bench`, filled by
+`bench/load.py` or `manage.py seed_large --scale 1`; Redis cache), renders each page with
+Django's test client through the whole middleware stack as the visitor the page is for
+(anonymous, the busiest seeded support worker, the seeded coordinator), and prints a Markdown
+table. CPU time is this process's only (PostgreSQL's work shows in the wall time), so it is
+steadier than wall time on a shared machine. `--profile` prints a cProfile listing per page.
+"""
+
+import argparse
+import cProfile
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.load import bench_env, django_setup  # noqa: E402
+
+
+def pages(fx) -> list[tuple[str, str, object]]:
+    """(key, path, user or None) for every page worth watching."""
+    from django.utils import timezone
+
+    worker, coordinator = fx["worker"], fx["coordinator"]
+    relationship = worker.support_relationships.order_by("pk").first()
+    case = worker.support_cases.order_by("pk").first()
+    year = timezone.localdate().year
+    return [
+        ("bare", "/bench-ok/", None),
+        ("bare-signed-in", "/bench-ok/", worker),
+        ("home", "/", None),
+        ("info-sessions", "/infotilaisuudet/", None),
+        ("groups", "/valmennus/", None),
+        ("feed", "/kalenteri.ics", None),
+        ("signup-form", fx["signup_path"], None),
+        ("portal-home", "/tyo/", worker),
+        ("portal", "/tyo/suhteet/", worker),
+        ("portal-cases", "/tyo/asiakkuudet/", worker),
+        ("relationship", f"/tyo/suhteet/{relationship.pk}/", worker),
+        ("case", f"/tyo/asiakkuudet/{case.pk}/", worker),
+        ("changelist", "/admin/families/supportfamily/", coordinator),
+        ("dashboard", "/admin/", coordinator),
+        ("statistics", f"/admin/tilastot/?year={year}", coordinator),
+        ("statistics-print", f"/admin/tilastot/tulosta/?year={year}", coordinator),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--only", default="", help="Comma-separated page keys.")
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--database", default="kalliola_bench")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/15")
+    args = parser.parse_args()
+    env = bench_env(argparse.Namespace(database=args.database, redis=args.redis, port=8150))
+    env["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
+    django_setup(env)
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.load import fixtures
+
+    fx = fixtures(argparse.Namespace(connections=0))
+    only = {k for k in args.only.split(",") if k}
+    print(f"{args.runs} runs per page after one warm-up\n")
+    print("| page | SQL queries | CPU ms (median) | wall ms (median) | wall ms (max) | KB |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for key, path, user in pages(fx):
+        if only and key not in only:
+            continue
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        cpu, wall = [], []
+        profile = cProfile.Profile() if args.profile else None
+        for _ in range(args.runs):
+            with CaptureQueriesContext(connection) as queries:
+                started_cpu, started = time.process_time(), time.perf_counter()
+                if profile:
+                    profile.enable()
+                response = client.get(path)
+                if profile:
+                    profile.disable()
+                wall.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - started_cpu) * 1000)
+        size = len(response.content) / 1024
+        print(
+            f"| {key} `{path}` | {len(queries)} | {statistics.median(cpu):.2f} | "
+            f"{statistics.median(wall):.2f} | {max(wall):.1f} | {size:.0f} |",
+            flush=True,
+        )
+        if profile:
+            pstats.Stats(profile, stream=sys.stdout).sort_stats("cumulative").print_stats(30)
+
+
+if __name__ == "__main__":
+    main()
