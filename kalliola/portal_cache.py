@@ -23,8 +23,6 @@ page, so nothing rendered by older code is served.
 
 import datetime
 import re
-import secrets
-import time
 from collections.abc import Callable
 
 from django.apps import apps
@@ -34,6 +32,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
+
+from kalliola.pagecache import current_version, new_version
 
 VERSION_KEY = "portal:version"
 PORTAL_CACHE_TIMEOUT = 300
@@ -61,12 +61,8 @@ _VARIANT = re.compile(r"[a-z_]{0,20}:([1-9][0-9]{0,5})?")
 _new_process = True
 
 
-def _new_version() -> str:
-    return f"{time.time_ns()}-{secrets.token_hex(4)}"
-
-
 def _bump() -> None:
-    cache.set(VERSION_KEY, _new_version(), None)
+    cache.set(VERSION_KEY, new_version(), None)
 
 
 def portal_data_changed() -> None:
@@ -108,10 +104,7 @@ def cached_fragment(
         _new_process = False
         _bump()
     found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, _new_version(), None)
-        version = cache.get(VERSION_KEY)
+    version = found.get(VERSION_KEY) or current_version(VERSION_KEY)
     kept = found.get(key)
     if kept is not None and kept[0] == version:
         return mark_safe(kept[1])
@@ -121,7 +114,7 @@ def cached_fragment(
     timeout = PORTAL_CACHE_TIMEOUT
     if holds_until is not None:
         timeout = min(timeout, int((holds_until - timezone.now()).total_seconds()))
-    if version is not None and timeout > 0:
+    if timeout > 0:
         cache.set(key, (version, str(html)), timeout)
     return mark_safe(html)
 

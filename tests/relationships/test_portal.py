@@ -314,6 +314,7 @@ def test_every_page_of_the_list_runs_the_same_queries(client, support_worker):
     for relationship in _many(support_worker, 2 * RELATIONSHIPS_PER_PAGE + 5):
         StayFactory(relationship=relationship)
     client.force_login(support_worker)
+    client.get("/en/tyo/")  # the session's first request renews it: not part of the list
     counts = []
     for page in (1, 2, 3):
         with CaptureQueriesContext(connection) as queries:
