@@ -1,4 +1,5 @@
-"""What this app shows on the portal's start page, scoped to the signed-in worker."""
+"""What this app shows in the portal (the start page's summary, the relationship list's rows),
+scoped to the signed-in worker."""
 
 import datetime
 

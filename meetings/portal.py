@@ -1,4 +1,5 @@
-"""What this app shows on the portal's start page, scoped to the signed-in worker."""
+"""What this app shows in the portal (the start page's summary, the case list's rows), scoped to
+the signed-in worker."""
 
 from django.db.models import Count, F, OuterRef, Subquery
 from django.utils import timezone
@@ -88,11 +89,8 @@ def overview(user) -> dict:
         due_on__lte=timezone.localdate(now),
     ).order_by("due_on", "pk")
     coordinator = is_coordinator(user)
-    follow_ups_due = list(
-        due.values("case_id", "due_on")[:FOLLOW_UPS_SHOWN]
-        if coordinator
-        else due.values("case_id", "due_on")
-    )
+    follow_ups_due = due.values("case_id", "due_on")
+    follow_ups_due = list(follow_ups_due[:FOLLOW_UPS_SHOWN] if coordinator else follow_ups_due)
     context = {
         "meetings_overview": {
             "new": counts.get(CaseStatus.NEW, 0),
