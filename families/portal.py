@@ -1,8 +1,9 @@
-"""What this app shows on the portal's start page, scoped to the signed-in worker."""
+"""What this app shows in the portal (the start page's summary, the relationship list's rows),
+scoped to the signed-in worker."""
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from families.models import OPEN_RELATIONSHIP_STATUSES, Stay, SupportRelationship
@@ -21,6 +22,44 @@ def relationships_for(user):
     return SupportRelationship.objects.none()
 
 
+def open_relationships_for(user):
+    """The user's open relationships, the nearest review first: the order of the portal's list."""
+    return (
+        relationships_for(user)
+        .filter(status__in=OPEN_RELATIONSHIP_STATUSES)
+        .order_by("review_date", "pk")
+    )
+
+
+def list_rows(relationships) -> list[dict]:
+    """What the portal's list shows of one page of relationships (a sliced queryset), in order.
+
+    A dict per relationship: pk, review_date, status, child_name, family_name, the worker's
+    username/first_name/last_name, stays_waiting (stays awaiting approval) and last_stay (when
+    the latest stay began). The page is picked inside the query first, so the join over stays
+    and its grouping cover that page's rows only, never the rows an OFFSET skips; only the
+    columns shown are read, into plain dicts.
+    """
+    return list(
+        SupportRelationship.objects.filter(pk__in=relationships.values("pk"))
+        .order_by("review_date", "pk")
+        .values(
+            "pk",
+            "review_date",
+            "status",
+            child_name=F("child__first_name"),
+            family_name=F("family__contact_name"),
+            worker_username=F("support_worker__username"),
+            worker_first_name=F("support_worker__first_name"),
+            worker_last_name=F("support_worker__last_name"),
+        )
+        .annotate(
+            stays_waiting=Count("stays", filter=Q(stays__payment_month__isnull=True)),
+            last_stay=Max("stays__starts_at"),
+        )
+    )
+
+
 def overview(user) -> dict:
     """Counts for the start page: open relationships, reviews coming up, stays to approve."""
     if not (is_coordinator(user) or is_support_worker(user)):
@@ -34,7 +73,12 @@ def overview(user) -> dict:
             "pk", filter=Q(status__in=OPEN_RELATIONSHIP_STATUSES, review_date__lte=horizon)
         ),
     )
-    waiting = Stay.objects.filter(relationship__in=mine, payment_month__isnull=True).count()
+    waiting = Stay.objects.filter(payment_month__isnull=True)
+    if mine.query.has_filters():
+        waiting = waiting.filter(relationship__in=mine)
+    # else: a coordinator's are all stays, counted on the partial index of stays awaiting
+    # approval rather than checked one by one against every relationship.
+    waiting = waiting.count()
     return {
         "relationships_overview": {
             "open": counts["open"],

@@ -10,17 +10,26 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Q
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from families.models import OPEN_RELATIONSHIP_STATUSES, Rate
-from families.portal import REVIEW_HORIZON_DAYS, relationships_for
+from families.models import Rate, RelationshipStatus
+from families.portal import (
+    REVIEW_HORIZON_DAYS,
+    list_rows,
+    open_relationships_for,
+    relationships_for,
+)
 from families.portal_forms import StayForm, SupervisionContactForm
 from families.services import stays as stay_services
 from kalliola.audit import record_view
+from kalliola.portal_cache import cached_fragment, page_variant
 from kalliola.roles import is_coordinator, is_support_worker
+from kalliola.rows import pk_link, short_date
 
 
 def portal_staff_required(view):
@@ -41,30 +50,65 @@ def _relationship(request, pk):
     return get_object_or_404(queryset, pk=pk)
 
 
+RELATIONSHIPS_PER_PAGE = 20
+
+
 @portal_staff_required
 def relationship_list(request):
-    today = timezone.localdate()
-    relationships = (
-        relationships_for(request.user)
-        .filter(status__in=OPEN_RELATIONSHIP_STATUSES)
-        .select_related("child", "family", "support_worker")
-        .annotate(
-            stays_waiting=Count("stays", filter=Q(stays__payment_month__isnull=True)),
-            last_stay=Max("stays__starts_at"),
-        )
-        .order_by("review_date", "pk")
-    )
-    horizon = today + datetime.timedelta(days=REVIEW_HORIZON_DAYS)
-    return render(
+    """The open relationships a page at a time, the nearest review first (cached per worker)."""
+    number = request.GET.get("sivu")
+    content = cached_fragment(
         request,
-        "families/portal/relationship_list.html",
+        "relationships",
+        page_variant(number),
+        lambda: (_relationship_list_content(request, number), None),
+    )
+    return render(request, "families/portal/relationship_list.html", {"content": content})
+
+
+def _relationship_list_content(request, number) -> str:
+    page = Paginator(open_relationships_for(request.user), RELATIONSHIPS_PER_PAGE).get_page(number)
+    page.object_list = _cards(list_rows(page.object_list), timezone.localdate())
+    return render_to_string(
+        "families/portal/_relationship_list.html",
         {
-            "relationships": relationships,
-            "horizon": horizon,
-            "today": today,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number),
+            "relationships": page.object_list,
             "show_worker": is_coordinator(request.user),
         },
     )
+
+
+def _cards(rows: list[dict], today: datetime.date) -> list[dict]:
+    """Add to each row what its card shows, as text: the template only places it.
+
+    Twenty cards with links, dates and plural texts resolved in the template cost more than the
+    rest of the page; here each link is reversed once and dates are formatted from a cache.
+    """
+    detail, log_stay, log_contact = (
+        pk_link(f"families_portal:{name}") for name in ("relationship", "log_stay", "log_contact")
+    )
+    horizon = today + datetime.timedelta(days=REVIEW_HORIZON_DAYS)
+    overdue, coming_up = _("overdue"), _("coming up")
+    paused = str(RelationshipStatus.PAUSED.label)
+    for row in rows:
+        pk, review_date, waiting = row["pk"], row["review_date"], row["stays_waiting"]
+        row["url"] = detail(pk)
+        row["log_stay_url"] = log_stay(pk)
+        row["log_contact_url"] = log_contact(pk)
+        row["review"] = short_date(review_date)
+        row["due"] = overdue if review_date < today else coming_up if review_date <= horizon else ""
+        row["paused"] = paused if row["status"] == RelationshipStatus.PAUSED else ""
+        row["last_stay_on"] = short_date(row["last_stay"]) or "–"
+        row["waiting"] = ngettext(
+            "%(n)s stay awaiting approval", "%(n)s stays awaiting approval", waiting
+        ) % {"n": waiting}
+        row["worker"] = (
+            f"{row['worker_first_name']} {row['worker_last_name']}".strip()
+            or row["worker_username"]
+        )
+    return rows
 
 
 @portal_staff_required

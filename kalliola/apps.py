@@ -9,8 +9,9 @@ class KalliolaConfig(AppConfig):
     verbose_name = _("Programme")
 
     def ready(self):
-        from kalliola import audit, otp, roles, signals  # noqa: F401  (signals connects receivers)
+        from kalliola import audit, otp, portal_cache, roles, signals  # noqa: F401  (receivers)
 
         post_migrate.connect(roles.sync_after_migrate, dispatch_uid="kalliola.sync_roles")
         user_logged_in.connect(otp.remember_on_login, dispatch_uid="kalliola.otp_on_login")
         audit.register_models(audit.AUDITED_MODELS)
+        portal_cache.connect()

@@ -39,6 +39,7 @@ from families.models import (
     SupportRelationship,
 )
 from families.models.relationship import review_date_for
+from kalliola.portal_cache import portal_data_changed
 from kalliola.roles import COORDINATORS, SUPPORT_WORKERS
 from meetings.models import (
     Assessment,
@@ -758,8 +759,9 @@ class Generator:
         with transaction.atomic():
             for step in steps:
                 step()
-            # Bulk inserts send no signals: forget the cached public lists explicitly.
+            # Bulk inserts send no signals: forget the cached public lists and portal pages.
             listings_changed()
+            portal_data_changed()
         self.progress.finish()
         self.result.seconds = time.monotonic() - started
         return self.result

@@ -6,6 +6,7 @@ so a new page added here is checked by all three.
 
 from django.utils import timezone
 
+from families.portal_views import RELATIONSHIPS_PER_PAGE
 from tests.factories.families import SupportFamilyFactory
 from tests.factories.meetings import ClosedCaseFactory, MeetingFactory, SupportCaseFactory
 from tests.factories.relationships import RelationshipFactory, StayFactory
@@ -61,6 +62,8 @@ def portal_pages(worker) -> dict[str, str]:
     """Make a support worker's relationship and cases; return {name: path} of the portal."""
     relationship = RelationshipFactory(support_worker=worker)
     stay = StayFactory(relationship=relationship)
+    # Enough for a second page: the page links are checked too.
+    RelationshipFactory.create_batch(RELATIONSHIPS_PER_PAGE, support_worker=worker)
     case = SupportCaseFactory(support_worker=worker, status="active")
     MeetingFactory(case=case, number=1, starts_at=timezone.now() - timezone.timedelta(days=3))
     closed = ClosedCaseFactory(support_worker=worker)
@@ -68,6 +71,7 @@ def portal_pages(worker) -> dict[str, str]:
     return {
         "portal_home": "/tyo/",
         "relationships": "/tyo/suhteet/",
+        "relationships_page_2": "/tyo/suhteet/?sivu=2",
         "relationship": f"/tyo/suhteet/{r}/",
         "stay_form": f"/tyo/suhteet/{r}/kaynti/",
         "stay_edit": f"/tyo/suhteet/{r}/kaynti/{stay.pk}/",

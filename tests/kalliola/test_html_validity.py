@@ -1,7 +1,13 @@
 """Every public page, in each language, and each public form's error state is valid HTML
 (the Nu HTML Checker, one JVM run for all documents)."""
 
-from tests.browser.pages import LANGUAGE_PREFIXES, NOT_FOUND_PATH, PUBLIC_FORMS, public_pages
+from tests.browser.pages import (
+    LANGUAGE_PREFIXES,
+    NOT_FOUND_PATH,
+    PUBLIC_FORMS,
+    portal_pages,
+    public_pages,
+)
 from tests.html_validity import validate
 
 MEETINGS_REQUEST = {
@@ -37,4 +43,17 @@ def test_public_pages_and_form_errors_are_valid_html(client, db, settings):
     response = client.post(pages["application"], {"website": ""})
     assert response.status_code == 429
     documents["429"] = response.content.decode()
+    assert validate(documents) == []
+
+
+def test_portal_start_page_and_lists_with_their_page_links_are_valid_html(client, support_worker):
+    pages = portal_pages(support_worker)
+    client.force_login(support_worker)
+    documents = {}
+    for prefix in LANGUAGE_PREFIXES:
+        for name in ("portal_home", "relationships", "relationships_page_2", "cases"):
+            response = client.get(prefix + pages[name])
+            assert response.status_code == 200, prefix + pages[name]
+            documents[f"{prefix}{pages[name]} ({name})"] = response.content.decode()
+    assert 'aria-current="page"' in documents["/tyo/suhteet/?sivu=2 (relationships_page_2)"]
     assert validate(documents) == []

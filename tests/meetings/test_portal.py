@@ -1,9 +1,12 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from meetings.models import Assessment, CaseStatus, FollowUp, Meeting, Plan
+from meetings.portal_views import CASES_PER_PAGE
 from tests.factories.meetings import (
     ContactAdultFactory,
     FollowUpFactory,
@@ -289,3 +292,80 @@ def test_portal_home_query_count_is_constant(
     client.force_login(support_worker)
     with django_assert_max_num_queries(14):
         assert client.get("/en/tyo/").status_code == 200
+
+
+def test_a_case_card_shows_the_first_contact_the_meetings_and_the_next_one(client, support_worker):
+    case = SupportCaseFactory(
+        support_worker=support_worker, status=CaseStatus.ACTIVE, question="Apua " * 40
+    )
+    ContactAdultFactory(case=case, name="Ensin Kirjattu")
+    ContactAdultFactory(case=case, name="Toinen Aikuinen")
+    MeetingFactory(case=case, number=1, starts_at=timezone.now() - datetime.timedelta(days=7))
+    coming = timezone.localtime(timezone.now() + datetime.timedelta(days=2)).replace(
+        hour=15, minute=30, second=0, microsecond=0
+    )
+    MeetingFactory(case=case, number=2, starts_at=coming)
+    client.force_login(support_worker)
+    html = client.get(BASE).content.decode()
+    assert f"Case {case.pk} · Ensin Kirjattu</a>" in html
+    assert "Toinen Aikuinen" not in html
+    weekday = coming.strftime("%a")
+    assert f"2/5 meetings · next {weekday} {coming.day}.{coming.month}. 15:30" in html
+    assert ("Apua " * 40)[:119].strip() + "…" in html
+    assert "1 case</p>" in html
+
+
+def test_the_case_list_pages_keep_the_status_filter_and_run_the_same_queries(
+    client, support_worker
+):
+    cases = [
+        SupportCaseFactory(
+            support_worker=support_worker,
+            status=CaseStatus.ACTIVE,
+            opened_on=timezone.localdate() - datetime.timedelta(days=i),
+        )
+        for i in range(CASES_PER_PAGE + 2)
+    ]
+    for case in cases:
+        ContactAdultFactory(case=case)
+        MeetingFactory(case=case, number=1)
+    client.force_login(support_worker)
+    client.get("/en/tyo/")  # the session's first request renews it: not part of the list
+    counts = []
+    for page in (1, 2):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(BASE, {"tila": "active", "sivu": page})
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+    html = response.content.decode()
+    assert response.context["page"].number == 2
+    assert [row["pk"] for row in response.context["page"]] == [c.pk for c in cases[-2:]]
+    assert 'href="?tila=active&amp;sivu=1"' in html
+    assert f"{len(cases)} cases" in html
+    assert client.get(BASE, {"tila": "active", "sivu": "x"}).context["page"].number == 1
+    assert client.get(BASE, {"tila": "active", "sivu": "7"}).context["page"].number == 2
+
+
+def test_the_start_page_lists_a_workers_own_follow_ups_due_and_caps_a_coordinators(
+    client, support_worker, coordinator
+):
+    from meetings.portal import FOLLOW_UPS_SHOWN
+
+    today = timezone.localdate()
+    follow_ups = [
+        FollowUpFactory(case__support_worker=support_worker) for _ in range(FOLLOW_UPS_SHOWN + 2)
+    ]
+    for i, follow_up in enumerate(follow_ups):
+        FollowUp.objects.filter(pk=follow_up.pk).update(due_on=today - datetime.timedelta(i))
+    client.force_login(support_worker)
+    html = client.get("/en/tyo/").content.decode()
+    assert all(f"/en/tyo/asiakkuudet/{f.case_id}/seuranta/" in html for f in follow_ups)
+    assert "due in all" not in html
+
+    client.force_login(coordinator)
+    html = client.get("/en/tyo/").content.decode()
+    # The longest due (the last made) are shown.
+    shown = {f for f in follow_ups if f"/en/tyo/asiakkuudet/{f.case_id}/seuranta/" in html}
+    assert shown == set(follow_ups[-FOLLOW_UPS_SHOWN:])
+    assert f"{len(follow_ups)} follow-ups are due in all." in html
+    assert "/en/admin/meetings/followup/?due=due" in html

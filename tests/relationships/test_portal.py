@@ -2,9 +2,12 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from families.models import Stay, SupervisionContact
+from families.portal_views import RELATIONSHIPS_PER_PAGE
 from tests.factories.relationships import RelationshipFactory, StayFactory, at
 from tests.factories.users import UserFactory
 
@@ -54,7 +57,7 @@ def test_a_support_worker_sees_only_their_own_relationships(client, support_work
     client.force_login(support_worker)
     response = client.get("/en/tyo/suhteet/")
     assert response.status_code == 200
-    assert list(response.context["relationships"]) == [mine]
+    assert [row["pk"] for row in response.context["relationships"]] == [mine.pk]
     assert mine.child.first_name in response.content.decode()
     assert theirs.child.first_name not in response.content.decode()
 
@@ -75,7 +78,7 @@ def test_another_workers_relationship_is_a_404(client, support_worker, theirs):
 def test_a_coordinator_sees_every_relationship(client, coordinator, mine, theirs):
     client.force_login(coordinator)
     response = client.get(reverse("families_portal:relationships"))
-    assert set(response.context["relationships"]) == {mine, theirs}
+    assert {row["pk"] for row in response.context["relationships"]} == {mine.pk, theirs.pk}
     assert client.get(reverse("families_portal:relationship", args=[theirs.pk])).status_code == 200
 
 
@@ -174,7 +177,7 @@ def test_relationship_list_has_a_constant_number_of_queries(
             StayFactory(relationship=relationship)
         with django_assert_max_num_queries(8):
             response = client.get(reverse("families_portal:relationships"))
-        assert len(response.context["relationships"]) >= count
+        assert response.context["page"].paginator.count >= count
 
 
 def test_relationship_page_has_a_constant_number_of_queries(
@@ -256,3 +259,97 @@ def test_relationship_page_shows_each_stays_fee_and_the_sum(client, support_work
     response = client.get(f"/en/tyo/suhteet/{mine.pk}/")
     assert response.context["totals"]["fee"] == Decimal("125.00")
     assert "125.00 €" in response.content.decode()
+
+
+def _many(worker, n):
+    """n relationships of one worker, the first due for review first (one day apart)."""
+    return [
+        RelationshipFactory(
+            support_worker=worker, start_date=datetime.date(2025, 7, 1) + datetime.timedelta(i)
+        )
+        for i in range(n)
+    ]
+
+
+def test_a_worker_with_more_than_a_page_sees_the_nearest_reviews_first_and_the_rest_on_page_2(
+    client, support_worker, theirs
+):
+    mine = _many(support_worker, RELATIONSHIPS_PER_PAGE + 3)
+    client.force_login(support_worker)
+    first = client.get("/en/tyo/suhteet/")
+    html = first.content.decode()
+    assert [row["pk"] for row in first.context["relationships"]] == [
+        r.pk for r in mine[:RELATIONSHIPS_PER_PAGE]
+    ]
+    assert f"{len(mine)} open relationships" in html
+    assert 'href="?sivu=2"' in html and 'rel="next"' in html
+    assert 'aria-current="page"' in html
+
+    second = client.get("/en/tyo/suhteet/?sivu=2")
+    assert second.status_code == 200
+    assert [row["pk"] for row in second.context["relationships"]] == [
+        r.pk for r in mine[RELATIONSHIPS_PER_PAGE:]
+    ]
+    html = second.content.decode()
+    assert f"/en/tyo/suhteet/{mine[-1].pk}/kaynti/" in html
+    assert f"/en/tyo/suhteet/{mine[0].pk}/" not in html
+    assert theirs.child.first_name not in html
+    assert 'href="?sivu=1"' in html and 'rel="prev"' in html
+
+
+@pytest.mark.parametrize(
+    "sivu,shown", [("99", 2), ("0", 2), ("-1", 2), ("abc", 1), ("", 1), ("9" * 40, 2)]
+)
+def test_a_page_out_of_range_or_not_a_number_shows_the_last_or_the_first_page(
+    client, support_worker, sivu, shown
+):
+    _many(support_worker, RELATIONSHIPS_PER_PAGE + 1)
+    client.force_login(support_worker)
+    response = client.get("/en/tyo/suhteet/", {"sivu": sivu})
+    assert response.status_code == 200
+    assert response.context["page"].number == shown
+
+
+def test_every_page_of_the_list_runs_the_same_queries(client, support_worker):
+    for relationship in _many(support_worker, 2 * RELATIONSHIPS_PER_PAGE + 5):
+        StayFactory(relationship=relationship)
+    client.force_login(support_worker)
+    client.get("/en/tyo/")  # the session's first request renews it: not part of the list
+    counts = []
+    for page in (1, 2, 3):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/en/tyo/suhteet/", {"sivu": page}).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] == counts[2], counts
+
+
+def test_a_card_shows_the_last_stay_the_stays_awaiting_approval_and_the_review(
+    client, support_worker, mine, coordinator
+):
+    from families.services.payments import approve_month
+
+    StayFactory(
+        relationship=mine,
+        starts_at=at(datetime.date(2026, 5, 5)),
+        ends_at=at(datetime.date(2026, 5, 7)),
+    )
+    approve_month(mine.family, datetime.date(2026, 5, 1), by=coordinator)
+    for day in (datetime.date(2026, 6, 1), datetime.date(2026, 6, 8)):
+        StayFactory(relationship=mine, starts_at=at(day), ends_at=at(day + datetime.timedelta(2)))
+    paused = RelationshipFactory(
+        support_worker=support_worker, start_date=datetime.date(2025, 6, 1), status="paused"
+    )
+    client.force_login(support_worker)
+    html = client.get("/en/tyo/suhteet/").content.decode()
+    # mine: reviewed 1 January 2027, beyond the horizon; the paused one is overdue.
+    assert "Last stay: 06/08/2026 · 2 stays awaiting approval" in html
+    assert "Review: <strong>01/01/2027</strong></p>" in html
+    assert (
+        f"{paused.child.first_name} – {paused.family.contact_name}</a></h2>\n"
+        '    <p class="mb-1">Review: <strong>06/01/2026</strong> '
+        '<span class="badge text-bg-warning">overdue</span> '
+        '<span class="badge text-bg-secondary">Paused</span></p>\n'
+        '    <p class="mb-1">Last stay: – · 0 stays awaiting approval</p>'
+    ) in html
+    fi = client.get("/tyo/suhteet/").content.decode()
+    assert "8.6.2026" in fi and "2 käyntiä odottaa hyväksyntää" in fi

@@ -1,0 +1,401 @@
+"""The portal's start page and lists are kept rendered per user, and forgotten as soon as anything
+they show changes: through a portal form, a service, the admin's saves, a bulk update, a role
+change, the date or the clock."""
+
+import datetime
+import re
+from collections import Counter
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from families.services.payments import approve_month
+from families.services.relationships import end_relationship, pause_relationship
+from kalliola.portal_cache import PORTAL_MODELS, cached_fragment, portal_data_changed
+from kalliola.roles import COORDINATORS
+from meetings import services as meeting_services
+from meetings.models import CaseStatus, FollowUp, MeetingMode
+from meetings.retention import anonymise_case
+from meetings.services.requests import submit_request
+from tests.factories.meetings import (
+    ClosedCaseFactory,
+    ContactAdultFactory,
+    FollowUpFactory,
+    MeetingFactory,
+    SupportCaseFactory,
+)
+from tests.factories.relationships import RelationshipFactory, StayFactory, at
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 6, 15)
+LIST, CASES, HOME = "/en/tyo/suhteet/", "/en/tyo/asiakkuudet/", "/en/tyo/"
+
+
+@pytest.fixture(autouse=True)
+def _frozen_now():
+    with time_machine.travel(at(TODAY, 12), tick=False) as traveller:
+        yield traveller
+
+
+def _html(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def _main(html: str) -> str:
+    # Forms outside the cached part (language menu, sign out) carry a CSRF token that differs
+    # on each view.
+    return re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", html)
+
+
+def _cached(client, *urls: str) -> None:
+    """View each page twice: the second view comes from the cache."""
+    for url in urls:
+        first = _main(_html(client, url))
+        assert _main(_html(client, url)) == first
+
+
+def _mine(worker, **fields):
+    fields.setdefault("start_date", datetime.date(2026, 1, 1))
+    return RelationshipFactory(support_worker=worker, **fields)
+
+
+# What is cached, and for whom.
+
+
+def _tables(queries) -> set[str]:
+    return {t for q in queries for t in re.findall(r'(?:FROM|JOIN) "(\w+)"', q["sql"])}
+
+
+def _programme_tables() -> set[str]:
+    return {
+        model._meta.db_table
+        for model in apps.get_models()
+        if model._meta.app_label in ("families", "meetings")
+    }
+
+
+def test_a_second_view_of_each_page_reads_no_programme_data(client, support_worker):
+    relationship = _mine(support_worker)
+    StayFactory(relationship=relationship)
+    case = SupportCaseFactory(support_worker=support_worker, status=CaseStatus.ACTIVE)
+    ContactAdultFactory(case=case)
+    MeetingFactory(case=case, starts_at=timezone.now() + datetime.timedelta(days=3))
+    client.force_login(support_worker)
+    for url in (LIST, CASES, HOME, f"{CASES}?tila=all&sivu=1", f"{LIST}?sivu=1"):
+        first = _main(_html(client, url))
+        with CaptureQueriesContext(connection) as queries:
+            assert _main(_html(client, url)) == first
+        assert not _tables(queries) & _programme_tables(), url
+
+
+def test_the_pages_read_only_tables_whose_changes_forget_them(client, support_worker, coordinator):
+    """Every table the cached part of a page reads belongs to a watched model; a new query on
+    another table must add its model to PORTAL_MODELS (and bulk updates of it must call
+    portal_data_changed)."""
+    relationship = _mine(support_worker)
+    StayFactory(relationship=relationship)
+    case = SupportCaseFactory(support_worker=support_worker, status=CaseStatus.ACTIVE)
+    ContactAdultFactory(case=case)
+    MeetingFactory(case=case, starts_at=timezone.now() + datetime.timedelta(days=3))
+    follow_up = FollowUpFactory(case__support_worker=support_worker)
+    FollowUp.objects.filter(pk=follow_up.pk).update(due_on=TODAY)
+    user_model = get_user_model()
+    watched = {apps.get_model(label)._meta.db_table for label in PORTAL_MODELS} | {
+        user_model._meta.db_table,
+        user_model.groups.through._meta.db_table,
+    }
+    for user in (support_worker, coordinator):
+        client.force_login(user)
+        for url in (LIST, CASES, HOME, f"{CASES}?tila=all"):
+            portal_data_changed()
+            with CaptureQueriesContext(connection) as building:
+                _html(client, url)
+            with CaptureQueriesContext(connection) as kept:
+                _html(client, url)
+            # The queries only the first view ran are those of the cached part.
+            only_building = Counter(q["sql"] for q in building) - Counter(q["sql"] for q in kept)
+            read = _tables([{"sql": sql} for sql in only_building])
+            assert read, url
+            assert read <= watched, (url, read - watched)
+
+
+def test_each_user_and_each_language_has_their_own_pages(
+    client, support_worker, other_support_worker
+):
+    mine = _mine(support_worker)
+    theirs = _mine(other_support_worker)
+    client.force_login(support_worker)
+    _cached(client, LIST, "/tyo/suhteet/")
+    client.force_login(other_support_worker)
+    html = _html(client, LIST)
+    assert theirs.child.first_name in html and mine.child.first_name not in html
+    client.force_login(support_worker)
+    assert "Review:" in _html(client, LIST)
+    assert "Arviointi:" in _html(client, "/tyo/suhteet/")
+
+
+def test_an_odd_page_number_is_answered_but_not_kept(client, support_worker):
+    _mine(support_worker)
+    client.force_login(support_worker)
+    for sivu in ("x", "01", "9" * 40, "-1"):
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(LIST, {"sivu": sivu}).status_code == 200
+            assert _tables(queries) & _programme_tables(), sivu
+
+
+def test_a_change_during_a_build_is_not_hidden_by_the_fragment_built(rf, support_worker):
+    request = rf.get("/")
+    request.user = support_worker
+    builds = []
+
+    def build():
+        builds.append(1)
+        portal_data_changed()  # someone saves while this page is being built
+        return f"<p>{len(builds)}</p>", None
+
+    assert cached_fragment(request, "test", ":", build) == "<p>1</p>"
+    assert cached_fragment(request, "test", ":", build) == "<p>2</p>"
+
+
+def test_a_page_built_before_a_change_is_committed_is_forgotten_at_the_commit(
+    rf, support_worker, django_capture_on_commit_callbacks
+):
+    request = rf.get("/")
+    request.user = support_worker
+    with django_capture_on_commit_callbacks() as callbacks:
+        portal_data_changed()  # saved in a transaction not yet committed
+        # Meanwhile another request builds the page from the rows as they were.
+        assert cached_fragment(request, "test", ":", lambda: ("old", None)) == "old"
+    for callback in callbacks:
+        callback()  # the commit
+    assert cached_fragment(request, "test", ":", lambda: ("new", None)) == "new"
+
+
+def test_a_new_process_does_not_serve_what_older_code_rendered(rf, support_worker, monkeypatch):
+    from kalliola import portal_cache
+
+    request = rf.get("/")
+    request.user = support_worker
+    assert cached_fragment(request, "test", ":", lambda: ("old code", None)) == "old code"
+    assert cached_fragment(request, "test", ":", lambda: ("not built", None)) == "old code"
+    monkeypatch.setattr(portal_cache, "_new_process", True)  # a deploy started a new worker
+    assert cached_fragment(request, "test", ":", lambda: ("new code", None)) == "new code"
+
+
+# Relationships and stays.
+
+
+STAY = {"start_time": "17:00", "end_time": "17:00", "notes": ""}
+
+
+def test_a_stay_logged_or_removed_in_the_portal_shows_at_once(client, support_worker):
+    relationship = _mine(support_worker)
+    client.force_login(support_worker)
+    _cached(client, LIST, HOME)
+    response = client.post(
+        f"{LIST}{relationship.pk}/kaynti/",
+        {**STAY, "start_date": "2026-06-05", "end_date": "2026-06-07"},
+    )
+    assert response.status_code == 302
+    assert "Last stay: 06/05/2026 · 1 stay awaiting approval" in _html(client, LIST)
+    assert "1 stay awaiting approval" in _html(client, HOME)
+
+    stay = relationship.stays.get()
+    assert (
+        client.post(f"{LIST}{relationship.pk}/kaynti/{stay.pk}/", {"delete": "1"}).status_code
+        == 302
+    )
+    assert "Last stay: – · 0 stays awaiting approval" in _html(client, LIST)
+    assert "0 stays awaiting approval" in _html(client, HOME)
+
+
+def test_approving_a_month_in_bulk_shows_at_once(client, support_worker, coordinator):
+    relationship = _mine(support_worker)
+    StayFactory(
+        relationship=relationship,
+        starts_at=at(datetime.date(2026, 5, 5)),
+        ends_at=at(datetime.date(2026, 5, 7)),
+    )
+    client.force_login(support_worker)
+    _cached(client, LIST, HOME)
+    assert "1 stay awaiting approval" in _html(client, LIST)
+    approve_month(relationship.family, datetime.date(2026, 5, 1), by=coordinator)
+    assert "0 stays awaiting approval" in _html(client, LIST)
+    assert "0 stays awaiting approval" in _html(client, HOME)
+
+
+def test_pausing_ending_and_handing_over_a_relationship_show_at_once(
+    client, support_worker, other_support_worker, coordinator
+):
+    relationship = _mine(support_worker)
+    moved = _mine(support_worker)
+    client.force_login(other_support_worker)
+    _cached(client, LIST)
+    client.force_login(support_worker)
+    _cached(client, LIST, HOME)
+    assert "2 open relationships" in _html(client, HOME)
+
+    pause_relationship(relationship, by=coordinator)
+    assert '<span class="badge text-bg-secondary">Paused</span>' in _html(client, LIST)
+
+    moved.support_worker = other_support_worker  # as the admin's change form saves it
+    moved.save()
+    assert moved.child.first_name not in _html(client, LIST)
+    client.force_login(other_support_worker)
+    assert moved.child.first_name in _html(client, LIST)
+
+    end_relationship(relationship, end_date=TODAY, reason="Perhe muutti", by=coordinator)
+    client.force_login(support_worker)
+    assert relationship.child.first_name not in _html(client, LIST)
+    assert "0 open relationships" in _html(client, HOME)
+
+
+def test_a_new_name_of_a_child_a_household_or_a_worker_shows_at_once(
+    client, support_worker, coordinator
+):
+    relationship = _mine(support_worker)
+    client.force_login(coordinator)
+    _cached(client, LIST)
+    relationship.child.first_name = "Uusinimi"
+    relationship.child.save()
+    relationship.family.contact_name = "Perhe Uusinimi"
+    relationship.family.save()
+    support_worker.first_name, support_worker.last_name = "Vaihtunut", "Ohjaaja"
+    support_worker.save()
+    html = _html(client, LIST)
+    assert "Uusinimi – Perhe Uusinimi" in html
+    assert "Support worker: Vaihtunut Ohjaaja" in html
+
+
+def test_the_next_day_review_badges_and_due_follow_ups_move_on(client, support_worker, _frozen_now):
+    # Reviewed on 15 August: 61 days ahead today, within the 60 days' horizon tomorrow.
+    _mine(support_worker, start_date=datetime.date(2025, 8, 15))
+    follow_up = FollowUpFactory(case__support_worker=support_worker)
+    FollowUp.objects.filter(pk=follow_up.pk).update(due_on=TODAY + datetime.timedelta(days=1))
+    _frozen_now.move_to(timezone.make_aware(datetime.datetime(2026, 6, 15, 23, 58)))
+    client.force_login(support_worker)
+    _cached(client, LIST, HOME)
+    assert "coming up" not in _html(client, LIST)
+    assert "No follow-ups due." in _html(client, HOME)
+    # Three minutes on, well within the cache's five minutes: past midnight.
+    _frozen_now.shift(datetime.timedelta(minutes=3))
+    assert "coming up" in _html(client, LIST)
+    assert f"/en/tyo/asiakkuudet/{follow_up.case_id}/seuranta/" in _html(client, HOME)
+
+
+# Cases, meetings, follow-ups and requests.
+
+
+def test_a_meeting_a_closed_case_and_a_follow_up_show_at_once(client, support_worker):
+    case = SupportCaseFactory(support_worker=support_worker, status=CaseStatus.NEW)
+    client.force_login(support_worker)
+    _cached(client, CASES, HOME)
+    assert "0/5 meetings" in _html(client, CASES)
+
+    meeting_services.log_meeting(
+        case,
+        by=support_worker,
+        starts_at=timezone.now() + datetime.timedelta(days=2),
+        mode=MeetingMode.PHONE,
+        duration_minutes=30,
+        topics=[],
+    )
+    assert "1/5 meetings · next" in _html(client, CASES)
+    home = _html(client, HOME)
+    assert "My cases: 0 new, 1 active." in home and f"meeting 1, case {case.pk}" in home
+
+    meeting_services.close_case(case, by=support_worker)
+    assert f"Case {case.pk}" not in _html(client, CASES)
+    _cached(client, f"{CASES}?tila=closed")
+
+    meeting_services.record_follow_up(
+        case, by=support_worker, done_on=TODAY, outcome=3, notes="", referred_again=False
+    )
+    assert f"Case {case.pk}" not in _html(client, f"{CASES}?tila=closed")
+    assert f"Case {case.pk}" in _html(client, f"{CASES}?tila=followed_up")
+
+
+def test_a_new_contact_adult_or_a_case_handed_over_shows_at_once(
+    client, support_worker, other_support_worker, coordinator
+):
+    case = SupportCaseFactory(support_worker=support_worker)
+    client.force_login(support_worker)
+    _cached(client, CASES)
+    ContactAdultFactory(case=case, name="Uusi Aikuinen")
+    assert f"Case {case.pk} · Uusi Aikuinen" in _html(client, CASES)
+    meeting_services.assign_worker(case, other_support_worker, by=coordinator)
+    assert f"Case {case.pk}" not in _html(client, CASES)
+
+
+def test_anonymising_a_closed_case_in_bulk_shows_at_once(client, support_worker):
+    case = ClosedCaseFactory(support_worker=support_worker, question="Perheen oma kysymys")
+    ContactAdultFactory(case=case, name="Nimi Näkyy")
+    client.force_login(support_worker)
+    _cached(client, f"{CASES}?tila=closed")
+    assert "Nimi Näkyy" in _html(client, f"{CASES}?tila=closed")
+    anonymise_case(case.pk, timezone.now())
+    html = _html(client, f"{CASES}?tila=closed")
+    assert "Nimi Näkyy" not in html and "Perheen oma kysymys" not in html
+
+
+def test_a_meeting_no_longer_next_once_it_has_started(client, support_worker, _frozen_now):
+    case = SupportCaseFactory(support_worker=support_worker, status=CaseStatus.ACTIVE)
+    MeetingFactory(case=case, number=1, starts_at=timezone.now() + datetime.timedelta(minutes=2))
+    client.force_login(support_worker)
+    _cached(client, CASES, HOME)
+    assert "· next" in _html(client, CASES)
+    assert f"meeting 1, case {case.pk}" in _html(client, HOME)
+    # Three minutes on: well within the cache's five minutes, but past the meeting's start.
+    _frozen_now.shift(datetime.timedelta(minutes=3))
+    assert "· next" not in _html(client, CASES)
+    assert "No meetings coming up." in _html(client, HOME)
+
+
+def test_a_new_meeting_request_shows_on_a_coordinators_start_page(client, coordinator):
+    client.force_login(coordinator)
+    _cached(client, HOME)
+    assert "0 requests are waiting." in _html(client, HOME)
+    submit_request(
+        contact_role="parent",
+        name="Testi Vanhempi",
+        phone="040 111 2222",
+        email="",
+        contact_channel="call",
+        best_time="",
+        question="Tarvitsemme apua.",
+        preferred_mode="phone",
+        family_agreed=False,
+    )
+    assert "1 request is waiting." in _html(client, HOME)
+
+
+# Roles.
+
+
+def test_a_worker_made_coordinator_sees_every_relationship_and_back_only_their_own(
+    client, support_worker, other_support_worker
+):
+    mine = _mine(support_worker)
+    theirs = _mine(other_support_worker)
+    client.force_login(support_worker)
+    _cached(client, LIST, HOME, CASES)
+    coordinators = Group.objects.get(name=COORDINATORS)
+    coordinators.user_set.add(support_worker)
+    html = _html(client, LIST)
+    assert mine.child.first_name in html and theirs.child.first_name in html
+    assert "2 open relationships" in _html(client, HOME)
+
+    support_worker.groups.remove(coordinators)
+    html = _html(client, LIST)
+    assert mine.child.first_name in html and theirs.child.first_name not in html
+    assert "1 open relationship" in _html(client, HOME)
