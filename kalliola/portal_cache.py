@@ -16,7 +16,7 @@ what a user may see) bumps the version: the next request of every user rebuilds.
 send no signal; the services that update shown fields in bulk (approving a month's stays,
 anonymising) call `portal_data_changed()` themselves. A fragment that shows something that is
 only true until a moment (a meeting that is "next" until it starts) is kept at most until then;
-nothing is kept longer than PORTAL_CACHE_TIMEOUT, a safety net for a change missed anyway. A
+nothing is kept longer than PORTAL.timeout, a safety net for a change missed anyway. A
 new process (a deploy, with perhaps new templates or queries) bumps the version on its first
 page, so nothing rendered by older code is served.
 """
@@ -28,15 +28,14 @@ from collections.abc import Callable
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-from kalliola.pagecache import current_version, new_version
+from kalliola.versioned_cache import VersionedCache
 
-VERSION_KEY = "portal:version"
-PORTAL_CACHE_TIMEOUT = 300
+# Nothing is kept longer than this: a safety net for a change missed anyway.
+PORTAL = VersionedCache("portal", timeout=300)
 
 # Every model whose rows the cached portal pages show (besides the user model and groups).
 # tests/kalliola/test_portal_cache.py checks that the pages read no other table.
@@ -61,18 +60,9 @@ _VARIANT = re.compile(r"[a-z_]{0,20}:([1-9][0-9]{0,5})?")
 _new_process = True
 
 
-def _bump() -> None:
-    cache.set(VERSION_KEY, new_version(), None)
-
-
 def portal_data_changed() -> None:
-    """Forget every cached portal fragment now and again once the change is committed.
-
-    Bumping now serves the rest of this transaction fresh pages; bumping after commit drops
-    what another request built from the old rows in between.
-    """
-    _bump()
-    transaction.on_commit(_bump)
+    """Forget every cached portal fragment now and again once the change is committed."""
+    PORTAL.changed()
 
 
 def cached_fragment(
@@ -102,16 +92,16 @@ def cached_fragment(
     global _new_process
     if _new_process:
         _new_process = False
-        _bump()
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY) or current_version(VERSION_KEY)
+        PORTAL.bump()
+    found = cache.get_many([PORTAL.version_key, key])
+    version = found.get(PORTAL.version_key) or PORTAL.version()
     kept = found.get(key)
     if kept is not None and kept[0] == version:
         return mark_safe(kept[1])
     # The version is read before building: a change during the build leaves this fragment
     # under the old version, so the next request builds again.
     html, holds_until = build()
-    timeout = PORTAL_CACHE_TIMEOUT
+    timeout = PORTAL.timeout
     if holds_until is not None:
         timeout = min(timeout, int((holds_until - timezone.now()).total_seconds()))
     if timeout > 0:
