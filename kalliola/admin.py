@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kalliola.access import ACCESS
 from kalliola.roles import is_coordinator
-from kalliola.versioned_cache import VersionedCache
 
 admin.site.site_header = _("Support family programme – back office")
 admin.site.site_title = _("Support family programme")
@@ -73,13 +73,8 @@ def _with_statistics(get_urls):
 # Every admin page builds it for the navigation (and the index a second time for its content):
 # a permission check and two URL reversals per registered model, and on the index the two queries
 # for the user's permissions, which nothing else there needs. It depends only on the user's
-# permissions and the language, so it is kept per user until permissions change
-# (kalliola/signals.py); the pages themselves still check every permission on each request.
-APP_LISTS = VersionedCache("kalliola:admin-apps", timeout=60)
-
-
-def app_lists_changed() -> None:
-    APP_LISTS.changed()
+# permissions and the language, so it is kept per user in kalliola.access.ACCESS until they
+# change; the pages themselves still check every permission on each request.
 
 
 def _plain_names(app_list: list[dict]) -> list[dict]:
@@ -97,8 +92,8 @@ def _with_cached_app_list(get_app_list):
             return get_app_list(request, app_label)
         app_list = getattr(request, "_kalliola_app_list", None)
         if app_list is None:
-            key = APP_LISTS.key(f"{request.user.pk}:{get_language()}")
-            app_list = APP_LISTS.fetch(key, lambda: _plain_names(get_app_list(request)))
+            key = ACCESS.key(f"apps:{request.user.pk}:{get_language()}")
+            app_list = ACCESS.fetch(key, lambda: _plain_names(get_app_list(request)))
             request._kalliola_app_list = app_list
             request._kalliola_app_list_key = key
         return app_list

@@ -7,6 +7,8 @@ sees only their own relationships and cases) is enforced in querysets, not here.
 
 from django.contrib.auth.models import AnonymousUser
 
+from kalliola.access import role_names
+
 COORDINATORS = "Coordinators"
 SUPPORT_WORKERS = "Support workers"
 
@@ -95,9 +97,8 @@ def is_support_worker(user) -> bool:
 
 
 def _in_group(user, name: str) -> bool:
-    # Cached on the user object so templates and views can ask many times in one request.
-    cache = getattr(user, "_role_names", None)
-    if cache is None:
-        cache = set(user.groups.values_list("name", flat=True))
-        user._role_names = cache
-    return name in cache
+    # Kept on the user object too, so templates and views can ask many times in one request.
+    names = getattr(user, "_role_names", None)
+    if names is None:
+        names = user._role_names = role_names(user)
+    return name in names

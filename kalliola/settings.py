@@ -128,7 +128,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # (the test client, the shell) are not web logins and are let through to the password check.
 AUTHENTICATION_BACKENDS = [
     "kalliola.security.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend with each user's permissions cached until they change (kalliola/access.py).
+    "kalliola.access.CachedPermissionsBackend",
 ]
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 30))

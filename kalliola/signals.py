@@ -1,8 +1,9 @@
 """Cached figures are forgotten whenever what they were computed from changes.
 
 Three caches, each under a version key (kalliola/versioned_cache.py): the dashboard's items
-(kalliola/dashboard.py), the admin's per-user list of apps (kalliola/admin.py), and the filter
-choices and rows of the big admin lists (kalliola/admin_lists.py).
+(kalliola/dashboard.py), who may do what (kalliola/access.py: roles, permissions and the
+admin's per-user list of apps), and the filter choices and rows of the big admin lists
+(kalliola/admin_lists.py).
 
 Receivers rather than calls in each service, as in trainings/signals.py: these models change from
 services, admin forms, inlines, actions and the portal alike, and one receiver per model catches
@@ -25,7 +26,7 @@ from families.models import (
     SupportFamily,
     SupportRelationship,
 )
-from kalliola.admin import app_lists_changed
+from kalliola.access import access_changed
 from kalliola.admin_lists import list_figures_changed
 from kalliola.dashboard import dashboard_changed
 from meetings.models import FollowUp, Meeting, MeetingRequest, SupportCase
@@ -57,21 +58,23 @@ for _model in DASHBOARD_MODELS:
     post_delete.connect(forget_dashboard, sender=_model, dispatch_uid=f"dashboard-d-{_model}")
 
 
-# The admin's per-user list of apps (kalliola/admin.py) follows the user's permissions: the
-# user's flags and groups, the groups' permissions, the user's own permissions.
+# Who may do what (kalliola/access.py: roles, permissions and the admin's per-user list of
+# apps) follows the user's flags and groups, the groups' permissions, the user's own
+# permissions. A sign-in saves only last_login, which changes none of it.
 User = get_user_model()
 
 
-def forget_app_lists(sender, **kwargs):
-    if not kwargs.get("raw"):
-        app_lists_changed()
+def forget_access(sender, update_fields=None, **kwargs):
+    if kwargs.get("raw") or (update_fields is not None and set(update_fields) <= {"last_login"}):
+        return
+    access_changed()
 
 
 for _model in (User, Group, Permission):
-    post_save.connect(forget_app_lists, sender=_model, dispatch_uid=f"app-lists-{_model}")
-    post_delete.connect(forget_app_lists, sender=_model, dispatch_uid=f"app-lists-d-{_model}")
+    post_save.connect(forget_access, sender=_model, dispatch_uid=f"access-{_model}")
+    post_delete.connect(forget_access, sender=_model, dispatch_uid=f"access-d-{_model}")
 for _through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
-    m2m_changed.connect(forget_app_lists, sender=_through, dispatch_uid=f"app-lists-{_through}")
+    m2m_changed.connect(forget_access, sender=_through, dispatch_uid=f"access-{_through}")
 
 
 # The big admin lists (kalliola/admin_lists.py): filter choices (households per status, the

@@ -45,10 +45,19 @@ def test_the_current_language_is_marked_for_screen_readers():
     assert 'href="/en/" lang="en" hreflang="en"' in html
 
 
-def test_an_unknown_address_links_to_each_languages_home_page():
+def test_an_unknown_address_links_to_the_same_address_in_each_language():
     response = Client().get("/en/no-such-page/")
     assert response.status_code == 404
-    assert _links(response.content.decode()) == {"fi": "/", "sv": "/sv/", "en": "/en/no-such-page/"}
+    assert _links(response.content.decode()) == {
+        "fi": "/no-such-page/",
+        "sv": "/sv/no-such-page/",
+        "en": "/en/no-such-page/",
+    }
+
+
+def test_the_query_string_is_kept():
+    html = Client().get("/sv/infotilaisuudet/?utm_source=uutiskirje").content.decode()
+    assert _links(html)["fi"] == "/infotilaisuudet/?utm_source=uutiskirje"
 
 
 def test_following_a_link_switches_the_language():
