@@ -128,10 +128,7 @@ def _user_saved(sender, update_fields=None, **kwargs) -> None:
 
 def connect() -> None:
     """Connect the receivers (KalliolaConfig.ready)."""
-    for label in PORTAL_MODELS:
-        model = apps.get_model(label)
-        post_save.connect(_changed, sender=model, dispatch_uid=f"portal-cache-save-{label}")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"portal-cache-delete-{label}")
+    PORTAL.follow(*(apps.get_model(label) for label in PORTAL_MODELS))
     user = apps.get_model(settings.AUTH_USER_MODEL)
     post_save.connect(_user_saved, sender=user, dispatch_uid="portal-cache-save-user")
     post_delete.connect(_changed, sender=user, dispatch_uid="portal-cache-delete-user")

@@ -26,9 +26,9 @@ from families.models import (
     SupportFamily,
     SupportRelationship,
 )
+from kalliola import dashboard
 from kalliola.access import access_changed
-from kalliola.admin_lists import list_figures_changed
-from kalliola.dashboard import dashboard_changed
+from kalliola.admin_lists import LIST_FIGURES, list_figures_changed
 from meetings.models import FollowUp, Meeting, MeetingRequest, SupportCase
 from trainings.models import Enrollment, InfoSession, Registration, TrainingGroup, TrainingSession
 
@@ -48,14 +48,7 @@ DASHBOARD_MODELS = (
 )
 
 
-def forget_dashboard(sender, **kwargs):
-    if not kwargs.get("raw"):
-        dashboard_changed()
-
-
-for _model in DASHBOARD_MODELS:
-    post_save.connect(forget_dashboard, sender=_model, dispatch_uid=f"dashboard-{_model}")
-    post_delete.connect(forget_dashboard, sender=_model, dispatch_uid=f"dashboard-d-{_model}")
+dashboard.CACHE.follow(*DASHBOARD_MODELS)
 
 
 # Who may do what (kalliola/access.py: roles, permissions and the admin's per-user list of
@@ -94,17 +87,10 @@ LIST_MODELS = (
 )
 
 
-def forget_list_figures(sender, **kwargs):
-    if not kwargs.get("raw"):
-        list_figures_changed()
-
-
-for _model in LIST_MODELS:
-    post_save.connect(forget_list_figures, sender=_model, dispatch_uid=f"lists-{_model}")
-    post_delete.connect(forget_list_figures, sender=_model, dispatch_uid=f"lists-d-{_model}")
+LIST_FIGURES.follow(*LIST_MODELS)
 
 
 def cached_figures_changed() -> None:
     """For writes that send no signal (`QuerySet.update()`): forget the dashboard and the lists."""
-    dashboard_changed()
+    dashboard.dashboard_changed()
     list_figures_changed()

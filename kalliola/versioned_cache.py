@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 
 
 def _new_version() -> str:
@@ -43,6 +44,22 @@ class VersionedCache:
         """
         self.bump()
         transaction.on_commit(self.bump)
+
+    def follow(self, *models) -> None:
+        """Forget the values whenever a row of these models is saved or deleted.
+
+        Receivers rather than calls in each service: models change from services, admin forms,
+        inlines, actions and the portal alike, and a receiver catches every save and delete.
+        Loading fixtures (`raw`) is not a change of what anyone was shown.
+        """
+        for model in models:
+            label = f"{self.prefix}:{model._meta.label}"
+            post_save.connect(self._row_changed, sender=model, dispatch_uid=f"{label}:save")
+            post_delete.connect(self._row_changed, sender=model, dispatch_uid=f"{label}:delete")
+
+    def _row_changed(self, sender, raw=False, **kwargs) -> None:
+        if not raw:
+            self.changed()
 
     def key(self, name: str, version: str | None = None) -> str:
         """The cache key of `name` under the current version (or one the caller has read)."""

@@ -1,4 +1,4 @@
-"""Roles and permissions are cached per user (kalliola/access.py) and follow every change at once."""
+"""Roles and permissions are cached per user (kalliola/access.py) and follow each change at once."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission
