@@ -10,18 +10,10 @@ from tests.factories.trainings import (
     InfoSessionFactory,
     TrainingGroupFactory,
 )
+from tests.helpers import signup_form
 from trainings.models import Registration
 
 pytestmark = pytest.mark.django_db
-
-SIGNUP = {
-    "name": "Testi Henkilö",
-    "email": "testi@example.org",
-    "phone": "040 000 1234",
-    "municipality": "Helsinki",
-    "consent": "on",
-    "website": "",
-}
 
 
 def _en(name: str, *args) -> str:
@@ -35,7 +27,7 @@ def test_a_signup_shows_on_the_list_and_home_page_at_once(client):
     assert "5 places left" in client.get(list_url).content.decode()
     assert "5 places left" in client.get(_en("home")).content.decode()
 
-    response = client.post(_en("trainings:info_session_detail", session.pk), SIGNUP)
+    response = client.post(_en("trainings:info_session_detail", session.pk), signup_form())
     assert response.status_code == 302
 
     assert "4 places left" in client.get(list_url).content.decode()

@@ -10,18 +10,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.factories.trainings import InfoSessionFactory
+from tests.helpers import signup_form
 from trainings.models import SessionStatus
 
 pytestmark = pytest.mark.django_db
 
-SIGNUP = {
-    "name": "Testi Henkilö",
-    "email": "testi@example.org",
-    "phone": "040 000 1234",
-    "municipality": "Helsinki",
-    "consent": "on",
-    "website": "",
-}
 CACHED_PAGES = ("home", "trainings:info_session_list", "trainings:group_list")
 
 
@@ -46,7 +39,7 @@ def test_another_visitors_signup_shows_on_the_cached_pages_at_once():
     for name in ("home", "trainings:info_session_list"):
         assert "5 places left" in Client().get(_url(name)).content.decode()
 
-    signup = Client().post(_url("trainings:info_session_detail", session.pk), SIGNUP)
+    signup = Client().post(_url("trainings:info_session_detail", session.pk), signup_form())
     assert signup.status_code == 302
 
     for name in ("home", "trainings:info_session_list"):
@@ -91,7 +84,7 @@ def test_a_visitor_sees_their_own_thank_you_message_on_a_cached_page():
     home = _url("home")
     Client().get(home)
     visitor = Client()
-    visitor.post(_url("trainings:info_session_detail", session.pk), SIGNUP)
+    visitor.post(_url("trainings:info_session_detail", session.pk), signup_form())
     assert "Thank you! You have signed up." in visitor.get(home).content.decode()
     assert "Thank you!" not in Client().get(home).content.decode()
 
