@@ -36,12 +36,14 @@ def list_rows(relationships) -> list[dict]:
 
     A dict per relationship: pk, review_date, status, child_name, family_name, the worker's
     username/first_name/last_name, stays_waiting (stays awaiting approval) and last_stay (when
-    the latest stay began). The page is picked inside the query first, so the join over stays
-    and its grouping cover that page's rows only, never the rows an OFFSET skips; only the
-    columns shown are read, into plain dicts.
+    the latest stay began). The page's ids are read first, so the join over stays and its
+    grouping cover that page's rows only, never the rows an OFFSET skips; as literal ids (not a
+    subquery, which PostgreSQL guessed at 1,000 rows and answered with a sequential scan) they
+    are looked up by primary key. Only the columns shown are read, into plain dicts.
     """
+    ids = list(relationships.values_list("pk", flat=True))
     return list(
-        SupportRelationship.objects.filter(pk__in=relationships.values("pk"))
+        SupportRelationship.objects.filter(pk__in=ids)
         .order_by("review_date", "pk")
         .values(
             "pk",

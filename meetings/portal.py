@@ -32,12 +32,14 @@ def list_rows(cases) -> list[dict]:
 
     A dict per case: pk, status, question, the worker's username/first_name/last_name,
     contact_name (the first contact adult's), meeting_count and next_meeting (the next meeting's
-    start, if any). The page is picked inside the query first and the rest are correlated
-    subqueries, so they run for that page's rows only; only the columns shown are read.
+    start, if any). The page's ids are read first (literal ids are looked up by primary key,
+    as families.portal.list_rows explains) and the rest are correlated subqueries, so they run
+    for that page's rows only; only the columns shown are read.
     """
+    ids = list(cases.values_list("pk", flat=True))
     meetings = Meeting.objects.filter(case=OuterRef("pk"))
     return list(
-        SupportCase.objects.filter(pk__in=cases.values("pk"))
+        SupportCase.objects.filter(pk__in=ids)
         .order_by("-opened_on", "-pk")
         .values(
             "pk",

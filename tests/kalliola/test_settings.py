@@ -115,14 +115,15 @@ def test_production_mode_turns_on_hardening(monkeypatch):
     assert s.STORAGES["staticfiles"]["BACKEND"].startswith("whitenoise.")
 
 
-def test_check_deploy_is_clean_in_production_mode():
+def _check_deploy(**environment) -> subprocess.CompletedProcess:
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DEBUG": "false",
         "SECRET_KEY": "k8s2-very-long-random-production-secret-0123456789-abcdefghijklmnop",
         "ALLOWED_HOSTS": "tuki.example.org",
+        **environment,
     }
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
@@ -130,5 +131,16 @@ def test_check_deploy_is_clean_in_production_mode():
         text=True,
         timeout=120,
     )
+
+
+def test_check_deploy_is_clean_in_production_mode():
+    result = _check_deploy(REDIS_URL="redis://127.0.0.1:6379/13")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_without_a_shared_cache():
+    # Version bumps would reach only the process that made the change.
+    result = _check_deploy(REDIS_URL="")
+    assert result.returncode != 0
+    assert "kalliola.W001" in result.stdout + result.stderr

@@ -175,7 +175,8 @@ def test_relationship_list_has_a_constant_number_of_queries(
                 support_worker=support_worker, start_date=datetime.date(2026, 1, 1)
             )
             StayFactory(relationship=relationship)
-        with django_assert_max_num_queries(8):
+        # 9: the page's ids are read on their own so the rows are found by primary key.
+        with django_assert_max_num_queries(9):
             response = client.get(reverse("families_portal:relationships"))
         assert response.context["page"].paginator.count >= count
 
