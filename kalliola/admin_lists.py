@@ -20,6 +20,7 @@ import hashlib
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import get_last_value_from_parameters
+from django.contrib.admin.views.main import ChangeList
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.utils import timezone
@@ -124,6 +125,15 @@ class CachedListPaginator(Paginator):
         return page
 
 
+class LeanChangeList(ChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        # Not counting the whole table separately, Django would offer "N results (Show all)"
+        # even on the unfiltered list; there the filtered count is the total.
+        if self.full_result_count is None and not self.has_active_filters and not self.query:
+            self.full_result_count = self.result_count
+
+
 class LeanChangelistMixin:
     show_full_result_count = False
     # True: the rendered rows, filters, actions and date links and the count are cached
@@ -138,6 +148,9 @@ class LeanChangelistMixin:
             request.list_parts = read_list_parts(request)
             extra_context = {**(extra_context or {}), "cached_list": True}
         return super().changelist_view(request, extra_context)
+
+    def get_changelist(self, request, **kwargs):
+        return LeanChangeList
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         if getattr(request, "list_parts", None) is not None and not self.list_editable:

@@ -185,3 +185,12 @@ def test_a_long_search_is_cached_under_a_short_key(admin_client):
         again = admin_client.get(HOUSEHOLDS + "?q=" + "Lehtonen%20" * 40)
     assert response.context["cl"].result_count == again.context["cl"].result_count == 1
     assert rows(again) == rows(response)
+
+
+def test_only_a_filtered_list_offers_to_show_all(admin_client):
+    SupportFamilyFactory(contact_name="Lehtonen", municipality="Espoo")
+    SupportFamilyFactory(contact_name="Mäkinen", municipality="Vantaa")
+    assert "Show all" not in body(admin_client)
+    filtered = body(admin_client, query="?municipality=Espoo")
+    assert "1 result" in filtered
+    assert "Show all" in filtered
