@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from families.models import FamilyStatus, FamilyStatusChange, SupportFamily
+from kalliola.mail import send_after_commit
 from kalliola.roles import is_coordinator
 from kalliola.validators import normalise_email
 
@@ -315,7 +316,7 @@ def submit_application(*, email: str, data: dict) -> tuple[SupportFamily, bool]:
             family.application_submitted_at = now
             family.save()
         family_pk = family.pk
-        transaction.on_commit(lambda: _send_confirmation(family_pk))
+        send_after_commit(_send_confirmation, family_pk)
     return family, created
 
 

@@ -8,6 +8,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Replace
 from django.utils import timezone
 
+from kalliola.mail import send_after_commit
 from meetings import emails
 from meetings.models import (
     ContactAdult,
@@ -104,7 +105,7 @@ def submit_request(
         meeting_request.full_clean(exclude=["earlier_case", "handled_by"])
         meeting_request.save()
         if email:
-            transaction.on_commit(lambda: emails.send_request_confirmation(meeting_request))
+            send_after_commit(emails.send_request_confirmation, meeting_request)
     return meeting_request
 
 

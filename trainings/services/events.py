@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from families.models import FamilyStatus, SupportFamily
+from kalliola.mail import send_after_commit
 from trainings import emails
 from trainings.models import (
     Event,
@@ -28,7 +29,7 @@ def invite_active_families(event: Event) -> int:
             event=event, family__in=families
         ).values_list("pk", flat=True)
         for invitation_id in invitation_ids:
-            transaction.on_commit(lambda i=invitation_id: emails.send_event_invitation(i))
+            send_after_commit(emails.send_event_invitation, invitation_id)
     return len(created)
 
 

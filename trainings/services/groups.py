@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from families.models import FamilyStatus, SupportFamily
 from families.services import find_or_create_applicant
+from kalliola.mail import send_after_commit
 from trainings import emails
 from trainings.models import (
     TAKES_A_PLACE,
@@ -99,9 +100,9 @@ def _enroll_locked(group: TrainingGroup, family: SupportFamily, *, by) -> Enroll
         )
     if status == EnrollmentStatus.ENROLLED:
         _advance(family, FamilyStatus.IN_TRAINING, by=by, note=str(group))
-        transaction.on_commit(lambda: emails.send_enrollment_confirmation(enrollment.pk))
+        send_after_commit(emails.send_enrollment_confirmation, enrollment.pk)
     else:
-        transaction.on_commit(lambda: emails.send_waitlist_notice(enrollment.pk))
+        send_after_commit(emails.send_waitlist_notice, enrollment.pk)
     return enrollment
 
 
@@ -119,7 +120,7 @@ def cancel_enrollment(enrollment: Enrollment, *, by=None) -> Enrollment | None:
         enrollment.status_changed_at = timezone.now()
         enrollment.status_changed_by = by
         enrollment.save(update_fields=["status", "status_changed_at", "status_changed_by"])
-        transaction.on_commit(lambda: emails.send_enrollment_cancelled(enrollment.pk))
+        send_after_commit(emails.send_enrollment_cancelled, enrollment.pk)
         promoted = _promote_locked(group, by=by)
     return promoted[0] if promoted else None
 
@@ -151,7 +152,7 @@ def _promote_locked(group: TrainingGroup, *, by) -> list[Enrollment]:
         enrollment.status_changed_by = by
         enrollment.save(update_fields=["status", "status_changed_at", "status_changed_by"])
         _advance(enrollment.family, FamilyStatus.IN_TRAINING, by=by, note=str(group))
-        transaction.on_commit(lambda pk=enrollment.pk: emails.send_promotion_notice(pk))
+        send_after_commit(emails.send_promotion_notice, enrollment.pk)
     return promoted
 
 
@@ -170,9 +171,7 @@ def cancel_training_session(session: TrainingSession, *, by=None) -> int:
             ).values_list("family_id", flat=True)
         )
         for family_id in family_ids:
-            transaction.on_commit(
-                lambda f=family_id: emails.send_training_session_cancelled(session.pk, f)
-            )
+            send_after_commit(emails.send_training_session_cancelled, session.pk, family_id)
     return len(family_ids)
 
 
@@ -194,7 +193,7 @@ def cancel_group(group: TrainingGroup, *, by=None) -> int:
             ).values_list("family_id", flat=True)
         )
         for family_id in family_ids:
-            transaction.on_commit(lambda f=family_id: emails.send_group_cancelled(group.pk, f))
+            send_after_commit(emails.send_group_cancelled, group.pk, family_id)
     return len(family_ids)
 
 

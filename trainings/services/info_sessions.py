@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from families.models import FamilyStatus
 from families.services import find_or_create_applicant
+from kalliola.mail import send_after_commit
 from trainings import emails
 from trainings.models import (
     InfoSession,
@@ -61,7 +62,7 @@ def register_for_info_session(
             registration = existing
         else:
             registration = Registration.objects.create(session=session, family=family)
-        transaction.on_commit(lambda: emails.send_registration_confirmation(registration.pk))
+        send_after_commit(emails.send_registration_confirmation, registration.pk)
     return registration
 
 
@@ -107,7 +108,5 @@ def cancel_info_session(session: InfoSession, *, by=None) -> int:
             )
         )
         for family_id in family_ids:
-            transaction.on_commit(
-                lambda f=family_id: emails.send_info_session_cancelled(session.pk, f)
-            )
+            send_after_commit(emails.send_info_session_cancelled, session.pk, family_id)
     return len(family_ids)
