@@ -29,6 +29,7 @@ from families.models import (
 from kalliola import dashboard
 from kalliola.access import access_changed
 from kalliola.admin_lists import LIST_FIGURES, list_figures_changed
+from kalliola.portal_cache import portal_data_changed
 from meetings.models import FollowUp, Meeting, MeetingRequest, SupportCase
 from trainings.models import Enrollment, InfoSession, Registration, TrainingGroup, TrainingSession
 
@@ -91,6 +92,8 @@ LIST_FIGURES.follow(*LIST_MODELS)
 
 
 def cached_figures_changed() -> None:
-    """For writes that send no signal (`QuerySet.update()`): forget the dashboard and the lists."""
+    """For writes that send no signal (`QuerySet.update()`): forget the dashboard, the admin
+    lists and the portal pages, which may all show what was written."""
     dashboard.dashboard_changed()
     list_figures_changed()
+    portal_data_changed()
