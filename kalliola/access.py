@@ -19,6 +19,11 @@ def access_changed() -> None:
     ACCESS.changed()
 
 
+def is_sign_in_save(update_fields) -> bool:
+    """True for the user save a sign-in makes (last_login only), which changes nothing shown."""
+    return update_fields is not None and set(update_fields) <= {"last_login"}
+
+
 def role_names(user) -> set[str]:
     """The names of the user's groups."""
     return ACCESS.get_or_build(

@@ -12,7 +12,6 @@ expire after the data's timeout, so pages listing "upcoming" items move on with 
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
@@ -55,16 +54,14 @@ def cache_public_page(data: VersionedCache):
             if not _cacheable_request(request):
                 return view(request, *args, **kwargs)
             key = f"page:{get_language()}:{request.path}"
-            found = cache.get_many([data.version_key, key])
-            current, cached = found.get(data.version_key), found.get(key)
-            if current is not None and cached is not None and cached[0] == current:
-                response = HttpResponse(cached[1], content_type=cached[2])
+            version, cached = data.read(key)
+            if cached is not None:
+                content, content_type = cached
+                response = HttpResponse(content, content_type=content_type)
             else:
-                current = data.version()
                 response = view(request, *args, **kwargs)
                 if _cacheable_response(request, response):
-                    copy = (current, response.content, response["Content-Type"])
-                    cache.set(key, copy, data.timeout)
+                    data.keep(key, version, (response.content, response["Content-Type"]))
             # Signed-in people get the page rendered for them; shared caches must know.
             patch_vary_headers(response, ["Cookie"])
             return response

@@ -27,11 +27,11 @@ from collections.abc import Callable
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
+from kalliola.access import is_sign_in_save
 from kalliola.versioned_cache import VersionedCache
 
 # Nothing is kept longer than this: a safety net for a change missed anyway.
@@ -93,19 +93,15 @@ def cached_fragment(
     if _new_process:
         _new_process = False
         PORTAL.bump()
-    found = cache.get_many([PORTAL.version_key, key])
-    version = found.get(PORTAL.version_key) or PORTAL.version()
-    kept = found.get(key)
-    if kept is not None and kept[0] == version:
-        return mark_safe(kept[1])
-    # The version is read before building: a change during the build leaves this fragment
-    # under the old version, so the next request builds again.
+    version, kept = PORTAL.read(key)
+    if kept is not None:
+        return mark_safe(kept)
     html, holds_until = build()
     timeout = PORTAL.timeout
     if holds_until is not None:
         timeout = min(timeout, int((holds_until - timezone.now()).total_seconds()))
     if timeout > 0:
-        cache.set(key, (version, str(html)), timeout)
+        PORTAL.keep(key, version, str(html), timeout)
     return mark_safe(html)
 
 
@@ -120,8 +116,7 @@ def _changed(sender, **kwargs) -> None:
 
 
 def _user_saved(sender, update_fields=None, **kwargs) -> None:
-    # Signing in saves last_login only; nothing the portal shows.
-    if update_fields is not None and set(update_fields) <= {"last_login"}:
+    if is_sign_in_save(update_fields):
         return
     portal_data_changed()
 

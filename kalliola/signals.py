@@ -27,7 +27,7 @@ from families.models import (
     SupportRelationship,
 )
 from kalliola import dashboard
-from kalliola.access import access_changed
+from kalliola.access import access_changed, is_sign_in_save
 from kalliola.admin_lists import LIST_FIGURES, list_figures_changed
 from kalliola.portal_cache import portal_data_changed
 from meetings.models import FollowUp, Meeting, MeetingRequest, SupportCase
@@ -59,7 +59,7 @@ User = get_user_model()
 
 
 def forget_access(sender, update_fields=None, **kwargs):
-    if kwargs.get("raw") or (update_fields is not None and set(update_fields) <= {"last_login"}):
+    if kwargs.get("raw") or is_sign_in_save(update_fields):
         return
     access_changed()
 

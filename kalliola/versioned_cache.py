@@ -45,6 +45,23 @@ class VersionedCache:
         self.bump()
         transaction.on_commit(self.bump)
 
+    def read(self, key: str) -> tuple[str, Any]:
+        """The current version, and what `keep()` stored under `key` for it (None if nothing).
+
+        Both come in one round trip: the hot path of a page kept whole or in part. Build what
+        was missing after this read and keep it under the version read here, so a change made
+        meanwhile leaves it under a version nobody asks for.
+        """
+        found = cache.get_many([self.version_key, key])
+        version, kept = found.get(self.version_key), found.get(key)
+        if version is None:
+            return self.version(), None
+        return version, kept[1] if kept is not None and kept[0] == version else None
+
+    def keep(self, key: str, version: str, value: Any, timeout: int | None = None) -> None:
+        """Store `value` under `key` as built from `version` (from `read()`)."""
+        cache.set(key, (version, value), self.timeout if timeout is None else timeout)
+
     def follow(self, *models) -> None:
         """Forget the values whenever a row of these models is saved or deleted.
 
