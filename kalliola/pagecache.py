@@ -53,7 +53,7 @@ def cache_public_page(data: VersionedCache):
         def wrapper(request, *args, **kwargs):
             if not _cacheable_request(request):
                 return view(request, *args, **kwargs)
-            key = f"page:{get_language()}:{request.path}"
+            key = f"{data.prefix}:page:{get_language()}:{request.path}"
             version, cached = data.read(key)
             if cached is not None:
                 content, content_type = cached
