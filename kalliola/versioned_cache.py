@@ -20,6 +20,31 @@ def _new_version() -> str:
     return f"{time.time_ns()}-{secrets.token_hex(4)}"
 
 
+class _AfterCommitBumps:
+    """The on-commit callback that bumps every cache changed in a transaction, in one `set_many`."""
+
+    def __init__(self):
+        self.caches: dict[str, VersionedCache] = {}
+
+    def __call__(self) -> None:
+        cache.set_many({c.version_key: _new_version() for c in self.caches.values()}, None)
+
+
+def _bump_after_commit(versioned: "VersionedCache") -> None:
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        # Join the transaction's pending callback. One registered inside a savepoint that rolls
+        # back is dropped with it, and a later change then registers a new one; a cache added
+        # from inside a savepoint that rolls back is bumped anyway, which is only wasteful.
+        for _savepoints, callback, _robust in connection.run_on_commit:
+            if isinstance(callback, _AfterCommitBumps):
+                callback.caches[versioned.version_key] = versioned
+                return
+    callback = _AfterCommitBumps()
+    callback.caches[versioned.version_key] = versioned
+    transaction.on_commit(callback)
+
+
 class VersionedCache:
     def __init__(self, prefix: str, timeout: int):
         self.prefix = prefix
@@ -40,10 +65,11 @@ class VersionedCache:
         """Forget the cached values now and again once the change is committed.
 
         Bumping now serves the rest of this transaction fresh values; bumping after commit drops
-        anything another request cached from the old rows in between.
+        anything another request cached from the old rows in between. The after-commit bumps of
+        one transaction go out together, once per cache, in one round trip.
         """
         self.bump()
-        transaction.on_commit(self.bump)
+        _bump_after_commit(self)
 
     def read(self, key: str) -> tuple[str, Any]:
         """The current version, and what `keep()` stored under `key` for it (None if nothing).

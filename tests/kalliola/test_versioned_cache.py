@@ -1,0 +1,57 @@
+"""A change forgets the cached pages at once and again after its commit (kalliola/versioned_cache).
+
+The after-commit bumps of one transaction go out once per cache, in one round trip, and a
+savepoint that rolls back never takes another change's bump with it.
+"""
+
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+
+from tests.factories.trainings import InfoSessionFactory
+from trainings.services.listings import LISTINGS
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_committed_change_is_forgotten_again_after_the_commit():
+    session = InfoSessionFactory()
+    with transaction.atomic():
+        session.capacity = 3
+        session.save()
+        # Another request could cache the old rows under this version before the commit.
+        seen_before_commit = LISTINGS.version()
+    assert LISTINGS.version() != seen_before_commit
+
+
+def test_many_changes_in_one_transaction_bump_each_cache_once_in_one_round_trip():
+    sessions = InfoSessionFactory.create_batch(3)
+    with (
+        mock.patch.object(cache, "set_many", wraps=cache.set_many) as set_many,
+        transaction.atomic(),
+    ):
+        for session in sessions:
+            session.capacity = 7
+            session.save()
+    assert set_many.call_count == 1
+    bumped = set_many.call_args.args[0]
+    assert LISTINGS.version_key in bumped
+    assert len(bumped) == len(set(bumped))
+
+
+def test_a_rolled_back_savepoint_does_not_take_a_later_changes_bump_with_it():
+    first, second = InfoSessionFactory.create_batch(2)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                first.capacity = 1
+                first.save()
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        second.capacity = 2
+        second.save()
+        seen_before_commit = LISTINGS.version()
+    assert LISTINGS.version() != seen_before_commit
