@@ -1,10 +1,12 @@
 from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
-from django.contrib import admin
-from django.utils.translation import get_language
+from django.contrib import admin, messages
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from kalliola import mail
 from kalliola.access import ACCESS
+from kalliola.models import QueuedMail
 from kalliola.roles import is_coordinator
 
 admin.site.site_header = _("Support family programme – back office")
@@ -46,6 +48,53 @@ class ReadOnlyLogEntryAdmin(LogEntryAdmin):
 if admin.site.is_registered(LogEntry):
     admin.site.unregister(LogEntry)
 admin.site.register(LogEntry, ReadOnlyLogEntryAdmin)
+
+
+@admin.register(QueuedMail)
+class QueuedMailAdmin(admin.ModelAdmin):
+    """The e-mail outbox: what was sent, what waits, what failed. Rows hold only record ids.
+
+    Read-only; the one change is "send again" for mails given up on (after the provider is fixed).
+    """
+
+    list_display = ("mail_label", "args", "status", "attempts", "created_at", "sent_at")
+    list_filter = ("status",)
+    fields = (
+        "mail_label",
+        "args",
+        "status",
+        "attempts",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    )
+    readonly_fields = fields
+    actions = ["send_again"]
+
+    @admin.display(description=_("e-mail"), ordering="mail")
+    def mail_label(self, obj):
+        return mail.label_for(obj.mail)
+
+    @admin.action(description=_("Send the selected failed e-mails again"), permissions=["change"])
+    def send_again(self, request, queryset):
+        count = mail.send_again(queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d e-mail queued again.", "%(count)d e-mails queued again.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Only the list's action changes rows; a single mail's page is for reading.
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 # -- the coordinators' dashboard on the index page, and the statistics pages ----------------

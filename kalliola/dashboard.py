@@ -32,6 +32,8 @@ from families.models import (
     SupportRelationship,
 )
 from families.models.child import Child
+from kalliola.mail import label_for
+from kalliola.models import MailStatus, QueuedMail
 from kalliola.roles import is_coordinator
 from kalliola.subqueries import count_of
 from kalliola.versioned_cache import VersionedCache
@@ -361,11 +363,40 @@ def follow_ups_due(today) -> Item:
     )
 
 
+def mails_not_sent() -> Item:
+    """E-mails the outbox gave up on (kalliola/mail.py): someone was not told something."""
+    count, mails = _first(
+        QueuedMail.objects.filter(status=MailStatus.FAILED).order_by("-created_at", "-pk")
+    )
+    return Item(
+        key="mails_not_sent",
+        title=_("E-mails not sent"),
+        count=count,
+        url=_admin("kalliola_queuedmail_changelist", query="status__exact=failed"),
+        link_text=_("Open the e-mails not sent"),
+        entries=[
+            Entry(
+                text=label_for(m.mail),
+                url=_admin("kalliola_queuedmail_change", m.pk),
+                detail=_("queued %(date)s")
+                % {"date": f"{timezone.localtime(m.created_at):%d.%m.%Y %H.%M}"},
+                urgent=True,
+            )
+            for m in mails
+        ],
+    )
+
+
 def dashboard_items() -> list[Item]:
-    """Every item, in the order a coordinator works through them (one query each)."""
+    """Every item, in the order a coordinator works through them (one query each).
+
+    "E-mails not sent" shows only when there are some: a failing mail service needs action.
+    """
     now = timezone.now()
     today = timezone.localdate()
+    mails = mails_not_sent()
     return [
+        *([mails] if mails.count else []),
         applications(today),
         meeting_requests(today),
         trained_households(today),

@@ -207,6 +207,15 @@ else:
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Tukiperhetoiminta <noreply@example.org>")
 SERVER_EMAIL = envstr("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ANYMAIL = {}
+# Every mail is queued in the database with the change it is about (kalliola/mail.py).
+# "request": sent right after the commit, in the request; failures are retried by the cron
+# `send_queued_mail`. "worker": the request only queues and `send_queued_mail --loop`, run as a
+# service, sends within seconds (faster requests; a slow provider cannot hold up the site).
+EMAIL_DELIVERY = envstr("EMAIL_DELIVERY", "request")
+if EMAIL_DELIVERY not in ("request", "worker"):
+    raise ValueError(f"EMAIL_DELIVERY must be request or worker, got {EMAIL_DELIVERY!r}")
+# Sent and dropped mails are deleted from the outbox after this many days.
+EMAIL_OUTBOX_DAYS = envint("EMAIL_OUTBOX_DAYS", 30)
 
 # Production hardening: on whenever DEBUG is off, each switchable by the environment.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -5,6 +5,9 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from kalliola.mail import mail_function
 
 
 def _send(template: str, context: dict, to: str, language: str) -> None:
@@ -14,8 +17,12 @@ def _send(template: str, context: dict, to: str, language: str) -> None:
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
 
 
-def send_request_confirmation(meeting_request) -> None:
+@mail_function(_("support-meeting request received"))
+def send_request_confirmation(meeting_request_pk: int) -> None:
     """Plain-language confirmation to the person who sent the request."""
+    from meetings.models import MeetingRequest
+
+    meeting_request = MeetingRequest.objects.get(pk=meeting_request_pk)
     _send(
         "request_received",
         {"meeting_request": meeting_request},

@@ -10,8 +10,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from families.models import SupportFamily
+from kalliola.mail import mail_function
 from trainings.tokens import ENROLLMENT, INVITATION, REGISTRATION, cancel_token, make_token
 
 
@@ -63,6 +65,7 @@ def _family(pk) -> SupportFamily:
     return SupportFamily.objects.get(pk=pk)
 
 
+@mail_function(gettext_lazy("info-session sign-up confirmation"))
 def send_registration_confirmation(registration_pk: int) -> None:
     from trainings.models import Registration
 
@@ -89,6 +92,7 @@ def _group_sessions(group):
     return list(group.sessions.filter(status="scheduled").select_related("group"))
 
 
+@mail_function(gettext_lazy("pre-training place confirmation"))
 def send_enrollment_confirmation(enrollment_pk: int) -> None:
     from trainings.models import Enrollment
 
@@ -116,6 +120,7 @@ def send_enrollment_confirmation(enrollment_pk: int) -> None:
         )
 
 
+@mail_function(gettext_lazy("pre-training waiting-list notice"))
 def send_waitlist_notice(enrollment_pk: int) -> None:
     from trainings.models import Enrollment
 
@@ -136,6 +141,7 @@ def send_waitlist_notice(enrollment_pk: int) -> None:
         )
 
 
+@mail_function(gettext_lazy("pre-training place from the waiting list"))
 def send_promotion_notice(enrollment_pk: int) -> None:
     from trainings.models import Enrollment
 
@@ -163,6 +169,7 @@ def send_promotion_notice(enrollment_pk: int) -> None:
         )
 
 
+@mail_function(gettext_lazy("pre-training sign-up cancelled"))
 def send_enrollment_cancelled(enrollment_pk: int) -> None:
     from trainings.models import Enrollment
 
@@ -181,6 +188,7 @@ def send_enrollment_cancelled(enrollment_pk: int) -> None:
         )
 
 
+@mail_function(gettext_lazy("info session cancelled"))
 def send_info_session_cancelled(session_pk: int, family_pk: int) -> None:
     from trainings.models import InfoSession
 
@@ -201,6 +209,7 @@ def send_info_session_cancelled(session_pk: int, family_pk: int) -> None:
         )
 
 
+@mail_function(gettext_lazy("training evening cancelled"))
 def send_training_session_cancelled(session_pk: int, family_pk: int) -> None:
     from trainings.models import TrainingSession
 
@@ -222,6 +231,7 @@ def send_training_session_cancelled(session_pk: int, family_pk: int) -> None:
         )
 
 
+@mail_function(gettext_lazy("session time or place changed"))
 def send_session_changed(is_info_session: bool, session_pk: int, family_pk: int) -> None:
     from trainings.models import InfoSession, TrainingSession
 
@@ -247,6 +257,7 @@ def send_session_changed(is_info_session: bool, session_pk: int, family_pk: int)
         )
 
 
+@mail_function(gettext_lazy("pre-training group cancelled"))
 def send_group_cancelled(group_pk: int, family_pk: int) -> None:
     from trainings.models import TrainingGroup
 
@@ -293,6 +304,7 @@ def send_reminder(item, family: SupportFamily, *, signup: tuple[str, int] | None
         )
 
 
+@mail_function(gettext_lazy("event invitation"))
 def send_event_invitation(invitation_pk: int) -> None:
     from trainings.models import EventInvitation
 

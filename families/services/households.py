@@ -16,9 +16,10 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from families.models import FamilyStatus, FamilyStatusChange, SupportFamily
-from kalliola.mail import send_after_commit
+from kalliola.mail import mail_function, send_after_commit
 from kalliola.roles import is_coordinator
 from kalliola.validators import normalise_email
 
@@ -327,6 +328,7 @@ def _duplicate_message() -> str:
     )
 
 
+@mail_function(gettext_lazy("support-family application received"))
 def _send_confirmation(family_pk: int) -> None:
     from families.emails import send_application_received
 

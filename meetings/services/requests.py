@@ -105,7 +105,7 @@ def submit_request(
         meeting_request.full_clean(exclude=["earlier_case", "handled_by"])
         meeting_request.save()
         if email:
-            send_after_commit(emails.send_request_confirmation, meeting_request)
+            send_after_commit(emails.send_request_confirmation, meeting_request.pk)
     return meeting_request
 
 

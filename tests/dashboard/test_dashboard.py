@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from families.models import PaymentMonth, SupportFamily
+from kalliola.dashboard import dashboard_changed
+from kalliola.models import MailStatus, QueuedMail
 from meetings.models import FollowUp, MeetingRequest
 from tests.dashboard.fixtures import at
 from tests.factories.families import ChildFactory, SupportFamilyFactory
@@ -28,8 +30,8 @@ pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime(2026, 3, 15, 12, 0, tzinfo=datetime.UTC)
 D = datetime.date
-# Session, user, groups, recent actions and one query per dashboard item (ten).
-INDEX_QUERIES = 19
+# Session, user, groups, recent actions and one query per dashboard item (eleven).
+INDEX_QUERIES = 20
 
 
 @pytest.fixture(autouse=True)
@@ -177,7 +179,30 @@ def test_staff_outside_the_coordinators_group_sees_no_dashboard(client):
     assert "/admin/login/" in response["Location"]
 
 
+def test_e_mails_given_up_come_first_and_link_to_the_outbox(admin_client):
+    assert "mails_not_sent" not in items(index(admin_client))  # shown only when some failed
+    QueuedMail.objects.create(mail="trainings.emails.send_registration_confirmation", args=[1])
+    failed = QueuedMail.objects.create(
+        mail="trainings.emails.send_registration_confirmation",
+        args=[2],
+        status=MailStatus.FAILED,
+        attempts=6,
+    )
+    dashboard_changed()
+    response = index(admin_client)
+    first = response.context["dashboard"][0]
+    assert (first.key, first.count) == ("mails_not_sent", 1)
+    assert first.entries[0].text == "info-session sign-up confirmation"
+    assert first.entries[0].url.endswith(f"/kalliola/queuedmail/{failed.pk}/change/")
+    listing = admin_client.get(first.url)
+    assert listing.status_code == 200
+    assert listing.context["cl"].result_count == 1
+
+
 def make_volume(n):
+    QueuedMail.objects.bulk_create(
+        QueuedMail(mail="x.y", status=MailStatus.FAILED, attempts=6) for _ in range(n)
+    )
     SupportFamily.objects.bulk_create(SupportFamilyFactory.build_batch(n, status="applied"))
     ChildFactory.create_batch(n)
     for _ in range(n):

@@ -230,6 +230,7 @@ def _build(world, model):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from families.models import MatchingWeights, PaymentMonth
+    from kalliola.models import QueuedMail
     from trainings.models import HomeVisit
 
     axes_fields = {
@@ -274,6 +275,9 @@ def _build(world, model):
         "meetings.SupportCase": lambda: world.case,
         "meetings.Plan": lambda: Plan.objects.create(case=world.case, next_steps="x"),
         "families.MatchingWeights": lambda: MatchingWeights.objects.get_or_create(pk=1)[0],
+        "kalliola.QueuedMail": lambda: QueuedMail.objects.create(
+            mail="trainings.emails.send_registration_confirmation", args=[1]
+        ),
         "meetings.Assessment": lambda: Assessment.objects.create(
             case=world.case, life_situation="x", family_question="y"
         ),

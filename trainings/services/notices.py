@@ -1,7 +1,6 @@
 """Telling people about changes to a session they signed up for."""
 
-from django.db import transaction
-
+from kalliola.mail import send_after_commit
 from trainings import emails
 from trainings.models import (
     EnrollmentStatus,
@@ -33,5 +32,5 @@ def notify_session_changed(item) -> int:
         )
     is_info = isinstance(item, InfoSession)
     for family_id in family_ids:
-        transaction.on_commit(lambda f=family_id: emails.send_session_changed(is_info, item.pk, f))
+        send_after_commit(emails.send_session_changed, is_info, item.pk, family_id)
     return len(family_ids)
