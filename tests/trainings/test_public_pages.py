@@ -223,3 +223,23 @@ def test_home_page_leaves_out_drafts_past_and_cancelled(client):
     assert f"/en/valmennus/{started.pk}/" not in content
     assert f"/en/infotilaisuudet/{past.pk}/" not in content
     assert f"/en/infotilaisuudet/{cancelled.pk}/" not in content
+
+
+@pytest.mark.parametrize("rows", [3, 300])
+def test_a_signup_runs_the_same_few_queries_however_many_have_signed_up(
+    client, settings, django_assert_max_num_queries, rows
+):
+    """With a mail sender beside the site (EMAIL_DELIVERY=worker) the request only queues the
+    confirmation: it renders no mail and reads nothing more for it."""
+    settings.EMAIL_DELIVERY = "worker"
+    session = InfoSessionFactory(capacity=rows + 10)
+    for _ in range(rows):
+        RegistrationFactory(session=session)
+    # The session, the household (found or created with its history and audit row), the lock,
+    # the count of places taken, the registration and its audit row, the queued mail, and the
+    # transaction and savepoint statements around them.
+    with django_assert_max_num_queries(14):
+        response = client.post(info_url(session), form_data(email="new@example.org"))
+    assert response.status_code == 302
+    assert mail.outbox == []
+    assert Registration.objects.filter(session=session, family__email="new@example.org").exists()

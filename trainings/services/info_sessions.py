@@ -34,7 +34,7 @@ def register_for_info_session(
     with transaction.atomic():
         # The household first (rolled back with the rest if the sign-up is refused), the lock
         # after it: simultaneous sign-ups then wait for each other only for the count and insert.
-        family, _created = find_or_create_applicant(
+        family, created = find_or_create_applicant(
             name=name, email=email, phone=phone, municipality=municipality, language=language
         )
         session = InfoSession.objects.select_for_update().get(pk=session.pk)
@@ -42,7 +42,10 @@ def register_for_info_session(
             raise SignupClosed(_("This info session has been cancelled."))
         if session.starts_at <= timezone.now():
             raise SignupClosed(_("This info session has already taken place."))
-        existing = Registration.objects.filter(session=session, family=family).first()
+        # A household created just now has signed up for nothing yet.
+        existing = (
+            None if created else Registration.objects.filter(session=session, family=family).first()
+        )
         if existing and existing.status == RegistrationStatus.REGISTERED:
             raise AlreadySignedUp(
                 _(
