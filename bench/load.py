@@ -64,8 +64,10 @@ def bench_env(args) -> dict:
         REDIS_URL=args.redis,
         DB_CONN_MAX_AGE="600",
         PUBLIC_FORM_RATE_PER_MINUTE="100000000",
-        # Confirmation e-mails are built but not sent anywhere.
+        # Confirmation e-mails are queued by the request and built by the outbox sender, as in
+        # production, but not sent anywhere.
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+        EMAIL_DELIVERY="worker",
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
     )
@@ -309,6 +311,30 @@ def get_lua(path: str, cookies: list[str] | None = None) -> str:
     return LUA_SESSIONS % {"path": path, "cookies": listed}
 
 
+def drain_outbox(signups: int, seconds: int = 600) -> dict:
+    """How many confirmations were still queued when the sign-up run ended, and how long the
+    sender then took to send them all."""
+    from django.db import connections
+
+    from kalliola.models import MailStatus, QueuedMail
+
+    def waiting() -> int:
+        return QueuedMail.objects.filter(status=MailStatus.QUEUED).count()
+
+    started, backlog = time.monotonic(), waiting()
+    while waiting() and time.monotonic() - started < seconds:
+        time.sleep(1)
+    drained = time.monotonic() - started
+    left = waiting()
+    connections.close_all()
+    print(
+        f"Outbox: {backlog} of {signups} still queued at the end, sent in {drained:.0f} s"
+        f" ({left} left)",
+        flush=True,
+    )
+    return {"backlog": backlog, "drain_seconds": drained, "left": left}
+
+
 def wait_for(base: str, seconds: int = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -377,6 +403,17 @@ def write_doc(args, results, explain, seed_seconds, fx, command):
             f"{ms(base['p95'])} | {ms(base['p99'])} | {base['errors']} | {100 * ratio:.0f} % | "
             f"{target} | {'yes' if met else '**no**'} |"
         )
+    for r in results:
+        if "outbox" in r["page"]:
+            box = r["page"]["outbox"]
+            lines += [
+                "",
+                f"**E-mail outbox during the sign-up run** (`send_queued_mail --loop` beside "
+                f"gunicorn): {r['page']['requests']} confirmations queued; {box['backlog']} "
+                f"still waiting when the run ended, all sent {box['drain_seconds']:.0f} s later"
+                + (f" ({box['left']} left unsent)" if box["left"] else "")
+                + ".",
+            ]
     lines += [
         "",
         "**EXPLAIN of the main lists** (every query of the page that reads a large table, "
@@ -450,6 +487,14 @@ def main():
         env=env,
         cwd=ROOT,
     )
+    # The e-mail sender runs beside gunicorn, as in production (EMAIL_DELIVERY=worker): the
+    # confirmations the sign-ups queue are built on the same two cores during the run.
+    mailer = subprocess.Popen(
+        [PY, "manage.py", "send_queued_mail", "--loop"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
     try:
         wait_for(base)
         token, csrf_cookie = csrf_for(base, fx["signup_path"])
@@ -513,6 +558,8 @@ def main():
                     continue
                 bare = wrk(base, get_lua("/bench-ok/"), args, workdir, f"{key}-bare")
                 page = wrk(base, lua, args, workdir, key)
+                if key == "signup":
+                    page["outbox"] = drain_outbox(page["requests"])
                 print(
                     f"{label}: {page['rps']:.0f} req/s, p95 {ms(page['p95'])} ms, "
                     f"errors {page['errors']} | bare {bare['rps']:.0f} req/s, "
@@ -530,7 +577,9 @@ def main():
                 )
     finally:
         server.terminate()
+        mailer.terminate()
         server.wait(timeout=30)
+        mailer.wait(timeout=30)
     if args.duration >= 30 or args.write:
         write_doc(args, results, explain, seed_seconds, fx, command)
 
