@@ -27,22 +27,54 @@ class _AfterCommitBumps:
         self.caches: dict[str, VersionedCache] = {}
 
     def __call__(self) -> None:
-        cache.set_many({c.version_key: _new_version() for c in self.caches.values()}, None)
+        _bump_all(self.caches.values())
 
 
-def _bump_after_commit(versioned: "VersionedCache") -> None:
+def _bump_all(caches) -> None:
+    cache.set_many({c.version_key: _new_version() for c in caches}, None)
+
+
+def _bump_after_commit(caches) -> None:
     connection = transaction.get_connection()
+    callback = None
     if connection.in_atomic_block:
         # Join the transaction's pending callback. One registered inside a savepoint that rolls
         # back is dropped with it, and a later change then registers a new one; a cache added
         # from inside a savepoint that rolls back is bumped anyway, which is only wasteful.
-        for _savepoints, callback, _robust in connection.run_on_commit:
-            if isinstance(callback, _AfterCommitBumps):
-                callback.caches[versioned.version_key] = versioned
-                return
+        callback = next(
+            (
+                c
+                for _sids, c, _robust in connection.run_on_commit
+                if isinstance(c, _AfterCommitBumps)
+            ),
+            None,
+        )
+    if callback is not None:
+        callback.caches.update((c.version_key, c) for c in caches)
+        return
     callback = _AfterCommitBumps()
-    callback.caches[versioned.version_key] = versioned
-    transaction.on_commit(callback)
+    callback.caches.update((c.version_key, c) for c in caches)
+    transaction.on_commit(callback)  # outside a transaction: at once
+
+
+def changed(*caches: "VersionedCache") -> None:
+    """Forget these caches' values now and again once the change is committed (see `changed()`).
+
+    Both bumps of all of them go out in one round trip each.
+    """
+    if caches:
+        _bump_all(caches)
+        _bump_after_commit(caches)
+
+
+# The caches that follow each model: one receiver per model forgets them all together.
+_FOLLOWERS: dict[type, list["VersionedCache"]] = {}
+
+
+def _row_changed(sender, raw=False, **kwargs) -> None:
+    # Loading fixtures (`raw`) is not a change of what anyone was shown.
+    if not raw:
+        changed(*_FOLLOWERS.get(sender, ()))
 
 
 class VersionedCache:
@@ -68,8 +100,7 @@ class VersionedCache:
         anything another request cached from the old rows in between. The after-commit bumps of
         one transaction go out together, once per cache, in one round trip.
         """
-        self.bump()
-        _bump_after_commit(self)
+        changed(self)
 
     def read(self, key: str) -> tuple[str, Any]:
         """The current version, and what `keep()` stored under `key` for it (None if nothing).
@@ -93,16 +124,15 @@ class VersionedCache:
 
         Receivers rather than calls in each service: models change from services, admin forms,
         inlines, actions and the portal alike, and a receiver catches every save and delete.
-        Loading fixtures (`raw`) is not a change of what anyone was shown.
+        One receiver per model serves every cache that follows it.
         """
         for model in models:
-            label = f"{self.prefix}:{model._meta.label}"
-            post_save.connect(self._row_changed, sender=model, dispatch_uid=f"{label}:save")
-            post_delete.connect(self._row_changed, sender=model, dispatch_uid=f"{label}:delete")
-
-    def _row_changed(self, sender, raw=False, **kwargs) -> None:
-        if not raw:
-            self.changed()
+            followers = _FOLLOWERS.setdefault(model, [])
+            if self not in followers:
+                followers.append(self)
+            label = f"versioned-cache:{model._meta.label}"
+            post_save.connect(_row_changed, sender=model, dispatch_uid=f"{label}:save")
+            post_delete.connect(_row_changed, sender=model, dispatch_uid=f"{label}:delete")
 
     def key(self, name: str, version: str | None = None) -> str:
         """The cache key of `name` under the current version (or one the caller has read)."""

@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
+from kalliola import dashboard
 from tests.factories.trainings import InfoSessionFactory
 from trainings.services.listings import LISTINGS
 
@@ -26,19 +27,21 @@ def test_a_committed_change_is_forgotten_again_after_the_commit():
     assert LISTINGS.version() != seen_before_commit
 
 
-def test_many_changes_in_one_transaction_bump_each_cache_once_in_one_round_trip():
+def test_each_change_and_the_commit_forget_every_following_cache_in_one_round_trip():
     sessions = InfoSessionFactory.create_batch(3)
-    with (
-        mock.patch.object(cache, "set_many", wraps=cache.set_many) as set_many,
-        transaction.atomic(),
-    ):
-        for session in sessions:
-            session.capacity = 7
-            session.save()
-    assert set_many.call_count == 1
-    bumped = set_many.call_args.args[0]
-    assert LISTINGS.version_key in bumped
-    assert len(bumped) == len(set(bumped))
+    with mock.patch.object(cache, "set_many", wraps=cache.set_many) as set_many:
+        with transaction.atomic():
+            for session in sessions:
+                session.capacity = 7
+                session.save()
+            # One round trip per change for the listings and the dashboard, which both follow
+            # info sessions.
+            assert set_many.call_count == 3
+            forgotten_now = set_many.call_args.args[0]
+            assert {LISTINGS.version_key, dashboard.CACHE.version_key} <= set(forgotten_now)
+        # The commit: one more, for every cache the transaction changed, each once.
+        assert set_many.call_count == 4
+    assert set(set_many.call_args.args[0]) == set(forgotten_now)
 
 
 def test_a_rolled_back_savepoint_does_not_take_a_later_changes_bump_with_it():
