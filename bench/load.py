@@ -67,7 +67,7 @@ def bench_env(args) -> dict:
         # Confirmation e-mails are queued by the request and built by the outbox sender, as in
         # production, but not sent anywhere.
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
-        EMAIL_DELIVERY="worker",
+        EMAIL_DELIVERY=getattr(args, "email_delivery", "worker"),
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
     )
@@ -478,6 +478,12 @@ def main():
     parser.add_argument("--reuse", action="store_true", help="Keep the database as it is.")
     parser.add_argument("--write", action="store_true", help="Write the doc even on short runs.")
     parser.add_argument("--only", default="", help="Comma-separated page keys to run.")
+    parser.add_argument(
+        "--email-delivery",
+        default="worker",
+        choices=["worker", "request"],
+        help="EMAIL_DELIVERY of the server (request: mail built in the sign-up's request).",
+    )
     args = parser.parse_args()
     command = "python bench/load.py " + " ".join(sys.argv[1:])
     env = bench_env(args)
