@@ -1,7 +1,10 @@
 """Small helpers shared by test modules."""
 
+import threading
+
 import pytest
 from django.conf import settings
+from django.db import connection
 
 ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
@@ -23,3 +26,28 @@ def signup_form(**extra) -> dict:
         "website": "",
         **extra,
     }
+
+
+def run_at_once(targets):
+    """Run each callable in its own thread, all released together; what each returned or raised.
+
+    Each thread has its own database connection (closed at the end), as concurrent requests do.
+    """
+    barrier = threading.Barrier(len(targets))
+    results = [None] * len(targets)
+
+    def runner(index, target):
+        try:
+            barrier.wait()
+            results[index] = target()
+        except Exception as error:  # noqa: BLE001 - the test inspects what each thread got
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=runner, args=(i, t)) for i, t in enumerate(targets)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results

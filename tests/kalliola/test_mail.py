@@ -15,7 +15,7 @@ import time_machine
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -23,7 +23,7 @@ from kalliola import mail as outbox
 from kalliola.models import MailStatus, QueuedMail
 from tests.factories.families import SupportFamilyFactory
 from tests.factories.trainings import InfoSessionFactory, RegistrationFactory
-from tests.helpers import requires_postgresql, signup_form
+from tests.helpers import requires_postgresql, run_at_once, signup_form
 from trainings import emails, services
 from trainings.models import Registration
 
@@ -213,20 +213,8 @@ def test_two_senders_at_once_send_each_mail_once(worker_delivery):
         RegistrationFactory(session=session, family=SupportFamilyFactory(email=f"p{n}@example.org"))
     services.cancel_info_session(session)  # queues 12 notices
     assert QueuedMail.objects.count() == 12
-    barrier = threading.Barrier(2)
-
-    def sender():
-        barrier.wait()
-        try:
-            outbox.send_due()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sender) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_at_once([outbox.send_due, outbox.send_due])
+    assert not any(isinstance(result, Exception) for result in results)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(f"p{n}@example.org" for n in range(12))
     assert set(QueuedMail.objects.values_list("status", flat=True)) == {"sent"}
 

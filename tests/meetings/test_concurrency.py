@@ -1,8 +1,5 @@
 """Two meetings added at the same moment to a case that has four: only one becomes the fifth."""
 
-import threading
-
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -10,28 +7,7 @@ from meetings import services
 from meetings.models import Meeting
 from tests.factories.meetings import MeetingFactory, SupportCaseFactory
 from tests.factories.users import SupportWorkerFactory
-from tests.helpers import requires_postgresql
-
-
-def run_at_once(targets):
-    barrier = threading.Barrier(len(targets))
-    results = [None] * len(targets)
-
-    def runner(index, target):
-        try:
-            barrier.wait()
-            results[index] = target()
-        except Exception as error:  # noqa: BLE001 - the test inspects what each thread got
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i, t)) for i, t in enumerate(targets)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+from tests.helpers import requires_postgresql, run_at_once
 
 
 @requires_postgresql
