@@ -19,8 +19,10 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
+from families.services import households
 from kalliola import mail as outbox
 from kalliola.models import MailStatus, QueuedMail
+from meetings import emails as meeting_emails
 from tests.factories.families import SupportFamilyFactory
 from tests.factories.trainings import InfoSessionFactory, RegistrationFactory
 from tests.helpers import requires_postgresql, run_at_once, signup_form
@@ -246,6 +248,8 @@ def test_every_mail_function_is_registered():
         emails.send_session_changed,
         emails.send_group_cancelled,
         emails.send_event_invitation,
+        households._send_confirmation,
+        meeting_emails.send_request_confirmation,
     ):
         name = f"{send.__module__}.{send.__qualname__}"
         assert outbox.function_for(name) is send
