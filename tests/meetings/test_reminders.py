@@ -1,16 +1,14 @@
 import datetime
-import threading
 
 import time_machine
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 
 from meetings import reminders
 from meetings.models import FollowUp
 from tests.factories.meetings import ClosedCaseFactory, FollowUpFactory
-from tests.helpers import requires_postgresql
+from tests.helpers import requires_postgresql, run_at_once
 
 CLOSED_ON = datetime.date(2026, 1, 15)
 DUE_ON = CLOSED_ON + datetime.timedelta(days=182)
@@ -80,20 +78,6 @@ def test_send_reminders_command_sends_follow_up_reminders(db, capsys):
 def test_overlapping_runs_send_each_reminder_once(transactional_db):
     for _ in range(3):
         make_follow_up()
-    barrier = threading.Barrier(4)
-    results = []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(reminders.send_due(now=at(DUE_ON)))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_at_once([lambda: reminders.send_due(now=at(DUE_ON))] * 4)
     assert sum(results) == 3
     assert len(mail.outbox) == 3

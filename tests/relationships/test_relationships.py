@@ -1,8 +1,7 @@
 import datetime
-import threading
+import functools
 
 import pytest
-from django.db import close_old_connections, connection
 from django.db.utils import IntegrityError
 
 from families.models import (
@@ -21,7 +20,7 @@ from families.services.relationships import (
 )
 from tests.factories.families import ChildFactory, SupportFamilyFactory
 from tests.factories.relationships import RelationshipFactory
-from tests.helpers import requires_postgresql
+from tests.helpers import requires_postgresql, run_at_once
 
 START = datetime.date(2026, 3, 1)
 
@@ -217,25 +216,7 @@ def test_pause_and_resume_are_recorded(db, coordinator):
 
 
 def _race(target, n=2):
-    barrier = threading.Barrier(n)
-    results = []
-
-    def run(arg):
-        try:
-            barrier.wait()
-            results.append(target(arg))
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            results.append(exc)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+    return run_at_once([functools.partial(target, i) for i in range(n)])
 
 
 @requires_postgresql

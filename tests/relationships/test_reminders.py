@@ -1,14 +1,12 @@
 import datetime
-import threading
 
 import pytest
 from django.core import mail
-from django.db import close_old_connections, connection
 
 from families import reminders
 from families.models import SupportRelationship
 from tests.factories.relationships import RelationshipFactory, at
-from tests.helpers import requires_postgresql
+from tests.helpers import requires_postgresql, run_at_once
 
 TODAY = datetime.date(2026, 6, 15)
 NOW = at(TODAY, 9)
@@ -61,21 +59,6 @@ def test_ended_relationships_and_passed_reviews_are_not_reminded(db):
 def test_overlapping_runs_send_each_reminder_once():
     for _ in range(3):
         _relationship(15)
-    barrier = threading.Barrier(2)
-    counts = []
-
-    def run():
-        try:
-            barrier.wait()
-            counts.append(reminders.send_due(now=NOW))
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    counts = run_at_once([lambda: reminders.send_due(now=NOW)] * 2)
     assert sum(counts) == 3
     assert len(mail.outbox) == 3

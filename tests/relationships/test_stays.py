@@ -1,10 +1,10 @@
 import datetime
-import threading
+import functools
 from decimal import Decimal
 
 import pytest
 import time_machine
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import IntegrityError, transaction
 
 from families.models import Rate, RateKind, RateUnit, Stay
 from families.services.payments import approve_month
@@ -17,7 +17,7 @@ from families.services.stays import (
     update_stay,
 )
 from tests.factories.relationships import RateFactory, RelationshipFactory, StayFactory, at
-from tests.helpers import ON_POSTGRESQL, requires_postgresql
+from tests.helpers import ON_POSTGRESQL, requires_postgresql, run_at_once
 
 TODAY = datetime.date(2026, 6, 15)
 
@@ -247,25 +247,12 @@ def test_two_overlapping_stays_logged_at_once_save_one():
         (at(datetime.date(2026, 6, 5)), at(datetime.date(2026, 6, 7))),
         (at(datetime.date(2026, 6, 6)), at(datetime.date(2026, 6, 8))),
     ]
-    barrier = threading.Barrier(2)
-    results = []
-
-    def run(i):
-        try:
-            barrier.wait()
-            starts_at, ends_at = windows[i]
-            results.append(log_stay(relationship, starts_at=starts_at, ends_at=ends_at))
-        except Exception as exc:  # noqa: BLE001 - asserted below
-            results.append(exc)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_at_once(
+        [
+            functools.partial(log_stay, relationship, starts_at=starts_at, ends_at=ends_at)
+            for starts_at, ends_at in windows
+        ]
+    )
     assert sum(isinstance(r, Stay) for r in results) == 1
     assert sum(isinstance(r, StayError) for r in results) == 1
     assert Stay.objects.filter(relationship=relationship).count() == 1

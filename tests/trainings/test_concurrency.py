@@ -1,13 +1,11 @@
 """Real threads against PostgreSQL: capacity holds under simultaneous sign-ups."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
+import functools
 
 import pytest
-from django.db import connection
 
 from tests.factories.trainings import InfoSessionFactory, TrainingGroupFactory
-from tests.helpers import requires_postgresql
+from tests.helpers import requires_postgresql, run_at_once
 from trainings import reminders, services
 from trainings.models import Enrollment, EnrollmentStatus, Registration, SentReminder
 
@@ -24,22 +22,10 @@ def _person(n):
 
 
 def _run_together(count, work):
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def task(n):
-        try:
-            barrier.wait()
-            return work(n)
-        except Exception as error:  # collected and asserted below
-            errors.append(error)
-            return None
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        results = list(pool.map(task, range(count)))
-    return results, errors
+    """`work(n)` for n in range(count), all at once: what each returned, and the errors."""
+    outcomes = run_at_once([functools.partial(work, n) for n in range(count)])
+    errors = [o for o in outcomes if isinstance(o, Exception)]
+    return [None if isinstance(o, Exception) else o for o in outcomes], errors
 
 
 def test_fifty_simultaneous_signups_for_the_last_three_places(transactional_db):
