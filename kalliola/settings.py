@@ -214,7 +214,7 @@ ANYMAIL = {}
 EMAIL_DELIVERY = envstr("EMAIL_DELIVERY", "request")
 if EMAIL_DELIVERY not in ("request", "worker"):
     raise ValueError(f"EMAIL_DELIVERY must be request or worker, got {EMAIL_DELIVERY!r}")
-# Sent and dropped mails are deleted from the outbox after this many days.
+# Sent, dropped and given-up mails are deleted from the outbox this many days after queueing.
 EMAIL_OUTBOX_DAYS = envint("EMAIL_OUTBOX_DAYS", 30)
 
 # Production hardening: on whenever DEBUG is off, each switchable by the environment.

@@ -23,8 +23,12 @@ def _new_version() -> str:
 class _AfterCommitBumps:
     """The on-commit callback that bumps every cache changed in a transaction, in one `set_many`."""
 
-    def __init__(self):
+    def __init__(self, caches):
         self.caches: dict[str, VersionedCache] = {}
+        self.add(caches)
+
+    def add(self, caches) -> None:
+        self.caches.update((c.version_key, c) for c in caches)
 
     def __call__(self) -> None:
         _bump_all(self.caches.values())
@@ -36,31 +40,21 @@ def _bump_all(caches) -> None:
 
 def _bump_after_commit(caches) -> None:
     connection = transaction.get_connection()
-    callback = None
     if connection.in_atomic_block:
         # Join the transaction's pending callback. One registered inside a savepoint that rolls
         # back is dropped with it, and a later change then registers a new one; a cache added
         # from inside a savepoint that rolls back is bumped anyway, which is only wasteful.
-        callback = next(
-            (
-                c
-                for _sids, c, _robust in connection.run_on_commit
-                if isinstance(c, _AfterCommitBumps)
-            ),
-            None,
-        )
-    if callback is not None:
-        callback.caches.update((c.version_key, c) for c in caches)
-        return
-    callback = _AfterCommitBumps()
-    callback.caches.update((c.version_key, c) for c in caches)
-    transaction.on_commit(callback)  # outside a transaction: at once
+        for _savepoints, callback, _robust in connection.run_on_commit:
+            if isinstance(callback, _AfterCommitBumps):
+                callback.add(caches)
+                return
+    transaction.on_commit(_AfterCommitBumps(caches))  # outside a transaction: at once
 
 
 def changed(*caches: "VersionedCache") -> None:
-    """Forget these caches' values now and again once the change is committed (see `changed()`).
+    """Forget these caches' values now and again once the change is committed.
 
-    Both bumps of all of them go out in one round trip each.
+    See `VersionedCache.changed`; both bumps of all the caches go out in one round trip each.
     """
     if caches:
         _bump_all(caches)

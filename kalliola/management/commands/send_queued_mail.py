@@ -45,12 +45,12 @@ class Command(BaseCommand):
         while not self.stopping:
             close_old_connections()
             outcomes = mail.send_due()
-            if sum(outcomes.values()):
+            if outcomes:
                 self._report(outcomes)
             if time.monotonic() - last_cleanup > 3600:
                 mail.delete_finished(days=settings.EMAIL_OUTBOX_DAYS)
                 last_cleanup = time.monotonic()
-            if not sum(outcomes.values()):
+            if not outcomes:
                 self._sleep(interval)
 
     def _stop(self, signum, frame):
