@@ -10,7 +10,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from kalliola.urls import handler403, handler404, handler500, urlpatterns  # noqa: F401
+from programme.urls import handler403, handler404, handler500, urlpatterns  # noqa: F401
 
 # Created by bench/load.py before the server starts; production never has it.
 WRITE_TABLE = "bench_write"

@@ -5,7 +5,7 @@ One command (PostgreSQL on 127.0.0.1:5432, wrk from Debian: `apt-get install -y 
     .venv/bin/python bench/load.py --scale 1
 
 It (1) recreates the PostgreSQL database `kalliola_bench`, migrates it and fills it with
-`manage.py seed_large --scale N` (skip with `--reuse` when the data is already there),
+`python -m bench.seed_large --scale N` (skip with `--reuse` when the data is already there),
 (2) runs collectstatic, (3) checks with EXPLAIN that the main lists do no sequential scan on the
 large tables, (4) starts gunicorn on 127.0.0.1 with production settings (DEBUG off, secret key,
 allowed host, Redis cache, persistent connections; HTTPS redirect and secure cookies off since
@@ -85,7 +85,7 @@ def prepare_database(args, env):
     run([*psql, "-c", f"CREATE DATABASE {args.database}"], env)
     run([PY, "manage.py", "migrate", "--noinput", "-v0"], env)
     started = time.monotonic()
-    run([PY, "manage.py", "seed_large", "--scale", str(args.scale)], env)
+    run([PY, "-m", "bench.seed_large", "--scale", str(args.scale)], env)
     seed_seconds = time.monotonic() - started
     run([*psql, "-d", args.database, "-c", "VACUUM ANALYZE"], env)
     return seed_seconds

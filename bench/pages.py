@@ -4,7 +4,7 @@
     .venv/bin/python bench/pages.py --only portal,cases --profile
 
 It uses the database and production-like settings of bench/load.py (`kalliola_bench`, filled by
-`bench/load.py` or `manage.py seed_large --scale 1`; Redis cache), renders each page with
+`bench/load.py` or `python -m bench.seed_large --scale 1`; Redis cache), renders each page with
 Django's test client through the whole middleware stack as the visitor the page is for
 (anonymous, the busiest seeded support worker, the seeded coordinator), and prints a Markdown
 table. CPU time is this process's only (PostgreSQL's work shows in the wall time), so it is

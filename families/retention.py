@@ -10,6 +10,8 @@ skipped (`anonymised_at`).
 
 import datetime
 from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Max, Q
@@ -36,6 +38,27 @@ from kalliola.portal_cache import portal_data_changed
 
 # Households that never got further than applying (or left or were declined on the way).
 UNUSED_APPLICATION_STATUSES = (FamilyStatus.APPLIED, FamilyStatus.WITHDRAWN, FamilyStatus.DECLINED)
+
+
+@dataclass(frozen=True)
+class HouseholdRecords:
+    """A household's records that an app above this one keeps (trainings: sign-ups, enrolments,
+    home visits). That app registers them with `keep_household_records` in its `ready()`: it
+    imports families, families never imports it; erasure, retention and export then cover them.
+    """
+
+    export: Callable[[SupportFamily], dict]
+    anonymise: Callable[[int], Counter]
+    # Querysets of household ids with activity after the given moment (an application still
+    # in use is not due for retention).
+    active_since: Callable[[datetime.datetime], Iterable]
+
+
+_HOUSEHOLD_RECORDS: dict[str, HouseholdRecords] = {}
+
+
+def keep_household_records(app_label: str, records: HouseholdRecords) -> None:
+    _HOUSEHOLD_RECORDS[app_label] = records
 
 
 # Anonymising single records.
@@ -114,8 +137,6 @@ def anonymise_relationship(relationship_id: int, now: datetime.datetime) -> Coun
 
 def anonymise_family(family_id: int, now: datetime.datetime) -> Counter:
     """A household's contact details, address and texts; keeps status, municipality, offer."""
-    from trainings.retention import anonymise_family_records
-
     counts = Counter()
     family = (
         SupportFamily.objects.select_for_update()
@@ -145,7 +166,8 @@ def anonymise_family(family_id: int, now: datetime.datetime) -> Counter:
     portal_data_changed()  # bulk updates send no signal
     FamilyStatusChange.objects.filter(family=family).update(note="")
     counts["families"] += 1
-    counts += anonymise_family_records(family.pk)
+    for records in _HOUSEHOLD_RECORDS.values():
+        counts += records.anonymise(family.pk)
     return counts
 
 
@@ -172,20 +194,17 @@ def unmatched_children_due(unchanged_since: datetime.datetime):
 
 def applications_due(inactive_since: datetime.datetime):
     """Households still applied, withdrawn or declined, with no activity for the period."""
-    from trainings.retention import families_active_since
-
-    recent_registration, recent_enrollment = families_active_since(inactive_since)
-    return (
-        SupportFamily.objects.filter(
-            status__in=UNUSED_APPLICATION_STATUSES,
-            anonymised_at__isnull=True,
-            created_at__lte=inactive_since,
-            updated_at__lte=inactive_since,
-            status_changed_at__lte=inactive_since,
-        )
-        .exclude(pk__in=recent_registration)
-        .exclude(pk__in=recent_enrollment)
+    due = SupportFamily.objects.filter(
+        status__in=UNUSED_APPLICATION_STATUSES,
+        anonymised_at__isnull=True,
+        created_at__lte=inactive_since,
+        updated_at__lte=inactive_since,
+        status_changed_at__lte=inactive_since,
     )
+    for records in _HOUSEHOLD_RECORDS.values():
+        for recently_active in records.active_since(inactive_since):
+            due = due.exclude(pk__in=recently_active)
+    return due
 
 
 def ended_families_due(ended_before: datetime.datetime):
@@ -235,13 +254,14 @@ def apply_application_retention(*, days: int, now) -> Counter:
 
 def export_family(family: SupportFamily) -> dict:
     """Everything stored about a household's adults, across the apps."""
-    from trainings.retention import export_family_records
-
+    elsewhere = {}
+    for records in _HOUSEHOLD_RECORDS.values():
+        elsewhere.update(records.export(family))
     relationships = family.support_relationships.select_related("support_worker")
     return {
         "household": record(family),
         "status_changes": [record(change) for change in family.status_changes.all()],
-        **export_family_records(family),
+        **elsewhere,
         # The children are other people: a relationship names its dates, not the child's data.
         "support_relationships": [
             {

@@ -7,5 +7,4 @@ from families import views
 app_name = "families"
 urlpatterns = [
     path("tukiperheeksi/", views.apply, name="apply"),
-    path("tukiperheeksi/kiitos/", views.apply_done, name="apply_done"),
 ]

@@ -7,7 +7,6 @@ from django.views.decorators.http import require_http_methods
 from families.forms import SupportFamilyApplicationForm
 from families.services import DuplicateApplication, submit_application
 from kalliola.public_forms import rate_limited
-from trainings import services as trainings_services
 
 
 @require_http_methods(["GET", "POST"])
@@ -22,13 +21,8 @@ def apply(request):
             except DuplicateApplication as exc:
                 form.add_error("email", str(exc))
             else:
-                return redirect("families:apply_done")
+                return redirect("application_sent")
     else:
         language = (get_language() or "fi")[:2]
         form = SupportFamilyApplicationForm(initial={"contact_language": language})
     return render(request, "families/apply.html", {"form": form})
-
-
-def apply_done(request):
-    """Thanks, and the next step: the next info sessions (from the trainings app)."""
-    return render(request, "families/apply_done.html", trainings_services.home_listing())

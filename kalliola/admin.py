@@ -97,27 +97,6 @@ class QueuedMailAdmin(admin.ModelAdmin):
         return False
 
 
-# -- the coordinators' dashboard on the index page, and the statistics pages ----------------
-
-
-def _with_dashboard(index):
-    def index_with_dashboard(request, extra_context=None):
-        from kalliola.dashboard import dashboard_context
-
-        return index(request, {**dashboard_context(request), **(extra_context or {})})
-
-    return index_with_dashboard
-
-
-def _with_statistics(get_urls):
-    def get_urls_with_statistics():
-        from kalliola.reports.views import urls
-
-        return urls(admin.site) + get_urls()
-
-    return get_urls_with_statistics
-
-
 # -- the list of apps and models a user may open ------------------------------------------------
 # Every admin page builds it for the navigation (and the index a second time for its content):
 # a permission check and two URL reversals per registered model, and on the index the two queries
@@ -166,7 +145,5 @@ def _with_app_list_key(each_context):
     return each_context_with_app_list_key
 
 
-admin.site.index = _with_dashboard(admin.site.index)
-admin.site.get_urls = _with_statistics(admin.site.get_urls)
 admin.site.get_app_list = _with_cached_app_list(admin.site.get_app_list)
 admin.site.each_context = _with_app_list_key(admin.site.each_context)

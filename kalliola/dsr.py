@@ -12,16 +12,22 @@ import datetime
 import json
 from decimal import Decimal
 
+from auditlog.models import LogEntry
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.dispatch import Signal
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kalliola.audit import record_view
 from kalliola.roles import is_coordinator
+
+# Sent after an erasure, for what keeps copies of the erased values (programme/signals.py).
+personal_data_erased = Signal()
 
 
 class ErasureRefused(Exception):
@@ -65,8 +71,6 @@ def record(obj: models.Model, exclude: tuple[str, ...] = ()) -> dict:
 
 def audit_trail(obj: models.Model) -> list[dict]:
     """Who created, changed or opened the record and when (the trail's own entries)."""
-    from auditlog.models import LogEntry
-
     entries = LogEntry.objects.get_for_object(obj).select_related("actor").order_by("timestamp")
     return [
         {
@@ -110,8 +114,6 @@ class DataSubjectAdminMixin:
         self._dsr_check(request)
         export = type(self).dsr_export
         subjects = [export(obj) for obj in queryset]
-        from kalliola.audit import record_view
-
         for obj in queryset:
             record_view(request, obj)
         response = HttpResponse(
@@ -146,10 +148,8 @@ class DataSubjectAdminMixin:
             else:
                 erased += 1
         if erased:
-            from kalliola.signals import cached_figures_changed  # imports the apps' models
-
-            # Erasure writes with QuerySet.update(): no signal tells the caches of names.
-            cached_figures_changed()
+            # Erasure writes with QuerySet.update(), which sends no model signal.
+            personal_data_erased.send(sender=self.model)
             messages.success(
                 request,
                 gettext("%(count)s erased: their personal data is now anonymised.")

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "families",
     "trainings",
     "meetings",
+    # Above the apps: what combines them (dashboard, statistics, portal start, demo data).
+    "programme",
 ]
 
 MIDDLEWARE = [
@@ -70,7 +72,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "kalliola.urls"
+ROOT_URLCONF = "programme.urls"
 WSGI_APPLICATION = "kalliola.wsgi.application"
 
 TEMPLATES = [

@@ -4,15 +4,6 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from kalliola.pagecache import cache_public_page
-from trainings import services as trainings_services
-
-
-@cache_public_page(trainings_services.LISTINGS)
-def home(request):
-    """The programme in our own words, with the next info sessions and training groups."""
-    return render(request, "kalliola/home.html", trainings_services.cached_home_listing())
-
 
 def privacy(request):
     return render(request, "kalliola/privacy.html")

@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from kalliola.mail import mail_function
+from meetings.models import MeetingRequest
 
 
 def _send(template: str, context: dict, to: str, language: str) -> None:
@@ -20,8 +21,6 @@ def _send(template: str, context: dict, to: str, language: str) -> None:
 @mail_function(_("support-meeting request received"))
 def send_request_confirmation(meeting_request_pk: int) -> None:
     """Plain-language confirmation to the person who sent the request."""
-    from meetings.models import MeetingRequest
-
     meeting_request = MeetingRequest.objects.get(pk=meeting_request_pk)
     _send(
         "request_received",

@@ -7,4 +7,13 @@ class TrainingsConfig(AppConfig):
     verbose_name = _("Info sessions and training")
 
     def ready(self):
-        from trainings import signals  # noqa: F401  (connects the receivers)
+        from families.models import FamilyStatus
+        from families.retention import keep_household_records
+        from families.services import register_step
+        from trainings import retention, signals  # noqa: F401  (connects the receivers)
+        from trainings.services import complete_pretraining
+
+        # The families app owns the pipeline and the household's data; the trainings app owns
+        # what training adds to them: the rule of becoming trained, and its own records.
+        register_step(FamilyStatus.TRAINED, complete_pretraining)
+        keep_household_records(self.label, retention.HOUSEHOLD_RECORDS)

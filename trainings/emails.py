@@ -14,6 +14,15 @@ from django.utils.translation import gettext_lazy
 
 from families.models import SupportFamily
 from kalliola.mail import mail_function
+from trainings import calendar
+from trainings.models import (
+    Enrollment,
+    EventInvitation,
+    InfoSession,
+    Registration,
+    TrainingGroup,
+    TrainingSession,
+)
 from trainings.tokens import ENROLLMENT, INVITATION, REGISTRATION, cancel_token, make_token
 
 
@@ -51,8 +60,6 @@ def _send(
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [family.email])
     message.attach_alternative(html, "text/html")
     if ics_items:
-        from trainings import calendar
-
         message.attach(
             ics_name,
             calendar.build(ics_items, language=family.contact_language),
@@ -67,8 +74,6 @@ def _family(pk) -> SupportFamily:
 
 @mail_function(gettext_lazy("info-session sign-up confirmation"))
 def send_registration_confirmation(registration_pk: int) -> None:
-    from trainings.models import Registration
-
     registration = Registration.objects.select_related("session", "family").get(pk=registration_pk)
     session, family = registration.session, registration.family
     with translation.override(family.contact_language):
@@ -94,8 +99,6 @@ def _group_sessions(group):
 
 @mail_function(gettext_lazy("pre-training place confirmation"))
 def send_enrollment_confirmation(enrollment_pk: int) -> None:
-    from trainings.models import Enrollment
-
     enrollment = Enrollment.objects.select_related("group", "family").get(pk=enrollment_pk)
     family, group = enrollment.family, enrollment.group
     sessions = _group_sessions(group)
@@ -122,8 +125,6 @@ def send_enrollment_confirmation(enrollment_pk: int) -> None:
 
 @mail_function(gettext_lazy("pre-training waiting-list notice"))
 def send_waitlist_notice(enrollment_pk: int) -> None:
-    from trainings.models import Enrollment
-
     enrollment = Enrollment.objects.select_related("group", "family").get(pk=enrollment_pk)
     family, group = enrollment.family, enrollment.group
     with translation.override(family.contact_language):
@@ -143,8 +144,6 @@ def send_waitlist_notice(enrollment_pk: int) -> None:
 
 @mail_function(gettext_lazy("pre-training place from the waiting list"))
 def send_promotion_notice(enrollment_pk: int) -> None:
-    from trainings.models import Enrollment
-
     enrollment = Enrollment.objects.select_related("group", "family").get(pk=enrollment_pk)
     family, group = enrollment.family, enrollment.group
     sessions = _group_sessions(group)
@@ -171,8 +170,6 @@ def send_promotion_notice(enrollment_pk: int) -> None:
 
 @mail_function(gettext_lazy("pre-training sign-up cancelled"))
 def send_enrollment_cancelled(enrollment_pk: int) -> None:
-    from trainings.models import Enrollment
-
     enrollment = Enrollment.objects.select_related("group", "family").get(pk=enrollment_pk)
     family, group = enrollment.family, enrollment.group
     with translation.override(family.contact_language):
@@ -190,8 +187,6 @@ def send_enrollment_cancelled(enrollment_pk: int) -> None:
 
 @mail_function(gettext_lazy("info session cancelled"))
 def send_info_session_cancelled(session_pk: int, family_pk: int) -> None:
-    from trainings.models import InfoSession
-
     session = InfoSession.objects.get(pk=session_pk)
     family = _family(family_pk)
     with translation.override(family.contact_language):
@@ -211,8 +206,6 @@ def send_info_session_cancelled(session_pk: int, family_pk: int) -> None:
 
 @mail_function(gettext_lazy("training evening cancelled"))
 def send_training_session_cancelled(session_pk: int, family_pk: int) -> None:
-    from trainings.models import TrainingSession
-
     session = TrainingSession.objects.select_related("group").get(pk=session_pk)
     family = _family(family_pk)
     with translation.override(family.contact_language):
@@ -233,8 +226,6 @@ def send_training_session_cancelled(session_pk: int, family_pk: int) -> None:
 
 @mail_function(gettext_lazy("session time or place changed"))
 def send_session_changed(is_info_session: bool, session_pk: int, family_pk: int) -> None:
-    from trainings.models import InfoSession, TrainingSession
-
     if is_info_session:
         session = InfoSession.objects.get(pk=session_pk)
         path = reverse("trainings:info_session_detail", args=[session.pk])
@@ -259,8 +250,6 @@ def send_session_changed(is_info_session: bool, session_pk: int, family_pk: int)
 
 @mail_function(gettext_lazy("pre-training group cancelled"))
 def send_group_cancelled(group_pk: int, family_pk: int) -> None:
-    from trainings.models import TrainingGroup
-
     group = TrainingGroup.objects.get(pk=group_pk)
     family = _family(family_pk)
     sessions = list(group.sessions.select_related("group"))
@@ -281,8 +270,6 @@ def send_group_cancelled(group_pk: int, family_pk: int) -> None:
 
 def send_reminder(item, family: SupportFamily, *, signup: tuple[str, int] | None = None) -> None:
     """The day-before reminder of an info session or a training session."""
-    from trainings.models import InfoSession
-
     with translation.override(family.contact_language):
         if isinstance(item, InfoSession):
             subject = _("Reminder: the info session is tomorrow")
@@ -306,8 +293,6 @@ def send_reminder(item, family: SupportFamily, *, signup: tuple[str, int] | None
 
 @mail_function(gettext_lazy("event invitation"))
 def send_event_invitation(invitation_pk: int) -> None:
-    from trainings.models import EventInvitation
-
     invitation = EventInvitation.objects.select_related("event", "family").get(pk=invitation_pk)
     event, family = invitation.event, invitation.family
     with translation.override(family.contact_language):

@@ -1,8 +1,9 @@
 """Retention and data-subject requests: a household's records in the trainings app.
 
 Sign-ups, enrollments and attendance hold no personal values of their own (they point to the
-household, which `families.retention` anonymises); home-visit notes do. These functions are
-called by `families.retention` whenever a household is anonymised or exported.
+household, which `families.retention` anonymises); home-visit notes do. `HOUSEHOLD_RECORDS` hands
+these functions to `families.retention`, which calls them whenever a household is anonymised,
+exported or checked for retention (registered in `TrainingsConfig.ready`).
 """
 
 import datetime
@@ -10,6 +11,7 @@ from collections import Counter
 
 from django.db.models import Q
 
+from families.retention import HouseholdRecords
 from kalliola.audit import forget
 from kalliola.dsr import record
 from trainings.models import Enrollment, EventInvitation, HomeVisit, Registration
@@ -54,3 +56,10 @@ def export_family_records(family) -> dict:
             record(item) for item in EventInvitation.objects.filter(family=family)
         ],
     }
+
+
+HOUSEHOLD_RECORDS = HouseholdRecords(
+    export=export_family_records,
+    anonymise=anonymise_family_records,
+    active_since=families_active_since,
+)

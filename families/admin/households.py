@@ -1,19 +1,15 @@
-"""Back office for households and children.
+"""Back office for households (children: families/admin/children.py).
 
 Status changes never happen by editing a field: the status is read-only here and every change
 goes through `families.services.change_status` / `approve_family`, from the list (an action with
 an intermediate page) or from a household's own page.
 """
 
-import csv
-import datetime
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -22,21 +18,16 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from families import retention as family_retention
+from families.admin.common import LanguageFilter, LanguagesField, csv_response
 from families.models import (
-    Child,
-    ChildStatus,
+    OPEN_RELATIONSHIP_STATUSES,
     FamilyStatus,
     FamilyStatusChange,
-    Guardian,
-    Language,
-    Referral,
-    ReferralSource,
     SupportFamily,
+    SupportRelationship,
 )
-from families.models.child import waiting_first
 from families.services import TransitionNotAllowed, approve_family, change_status, register_family
 from kalliola.admin_lists import CachedValuesFilter, LeanChangelistMixin, list_figure
-from kalliola.audit import AuditedViewAdminMixin
 from kalliola.dsr import DataSubjectAdminMixin
 from kalliola.subqueries import count_of
 
@@ -45,14 +36,7 @@ TAKING_CHILDREN = (FamilyStatus.APPROVED, FamilyStatus.ACTIVE)
 
 
 def _open_relationship_count():
-    """Open relationships per household, once the relationships part of the app exists."""
-    try:
-        SupportFamily._meta.get_field("support_relationships")
-        from families.models import OPEN_RELATIONSHIP_STATUSES  # type: ignore[attr-defined]
-    except (FieldDoesNotExist, ImportError):
-        return Value(0, output_field=IntegerField())
-    from families.models import SupportRelationship
-
+    """Open relationships per household."""
     return count_of(
         SupportRelationship.objects.filter(
             family=OuterRef("pk"), status__in=OPEN_RELATIONSHIP_STATUSES
@@ -64,39 +48,6 @@ def with_free_places(queryset):
     return queryset.annotate(open_relationships=_open_relationship_count()).annotate(
         free_places=F("max_children") - F("open_relationships")
     )
-
-
-def speaks(code: str) -> Q:
-    # Languages are a JSON list of codes; a quoted code matches one element on every database.
-    return Q(languages__icontains=f'"{code}"')
-
-
-def _csv_cell(value) -> str:
-    text = "" if value is None else str(value)
-    # Spreadsheet programs run cells that start like a formula.
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        text = "'" + text
-    return text
-
-
-def csv_response(filename: str, header: list, rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so that spreadsheet programs read UTF-8
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([_csv_cell(h) for h in header])
-    for row in rows:
-        writer.writerow([_csv_cell(v) for v in row])
-    return response
-
-
-class LanguagesField(forms.MultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("choices", Language.choices)
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
 
 
 # -- filters --------------------------------------------------------------------------------
@@ -122,19 +73,6 @@ class FamilyStatusFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() in FamilyStatus.values:
             return queryset.filter(status=self.value())
-        return queryset
-
-
-class LanguageFilter(admin.SimpleListFilter):
-    title = _("language")
-    parameter_name = "language"
-
-    def lookups(self, request, model_admin):
-        return Language.choices
-
-    def queryset(self, request, queryset):
-        if self.value() in Language.values:
-            return queryset.filter(speaks(self.value()))
         return queryset
 
 
@@ -435,185 +373,3 @@ class SupportFamilyAdmin(LeanChangelistMixin, DataSubjectAdminMixin, admin.Model
             for f in queryset.order_by("status", "contact_name", "pk")
         )
         return csv_response(f"support-families-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
-
-
-# -- children -------------------------------------------------------------------------------
-
-
-class ChildAdminForm(forms.ModelForm):
-    languages = LanguagesField(label=_("Languages"))
-
-    class Meta:
-        model = Child
-        fields = ["languages", "birth_date", "waiting_since"]  # the rest from the fieldsets
-        widgets = {
-            "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "waiting_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
-
-
-class GuardianInline(admin.TabularInline):
-    model = Guardian
-    extra = 0
-    fields = ("name", "relation", "phone", "email")
-
-
-class ReferralInline(admin.StackedInline):
-    model = Referral
-    extra = 0
-    fields = (
-        ("source", "referred_on"),
-        ("referring_worker", "organisation"),
-        "guardians_consent",
-        "notes",
-    )
-
-
-class ReferralSourceFilter(admin.SimpleListFilter):
-    title = _("referred by")
-    parameter_name = "source"
-
-    def lookups(self, request, model_admin):
-        return ReferralSource.choices
-
-    def queryset(self, request, queryset):
-        if self.value() in ReferralSource.values:
-            return queryset.filter(latest_referral_source=self.value())
-        return queryset
-
-
-class WaitingTimeFilter(admin.SimpleListFilter):
-    title = _("waiting time")
-    parameter_name = "waited"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("lt90", _("Less than 3 months")),
-            ("90", _("3 months or more")),
-            ("180", _("6 months or more")),
-            ("365", _("A year or more")),
-        ]
-
-    def queryset(self, request, queryset):
-        today = timezone.localdate()
-        waiting = queryset.filter(status=ChildStatus.WAITING)
-        if self.value() == "lt90":
-            return waiting.filter(waiting_since__gt=today - datetime.timedelta(days=90))
-        if self.value() in ("90", "180", "365"):
-            days = int(self.value())
-            return waiting.filter(waiting_since__lte=today - datetime.timedelta(days=days))
-        return queryset
-
-
-@admin.register(Child)
-class ChildAdmin(
-    LeanChangelistMixin, AuditedViewAdminMixin, DataSubjectAdminMixin, admin.ModelAdmin
-):
-    dsr_kind = "child-and-guardians"
-    dsr_export = family_retention.export_child
-    dsr_erase = family_retention.erase_child
-    form = ChildAdminForm
-    list_display = (
-        "__str__",
-        "age_years",
-        "municipality",
-        "language_list",
-        "has_animal_allergy",
-        "status",
-        "waiting_since",
-        "waiting_days",
-        "referred_by",
-    )
-    list_display_links = ("__str__",)
-    list_filter = (
-        "status",
-        WaitingTimeFilter,
-        ("municipality", CachedValuesFilter),
-        LanguageFilter,
-        ReferralSourceFilter,
-        "has_animal_allergy",
-    )
-    search_fields = ("first_name", "last_name", "guardians__name", "guardians__phone")
-    list_per_page = 50
-    cache_list = True  # children and their latest referral (kalliola/signals.py)
-    actions = ("export_csv", "export_personal_data", "erase_personal_data")
-    inlines = (GuardianInline, ReferralInline)
-    change_form_template = "families/admin/child_change_form.html"
-    readonly_fields = ("created_at", "updated_at")
-    fieldsets = (
-        (
-            None,
-            {"fields": (("first_name", "last_name"), "birth_date", "municipality", "languages")},
-        ),
-        (_("Status"), {"fields": ("status", "waiting_since")}),
-        (
-            _("The child"),
-            {"fields": ("enjoys", "needs", ("has_animal_allergy", "allergies"), "practical_needs")},
-        ),
-        (_("Wishes for a support family"), {"fields": ("child_wishes", "guardian_wishes")}),
-        (None, {"fields": (("created_at", "updated_at"),)}),
-    )
-
-    def get_queryset(self, request):
-        latest = Referral.objects.filter(child=OuterRef("pk")).order_by("-referred_on", "-pk")
-        # Annotated before ModelAdmin orders it: the default ordering uses `waiting_first`.
-        queryset = Child._default_manager.annotate(
-            latest_referral_source=Subquery(latest.values("source")[:1]),
-            waiting_first=waiting_first(),
-        )
-        return queryset.order_by(*self.get_ordering(request))
-
-    def get_ordering(self, request):
-        # Waiting children first, the longest-waiting at the top.
-        return ("waiting_first", "waiting_since", "pk")
-
-    @admin.display(description=_("age"), ordering="-birth_date")
-    def age_years(self, child):
-        return child.age
-
-    @admin.display(description=_("languages"))
-    def language_list(self, child):
-        return child.language_names
-
-    @admin.display(description=_("days waiting"), ordering="waiting_since")
-    def waiting_days(self, child):
-        days = child.days_waiting
-        return "–" if days is None else days
-
-    @admin.display(description=_("referred by"), ordering="latest_referral_source")
-    def referred_by(self, child):
-        source = child.latest_referral_source
-        return ReferralSource(source).label if source in ReferralSource.values else "–"
-
-    @admin.action(description=_("Export selected children as CSV"), permissions=["view"])
-    def export_csv(self, request, queryset):
-        # First name and an initial only: the list identifies the child, the file need not
-        # carry the full name or the birth date.
-        header = [
-            gettext("First name"),
-            gettext("Last name initial"),
-            gettext("Age"),
-            gettext("Municipality"),
-            gettext("Languages"),
-            gettext("Allergic to animals"),
-            gettext("Status"),
-            gettext("Waiting since"),
-            gettext("Days waiting"),
-            gettext("Referred by"),
-        ]
-        rows = (
-            [
-                c.first_name,
-                c.last_name[:1],
-                c.age,
-                c.municipality,
-                c.language_names,
-                gettext("yes") if c.has_animal_allergy else gettext("no"),
-                c.get_status_display(),
-                c.waiting_since.isoformat(),
-                "" if c.days_waiting is None else c.days_waiting,
-                str(self.referred_by(c)).replace("–", ""),
-            ]
-            for c in queryset.order_by("status", "waiting_since", "pk")
-        )
-        return csv_response(f"children-{timezone.localdate():%Y-%m-%d}.csv", header, rows)

@@ -8,7 +8,9 @@ from families.services.households import (
     approve_family,
     change_status,
     find_or_create_applicant,
+    record_step,
     register_family,
+    register_step,
     submit_application,
 )
 from families.services.payments import (
@@ -43,7 +45,9 @@ __all__ = [
     "approve_family",
     "change_status",
     "find_or_create_applicant",
+    "record_step",
     "register_family",
+    "register_step",
     "submit_application",
     "PaymentError",
     "approve_month",

@@ -4,20 +4,23 @@
 and the relationships code all call it). It checks the pipeline allows the step and, for the
 steps that carry a rule, that the rule holds:
 
-- *in_training → trained* needs 10 hours of pre-training (sessions attended + home visit);
-- *trained → approved* needs those 10 hours, a criminal-record extract seen within the last six
-  months (the date and who saw it; the document itself is never stored) and a coordinator's
-  decision with a note.
+- *in_training → trained* is the trainings app's rule (`trainings.services.complete_pretraining`:
+  10 hours of sessions that took place plus the home visit). It registers that function here with
+  `register_step`; `change_status` hands the step to it, so the admin and the trainings app take
+  the same path. Without a registered function the step is refused.
+- *trained → approved* needs a criminal-record extract seen within the last six months (the date
+  and who saw it; the document itself is never stored) and a coordinator's decision with a note.
 """
 
 import datetime
-from decimal import Decimal
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from families import emails
 from families.models import FamilyStatus, FamilyStatusChange, SupportFamily
 from kalliola.mail import mail_function, send_after_commit
 from kalliola.roles import is_coordinator
@@ -52,8 +55,19 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     for status in S.values
 }
 
-REQUIRED_PRETRAINING_HOURS = Decimal("10")
 CRIMINAL_RECORD_VALID_MONTHS = 6
+
+# Steps whose rule another app owns, and the function (registered by that app) that checks the
+# rule and then records the step with `record_step`.
+RULED_STEPS = frozenset({S.TRAINED})
+_STEP_FUNCTIONS: dict[str, Callable] = {}
+
+
+def register_step(to: str, take_step: Callable) -> None:
+    """`take_step(household, *, by, note)` becomes the only way to reach status `to`."""
+    if to not in RULED_STEPS:
+        raise ValueError(f"{to!r} is not a step another app rules")
+    _STEP_FUNCTIONS[to] = take_step
 
 
 class TransitionNotAllowed(Exception):
@@ -61,7 +75,7 @@ class TransitionNotAllowed(Exception):
 
 
 class ApprovalRefused(TransitionNotAllowed):
-    """A household cannot (yet) be approved or marked trained; `reasons` lists every gap."""
+    """A household cannot (yet) be approved; `reasons` lists every gap."""
 
     def __init__(self, reasons: list[str]):
         self.reasons = reasons
@@ -95,49 +109,40 @@ def change_status(family: SupportFamily, to: str, *, by=None, note: str = "") ->
         raise TransitionNotAllowed(_("“%(to)s” is not a status of a household.") % {"to": to})
     note = (note or "").strip()
     with transaction.atomic():
-        locked = SupportFamily.objects.select_for_update().get(pk=family.pk)
-        if to not in ALLOWED_TRANSITIONS[locked.status]:
-            raise TransitionNotAllowed(
-                _("A household cannot move from “%(from)s” to “%(to)s”.")
-                % {"from": locked.get_status_display(), "to": S(to).label}
-            )
-        if locked.status == S.IN_TRAINING and to == S.TRAINED:
-            _check_trained(locked)
-        if locked.status == S.TRAINED and to == S.APPROVED:
-            _check_approval(locked, by=by, note=note)
-        _record(locked, to, by=by, note=note)
+        locked = _lock_for_step(family, to)
+        if to in RULED_STEPS:
+            take_step = _STEP_FUNCTIONS.get(to)
+            if take_step is None:
+                raise TransitionNotAllowed(
+                    _("A household cannot be moved to “%(to)s” here.") % {"to": S(to).label}
+                )
+            take_step(locked, by=by, note=note)
+        else:
+            if locked.status == S.TRAINED and to == S.APPROVED:
+                _check_approval(locked, by=by, note=note)
+            _record(locked, to, by=by, note=note)
     family.refresh_from_db()
     return family
 
 
-def _pretraining_hours(family: SupportFamily) -> Decimal:
-    # Looked up on the module at call time: the trainings app owns the count.
-    import trainings.services
-
-    return Decimal(trainings.services.completed_pretraining_hours(family))
-
-
-def _missing_hours_reason(family: SupportFamily) -> str | None:
-    hours = _pretraining_hours(family)
-    if hours >= REQUIRED_PRETRAINING_HOURS:
-        return None
-    return _(
-        "The pre-training is not complete: %(hours)s of %(required)s hours "
-        "(training sessions and the home visit)."
-    ) % {"hours": f"{hours.normalize():f}", "required": REQUIRED_PRETRAINING_HOURS}
+def record_step(family: SupportFamily, to: str, *, by=None, note: str = "") -> None:
+    """Record a ruled step (`RULED_STEPS`) once the app that owns its rule has checked it."""
+    with transaction.atomic():
+        _record(_lock_for_step(family, to), to, by=by, note=(note or "").strip())
 
 
-def _check_trained(family: SupportFamily) -> None:
-    reason = _missing_hours_reason(family)
-    if reason:
-        raise ApprovalRefused([reason])
+def _lock_for_step(family: SupportFamily, to: str) -> SupportFamily:
+    locked = SupportFamily.objects.select_for_update().get(pk=family.pk)
+    if to not in ALLOWED_TRANSITIONS[locked.status]:
+        raise TransitionNotAllowed(
+            _("A household cannot move from “%(from)s” to “%(to)s”.")
+            % {"from": locked.get_status_display(), "to": S(to).label}
+        )
+    return locked
 
 
 def _check_approval(family: SupportFamily, *, by, note: str) -> None:
     reasons = []
-    hours_reason = _missing_hours_reason(family)
-    if hours_reason:
-        reasons.append(hours_reason)
     today = timezone.localdate()
     checked_on = family.criminal_record_checked_on
     if checked_on is None or family.criminal_record_checked_by_id is None:
@@ -330,6 +335,4 @@ def _duplicate_message() -> str:
 
 @mail_function(gettext_lazy("support-family application received"))
 def _send_confirmation(family_pk: int) -> None:
-    from families.emails import send_application_received
-
-    send_application_received(SupportFamily.objects.get(pk=family_pk))
+    emails.send_application_received(SupportFamily.objects.get(pk=family_pk))

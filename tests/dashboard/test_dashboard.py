@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from families.models import PaymentMonth, SupportFamily
-from kalliola.dashboard import dashboard_changed
 from kalliola.models import MailStatus, QueuedMail
 from meetings.models import FollowUp, MeetingRequest
+from programme.dashboard import dashboard_changed
 from tests.dashboard.fixtures import at
 from tests.factories.families import ChildFactory, SupportFamilyFactory
 from tests.factories.meetings import ClosedCaseFactory, MeetingRequestFactory

@@ -12,7 +12,7 @@ from django.utils import translation
 from families.models import SupportFamily
 from families.services import change_status, log_stay
 from kalliola.roles import COORDINATORS
-from kalliola.signals import cached_figures_changed
+from programme.signals import cached_figures_changed
 from tests.dashboard.fixtures import at
 from tests.dashboard.test_dashboard import make_work
 from tests.factories.families import SupportFamilyFactory
@@ -101,7 +101,7 @@ def test_erasure_and_retention_forget_the_cached_names(admin_client):
     make_work()
     assert "Vanha hakija" in index(admin_client).content.decode()
     SupportFamily.objects.filter(contact_name="Vanha hakija").update(contact_name="anonymised")
-    cached_figures_changed()  # what kalliola.dsr and kalliola.retention call after updating
+    cached_figures_changed()  # what kalliola.dsr and programme.retention call after updating
     html = index(admin_client).content.decode()
     assert "Vanha hakija" not in html
     assert "anonymised" in html

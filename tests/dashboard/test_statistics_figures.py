@@ -8,7 +8,7 @@ import time_machine
 from django.utils import translation
 
 from kalliola.reports.base import Period
-from kalliola.reports.views import build_report
+from programme.statistics import build_report
 from tests.dashboard import fixtures
 
 pytestmark = pytest.mark.django_db

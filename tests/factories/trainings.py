@@ -9,6 +9,7 @@ from trainings.models import (
     Event,
     EventKind,
     GroupStatus,
+    HomeVisit,
     InfoSession,
     Registration,
     TrainingGroup,
@@ -79,6 +80,14 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
 
     group = factory.SubFactory(TrainingGroupFactory)
     family = factory.SubFactory(SupportFamilyFactory)
+
+
+class HomeVisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HomeVisit
+
+    family = factory.SubFactory(SupportFamilyFactory)
+    visited_on = factory.LazyFunction(timezone.localdate)
 
 
 class EventFactory(factory.django.DjangoModelFactory):

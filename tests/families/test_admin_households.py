@@ -11,11 +11,13 @@ from django.utils import timezone, translation
 
 from families.models import FamilyStatus, FamilyStatusChange, SupportFamily
 from tests.factories.families import FamilyStatusChangeFactory, SupportFamilyFactory
+from tests.factories.trainings import EnrollmentFactory, HomeVisitFactory
+from trainings.models import EnrollmentStatus
 
 pytestmark = pytest.mark.django_db
 
 S = FamilyStatus
-HOURS = "trainings.services.completed_pretraining_hours"
+HOURS = "trainings.services.completion.completed_pretraining_hours"
 
 
 def url(name, *args):
@@ -251,21 +253,28 @@ def test_approval_through_the_action_records_the_extract_check(admin_client, coo
     )
 
 
-def test_approval_without_the_hours_is_refused_with_the_reason(admin_client):
-    family = SupportFamilyFactory(status=S.TRAINED)
+def test_trained_without_the_hours_is_refused_with_the_reason(admin_client):
+    family = SupportFamilyFactory(status=S.IN_TRAINING)
+    HomeVisitFactory(family=family)
     with mock.patch(HOURS, return_value=Decimal("6")):
-        response = _action(
-            admin_client,
-            [family],
-            apply="1",
-            to_status=S.APPROVED,
-            note="Hyvä",
-            criminal_record_checked_on=timezone.localdate().isoformat(),
-        )
-    assert any("6 of 10 hours" in t for t in texts(response))
+        response = _action(admin_client, [family], apply="1", to_status=S.TRAINED, note="Valmis")
+    assert any("10 hours including the home visit; done: 6" in t for t in texts(response))
     family.refresh_from_db()
+    assert family.status == S.IN_TRAINING
+
+
+def test_trained_through_the_admin_completes_the_enrollment(admin_client):
+    # The admin's status change takes the trainings app's own step: the enrolment is completed.
+    family = SupportFamilyFactory(status=S.IN_TRAINING)
+    enrollment = EnrollmentFactory(family=family)
+    HomeVisitFactory(family=family)
+    with mock.patch(HOURS, return_value=Decimal("10")):
+        _action(admin_client, [family], apply="1", to_status=S.TRAINED, note="Valmis")
+    family.refresh_from_db()
+    enrollment.refresh_from_db()
     assert family.status == S.TRAINED
-    assert family.criminal_record_checked_on is None
+    assert enrollment.status == EnrollmentStatus.COMPLETED
+    assert family.status_changes.get().note.endswith("Valmis")
 
 
 def test_single_household_status_page(admin_client, coordinator):

@@ -59,7 +59,7 @@ def test_application_creates_a_household_in_applied_with_history(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(URL, valid_data())
     assert response.status_code == 302
-    assert response["Location"] == reverse("families:apply_done")
+    assert response["Location"] == reverse("application_sent")
     family = SupportFamily.objects.get()
     assert family.email == "maija@example.org"
     assert family.status == FamilyStatus.APPLIED
@@ -91,7 +91,7 @@ def test_confirmation_email_is_sent_after_commit_in_the_persons_language(
 
 
 def test_thank_you_page_points_to_the_info_sessions(client):
-    response = client.get(reverse("families:apply_done"))
+    response = client.get(reverse("application_sent"))
     assert response.status_code == 200
     assert reverse("trainings:info_session_list") in response.content.decode()
 

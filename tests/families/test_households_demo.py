@@ -6,7 +6,7 @@ import pytest
 
 from families import demo_households
 from families.models import Child, ChildStatus, FamilyStatus, FamilyStatusChange, SupportFamily
-from kalliola.demo import ensure_demo_users
+from programme.demo import ensure_demo_users
 
 pytestmark = pytest.mark.django_db
 

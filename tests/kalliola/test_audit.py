@@ -13,7 +13,7 @@ from django.urls import path
 from families.models import Child, FamilyStatusChange, Guardian, Referral, SupportFamily
 from kalliola import audit
 from kalliola.audit import AuditedViewAdminMixin, record_view, views_of
-from kalliola.urls import urlpatterns as site_urlpatterns
+from programme.urls import urlpatterns as site_urlpatterns
 from tests.factories.families import ChildFactory, SupportFamilyFactory
 from tests.factories.users import UserFactory
 from tests.helpers import ON_POSTGRESQL

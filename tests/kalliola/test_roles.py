@@ -1,7 +1,7 @@
 from django.contrib.auth.models import Group
 
-from kalliola.demo import ensure_demo_users
 from kalliola.roles import COORDINATORS, SUPPORT_WORKERS, is_coordinator, is_support_worker
+from programme.demo import ensure_demo_users
 
 
 def perms(group_name):

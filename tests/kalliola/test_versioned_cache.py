@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
-from kalliola import dashboard
+from programme import dashboard
 from tests.factories.trainings import InfoSessionFactory
 from trainings.services.listings import LISTINGS
 

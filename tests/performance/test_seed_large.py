@@ -1,4 +1,4 @@
-"""`manage.py seed_large`: a fictional data set that keeps every rule of the models."""
+"""`python -m bench.seed_large`: a fictional data set that keeps every rule of the models."""
 
 import io
 
@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
 
+from bench.seed_large import Command as SeedLarge
 from families.models import Child, Stay, SupportFamily, SupportRelationship
 from meetings.models import Meeting, SupportCase
 from tests.factories.families import SupportFamilyFactory
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _seed(*extra):
-    call_command("seed_large", "--scale", "0.01", "--no-progress", *extra, stdout=io.StringIO())
+    call_command(SeedLarge(), "--scale", "0.01", "--no-progress", *extra, stdout=io.StringIO())
 
 
 def test_small_scale_follows_the_rules_of_the_models():

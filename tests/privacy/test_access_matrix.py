@@ -20,10 +20,10 @@ from django.utils import timezone, translation
 
 from families import portal_urls as families_portal_urls
 from kalliola import otp as otp_urls
-from kalliola import portal as portal_urls
 from kalliola.roles import SUPPORT_WORKERS
 from meetings import portal_urls as meetings_portal_urls
 from meetings.models import Assessment, CaseStatus, FollowUp, Plan
+from programme import portal as portal_urls
 from tests.factories.families import GuardianFactory, SupportFamilyFactory
 from tests.factories.meetings import (
     ContactAdultFactory,

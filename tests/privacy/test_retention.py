@@ -20,7 +20,6 @@ from families.models import (
     SupportRelationship,
 )
 from kalliola.audit import ANONYMISED
-from kalliola.retention import apply_retention
 from meetings.models import (
     Assessment,
     CaseStatus,
@@ -32,6 +31,7 @@ from meetings.models import (
     RequestStatus,
     SupportCase,
 )
+from programme.retention import apply_retention
 from tests.factories.families import GuardianFactory, ReferralFactory, SupportFamilyFactory
 from tests.factories.meetings import (
     ContactAdultFactory,

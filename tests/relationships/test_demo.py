@@ -10,7 +10,7 @@ from families.models import (
     SupportRelationship,
 )
 from families.models.child import ChildStatus
-from kalliola.demo import ensure_demo_users
+from programme.demo import ensure_demo_users
 
 
 def _counts():

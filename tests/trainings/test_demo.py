@@ -1,7 +1,7 @@
 import pytest
 from django.utils import timezone
 
-from kalliola.demo import ensure_demo_users
+from programme.demo import ensure_demo_users
 from trainings import demo, services
 from trainings.models import Enrollment, InfoSession, Registration, TrainingGroup
 

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from families.models import SupportFamily
-from families.services import ALLOWED_TRANSITIONS, change_status
+from families.services import ALLOWED_TRANSITIONS, TransitionNotAllowed, change_status
 
 PRETRAINING_HOURS = Decimal("10")
 HOME_LIMIT = 3
@@ -25,7 +25,7 @@ class AlreadySignedUp(SignupError):
     pass
 
 
-class NotEnoughHours(Exception):
+class NotEnoughHours(TransitionNotAllowed):
     """The household has not yet completed the 10 hours of pre-training."""
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from families.models import FamilyStatus, SupportFamily
+from families.services import record_step
 from trainings.models import (
     TAKES_A_PLACE,
     Attendance,
@@ -22,7 +23,6 @@ from trainings.services.common import (
     PRETRAINING_HOURS,
     AttendanceError,
     NotEnoughHours,
-    _advance,
 )
 from trainings.services.listings import listings_changed
 
@@ -92,9 +92,11 @@ def completed_pretraining_hours(family) -> Decimal:
     return attended + visits
 
 
-def complete_pretraining(family: SupportFamily, *, by=None) -> SupportFamily:
+def complete_pretraining(family: SupportFamily, *, by=None, note: str = "") -> SupportFamily:
     """Attended hours plus the home visit make at least 10 hours: the household is *trained*.
 
+    The one rule for *in_training → trained*, whoever asks (attendance, a home visit, the admin's
+    enrolment action or its status change, which `families.services.change_status` hands here).
     Needs a home visit and 10 hours; the household's enrollment is marked completed and the
     status change is recorded.
     """
@@ -112,12 +114,8 @@ def complete_pretraining(family: SupportFamily, *, by=None) -> SupportFamily:
             status_changed_by=by,
         )
         listings_changed()
-        _advance(
-            family,
-            FamilyStatus.TRAINED,
-            by=by,
-            note=_("Pre-training completed: %(hours)s hours.") % {"hours": hours},
-        )
+        completed = _("Pre-training completed: %(hours)s hours.") % {"hours": hours}
+        record_step(family, FamilyStatus.TRAINED, by=by, note=f"{completed} {note}".strip())
     return family
 
 

@@ -25,8 +25,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from families import retention as families_retention
-from kalliola.signals import cached_figures_changed
 from meetings import retention as meetings_retention
+from programme.signals import cached_figures_changed
 
 
 def apply_retention(*, dry_run: bool = False, now=None) -> dict[str, int]:

@@ -1,24 +1,27 @@
+"""The site's URLs: every app's pages under one root (Finnish unprefixed, /sv/ and /en/)."""
+
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from kalliola import views
+from kalliola import views as core_views
+from programme import views
 
 handler403 = "kalliola.views.error_403"
 handler404 = "kalliola.views.error_404"
 handler500 = "kalliola.views.error_500"
 
 urlpatterns = [
-    path("health/", views.health, name="health"),
+    path("health/", core_views.health, name="health"),
     path("", include("trainings.feed_urls")),
 ]
 
-# Finnish is unprefixed; Swedish and English live under /sv/ and /en/.
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
-    path("tietosuoja/", views.privacy, name="privacy"),
+    path("tukiperheeksi/kiitos/", views.application_sent, name="application_sent"),
+    path("tietosuoja/", core_views.privacy, name="privacy"),
     path("tyo/kaksivaiheinen/", include("kalliola.otp")),
-    path("tyo/", include("kalliola.portal")),
+    path("tyo/", include("programme.portal")),
     path("tyo/", include("families.portal_urls")),
     path("tyo/", include("meetings.portal_urls")),
     path("admin/", admin.site.urls),

@@ -18,7 +18,7 @@ from meetings import portal as meetings_portal
 @login_required
 def portal_home(request):
     content = cached_fragment(request, "home", ":", lambda: _overviews(request))
-    return render(request, "kalliola/portal_home.html", {"content": content})
+    return render(request, "programme/portal_home.html", {"content": content})
 
 
 def _overviews(request):
@@ -28,7 +28,7 @@ def _overviews(request):
     context.update(meetings_portal.overview(request.user))
     next_meetings = context.get("meetings_overview", {}).get("next_meetings")
     # No request: the cached part needs no context processor (and must hold no CSRF token).
-    html = render_to_string("kalliola/_portal_overviews.html", context)
+    html = render_to_string("programme/_portal_overviews.html", context)
     return html, next_meetings[0]["starts_at"] if next_meetings else None
 
 

@@ -108,7 +108,7 @@ def statistics_view(request, admin_site, printable: bool = False):
         "query": period.query_string(),
         "printed_at": timezone.now(),
     }
-    template = "kalliola/statistics_print.html" if printable else "kalliola/statistics.html"
+    template = "programme/statistics_print.html" if printable else "programme/statistics.html"
     return TemplateResponse(request, template, context)
 
 

@@ -1,7 +1,7 @@
 """Cached figures are forgotten whenever what they were computed from changes.
 
 Three caches, each under a version key (kalliola/versioned_cache.py): the dashboard's items
-(kalliola/dashboard.py), who may do what (kalliola/access.py: roles, permissions and the
+(programme/dashboard.py), who may do what (kalliola/access.py: roles, permissions and the
 admin's per-user list of apps), and the filter choices and rows of the big admin lists
 (kalliola/admin_lists.py).
 
@@ -26,11 +26,12 @@ from families.models import (
     SupportFamily,
     SupportRelationship,
 )
-from kalliola import dashboard
 from kalliola.access import access_changed, is_sign_in_save
 from kalliola.admin_lists import LIST_FIGURES, list_figures_changed
+from kalliola.dsr import personal_data_erased
 from kalliola.portal_cache import portal_data_changed
 from meetings.models import FollowUp, Meeting, MeetingRequest, SupportCase
+from programme import dashboard
 from trainings.models import Enrollment, InfoSession, Registration, TrainingGroup, TrainingSession
 
 DASHBOARD_MODELS = (
@@ -91,9 +92,12 @@ LIST_MODELS = (
 LIST_FIGURES.follow(*LIST_MODELS)
 
 
-def cached_figures_changed() -> None:
+def cached_figures_changed(**kwargs) -> None:
     """For writes that send no signal (`QuerySet.update()`): forget the dashboard, the admin
     lists and the portal pages, which may all show what was written."""
     dashboard.dashboard_changed()
     list_figures_changed()
     portal_data_changed()
+
+
+personal_data_erased.connect(cached_figures_changed, dispatch_uid="programme.erased")

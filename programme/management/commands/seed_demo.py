@@ -4,8 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from families import demo as families_demo
-from kalliola.demo import DEMO_USERS, ensure_demo_users
 from meetings import demo as meetings_demo
+from programme.demo import DEMO_USERS, ensure_demo_users
 from trainings import demo as trainings_demo
 
 

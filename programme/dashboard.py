@@ -4,7 +4,7 @@ Each item is one query whatever the amount of data: the rows shown (the oldest o
 few) carry the total count in a window function, so the index's query count stays constant.
 
 The items are the same for every coordinator, so they are computed once and cached (per
-language and day) until any model they read changes: kalliola/signals.py bumps the version on
+language and day) until any model they read changes: programme/signals.py bumps the version on
 every save and delete of those models, and the short timeout catches writes that send no signal
 and lets "upcoming" and "waiting N days" move on with the clock. The page says when its figures
 were computed.
@@ -432,7 +432,7 @@ def _snapshot() -> Snapshot:
     computed_at = timezone.now()
     # Rendered once with the items: the fragment is the same for every coordinator.
     html = render_to_string(
-        "kalliola/dashboard.html", {"dashboard": items, "dashboard_computed_at": computed_at}
+        "programme/dashboard.html", {"dashboard": items, "dashboard_computed_at": computed_at}
     )
     return Snapshot(items=items, computed_at=computed_at, html=html)
 

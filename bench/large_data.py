@@ -1,4 +1,4 @@
-"""A large, fictional data set for performance work (`manage.py seed_large`).
+"""A large, fictional data set for performance work (`python -m bench.seed_large`).
 
 Everything is generated: names from short Finnish-looking syllable lists, e-mail addresses at
 example.org, phone numbers 040 000 xxxx. The rows follow the models' rules: one open

@@ -1,10 +1,23 @@
+"""`python -m bench.seed_large --scale 1`: add the large fictional data set (bench/large_data.py).
+
+Development only, so it lives with the benchmarks and not in an app's management commands. It
+reads the same environment as `manage.py` (DATABASE_URL and the rest).
+"""
+
+import os
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+import django
 
-from families.models import Child, SupportFamily
-from kalliola.large_data import Counts, Progress, generate
-from meetings.models import SupportCase
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kalliola.settings")
+    django.setup()
+
+from django.core.management.base import BaseCommand, CommandError  # noqa: E402
+
+from bench.large_data import Counts, Progress, generate  # noqa: E402
+from families.models import Child, SupportFamily  # noqa: E402
+from meetings.models import SupportCase  # noqa: E402
 
 
 class Command(BaseCommand):
@@ -58,3 +71,7 @@ class Command(BaseCommand):
                 "with `manage.py changepassword`)."
             )
         )
+
+
+if __name__ == "__main__":
+    Command().run_from_argv(["bench/seed_large.py", "seed_large", *sys.argv[1:]])

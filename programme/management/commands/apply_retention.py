@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from kalliola.retention import apply_retention
+from programme.retention import apply_retention
 
 
 class Command(BaseCommand):

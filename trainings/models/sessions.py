@@ -1,0 +1,182 @@
+"""Info sessions, training groups and their sessions.
+
+Capacity is guarded in `trainings/services/` with row locks; the rules a single row can express
+are database constraints here.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from families.models.choices import ContactLanguage
+
+MAX_SESSION_HOURS = Decimal("12")
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class GroupStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class TimedItem(models.Model):
+    """Something with a start and an end that appears in calendars."""
+
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    online_link = models.URLField(_("online meeting link"), max_length=500, blank=True)
+    # Bumped on every change people's calendars must follow (time, link, cancellation).
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def hours(self) -> Decimal:
+        seconds = Decimal((self.ends_at - self.starts_at).total_seconds())
+        return (seconds / Decimal(3600)).quantize(Decimal("0.01"))
+
+    @property
+    def is_past(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    def clean(self):
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The end must be after the start.")})
+
+
+class InfoSession(TimedItem):
+    """A remote info session for prospective support families."""
+
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Leave empty for no limit."),
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=ContactLanguage.choices, default="fi"
+    )
+    notes = models.TextField(_("notes"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("info session")
+        verbose_name_plural = _("info sessions")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="infosession_ends_after_start",
+                violation_error_message=_("The end must be after the start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
+                name="infosession_capacity_positive",
+                violation_error_message=_("The capacity must be at least 1."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=SessionStatus.values), name="infosession_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"])]
+
+    def __str__(self):
+        local = timezone.localtime(self.starts_at)
+        return _("Info session %(date)s") % {"date": local.strftime("%d.%m.%Y %H:%M")}
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == SessionStatus.CANCELLED
+
+
+class TrainingGroup(models.Model):
+    """A pre-training group: evening sessions that households attend together."""
+
+    name = models.CharField(_("name"), max_length=200)
+    capacity = models.PositiveIntegerField(
+        _("capacity in households"), default=8, validators=[MinValueValidator(1)]
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=ContactLanguage.choices, default="fi"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=GroupStatus.choices, default=GroupStatus.DRAFT
+    )
+    notes = models.TextField(_("notes"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("training group")
+        verbose_name_plural = _("training groups")
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1),
+                name="traininggroup_capacity_positive",
+                violation_error_message=_("The capacity must be at least 1."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=GroupStatus.values), name="traininggroup_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == GroupStatus.CANCELLED
+
+
+class TrainingSession(TimedItem):
+    """One evening of a training group (by default three 3-hour sessions)."""
+
+    group = models.ForeignKey(
+        TrainingGroup,
+        verbose_name=_("training group"),
+        on_delete=models.CASCADE,
+        related_name="sessions",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
+    )
+
+    class Meta:
+        verbose_name = _("training session")
+        verbose_name_plural = _("training sessions")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="trainingsession_ends_after_start",
+                violation_error_message=_("The end must be after the start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=SessionStatus.values), name="trainingsession_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"])]
+
+    def __str__(self):
+        local = timezone.localtime(self.starts_at)
+        return f"{self.group.name}: {local.strftime('%d.%m.%Y %H:%M')}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == SessionStatus.CANCELLED
