@@ -32,6 +32,7 @@ def pages(fx) -> list[tuple[str, str, object]]:
     relationship = worker.support_relationships.order_by("pk").first()
     case = worker.support_cases.order_by("pk").first()
     year = timezone.localdate().year
+    change = "/admin/{}/{}/change/".format
     return [
         ("bare", "/bench-ok/", None),
         ("bare-signed-in", "/bench-ok/", worker),
@@ -47,6 +48,18 @@ def pages(fx) -> list[tuple[str, str, object]]:
         ("relationship", f"/tyo/suhteet/{relationship.pk}/", worker),
         ("case", f"/tyo/asiakkuudet/{case.pk}/", worker),
         ("changelist", "/admin/families/supportfamily/", coordinator),
+        ("children", "/admin/families/child/", coordinator),
+        ("relationships", "/admin/families/supportrelationship/", coordinator),
+        ("cases", "/admin/meetings/supportcase/", coordinator),
+        ("requests", "/admin/meetings/meetingrequest/", coordinator),
+        ("household", change("families/supportfamily", relationship.family_id), coordinator),
+        ("child", change("families/child", relationship.child_id), coordinator),
+        (
+            "relationship-admin",
+            change("families/supportrelationship", relationship.pk),
+            coordinator,
+        ),
+        ("case-admin", change("meetings/supportcase", case.pk), coordinator),
         ("dashboard", "/admin/", coordinator),
         ("statistics", f"/admin/tilastot/?year={year}", coordinator),
         ("statistics-print", f"/admin/tilastot/tulosta/?year={year}", coordinator),
