@@ -89,6 +89,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--only", default="", help="Comma-separated page keys.")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--profile-lines", type=int, default=30)
     parser.add_argument("--database", default="kalliola_bench")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/15")
     args = parser.parse_args()
@@ -136,7 +137,9 @@ def main() -> None:
             flush=True,
         )
         if profile:
-            pstats.Stats(profile, stream=sys.stdout).sort_stats("cumulative").print_stats(30)
+            pstats.Stats(profile, stream=sys.stdout).sort_stats("cumulative").print_stats(
+                args.profile_lines
+            )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kalliola.admin_inlines import ReadOnlyTableInline
 from kalliola.admin_lists import LeanChangelistMixin
 from kalliola.audit import AuditedViewAdminMixin
 from kalliola.dsr import DataSubjectAdminMixin
@@ -140,48 +141,24 @@ class ContactAdultInline(admin.TabularInline):
     extra = 0
 
 
-class MeetingAdminForm(forms.ModelForm):
-    topics = forms.MultipleChoiceField(
-        label=_("What was done"),
-        choices=Topic.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-
-    class Meta:
-        model = Meeting
-        fields = ["mode", "duration_minutes", "topics", "notes", "tasks"]
-
-
-class MeetingInline(admin.StackedInline):
-    """Meetings are shown here; they are logged in the portal, where the 1–5 rule is kept."""
+class MeetingInline(ReadOnlyTableInline):
+    """Meetings are shown here; they are logged and corrected in the portal, through the
+    services that keep the 1–5 rule (`meetings.services.log_meeting` / `update_meeting`)."""
 
     model = Meeting
-    form = MeetingAdminForm
-    extra = 0
-    can_delete = False
-    fields = ["number", "starts_at", "mode", "duration_minutes", "topics", "notes", "tasks"]
-    readonly_fields = ["number", "starts_at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class StatusChangeInline(admin.TabularInline):
-    model = CaseStatusChange
-    extra = 0
-    can_delete = False
-    fields = ["changed_at", "from_status", "to_status", "changed_by", "note"]
+    fields = ["number", "starts_at", "mode", "duration_minutes", "topic_names", "notes", "tasks"]
     readonly_fields = fields
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("changed_by")
+    @admin.display(description=_("what was done"))
+    def topic_names(self, meeting):
+        return ", ".join(str(Topic(t).label) for t in meeting.topics if t in Topic.values)
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+class StatusChangeInline(ReadOnlyTableInline):
+    model = CaseStatusChange
+    fields = ["changed_at", "from_status", "to_status", "changed_by", "note"]
+    readonly_fields = fields
+    select_related = ("changed_by",)
 
 
 @admin.register(SupportCase)

@@ -27,6 +27,7 @@ from families.models import (
     SupportRelationship,
 )
 from families.services import TransitionNotAllowed, approve_family, change_status, register_family
+from kalliola.admin_inlines import ReadOnlyTableInline
 from kalliola.admin_lists import CachedValuesFilter, LeanChangelistMixin, list_figure
 from kalliola.dsr import DataSubjectAdminMixin
 from kalliola.subqueries import count_of
@@ -124,23 +125,13 @@ class StatusChangeForm(forms.Form):
     )
 
 
-class FamilyStatusChangeInline(admin.TabularInline):
+class FamilyStatusChangeInline(ReadOnlyTableInline):
     model = FamilyStatusChange
     fields = ("changed_at", "from_status", "to_status", "changed_by", "note")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     ordering = ("-changed_at", "-pk")
     verbose_name_plural = _("status history")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("changed_by")
+    select_related = ("changed_by",)
 
 
 @admin.register(SupportFamily)

@@ -36,6 +36,7 @@ from families.models.child import ChildStatus
 from families.services import payments as payment_services
 from families.services import relationships as relationship_services
 from families.services import stays as stay_services
+from kalliola.admin_inlines import ReadOnlyTableInline
 from kalliola.admin_lists import LeanChangelistMixin
 from kalliola.roles import SUPPORT_WORKERS
 from kalliola.subqueries import count_of
@@ -92,26 +93,16 @@ class ReviewDueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class StayInline(_ReadOnlyInline):
+class StayInline(ReadOnlyTableInline):
     model = Stay
     fields = ("starts_at", "ends_at", "nights", "fee_shown", "reimbursement_shown", "approved")
     readonly_fields = fields
 
+    select_related = ("payment_month",)
+
     def get_queryset(self, request):
         self._rates = list(Rate.objects.all())
-        return super().get_queryset(request).select_related("payment_month")
+        return super().get_queryset(request)
 
     def _amounts(self, stay):
         return stay_services.amounts_of(stay, getattr(self, "_rates", None))
@@ -129,22 +120,18 @@ class StayInline(_ReadOnlyInline):
         return stay.is_approved
 
 
-class SupervisionContactInline(_ReadOnlyInline):
+class SupervisionContactInline(ReadOnlyTableInline):
     model = SupervisionContact
     fields = ("date", "mode", "notes", "created_by")
     readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("created_by")
+    select_related = ("created_by",)
 
 
-class StatusChangeInline(_ReadOnlyInline):
+class StatusChangeInline(ReadOnlyTableInline):
     model = RelationshipStatusChange
     fields = ("changed_at", "from_status", "to_status", "changed_by", "note")
     readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("changed_by")
+    select_related = ("changed_by",)
 
 
 class EndRelationshipForm(forms.Form):
