@@ -39,7 +39,6 @@ from families.models import (
     SupportRelationship,
 )
 from families.models.relationship import review_date_for
-from kalliola.portal_cache import portal_data_changed
 from kalliola.roles import COORDINATORS, SUPPORT_WORKERS
 from meetings.models import (
     Assessment,
@@ -51,6 +50,7 @@ from meetings.models import (
     Plan,
     SupportCase,
 )
+from programme.dashboard import dashboard_changed
 from trainings.models import (
     Enrollment,
     InfoSession,
@@ -759,9 +759,10 @@ class Generator:
         with transaction.atomic():
             for step in steps:
                 step()
-            # Bulk inserts send no signals: forget the cached public lists and portal pages.
+            # Bulk inserts send no signals: forget the cached public lists and the dashboard's
+            # counts.
             listings_changed()
-            portal_data_changed()
+            dashboard_changed()
         self.progress.finish()
         self.result.seconds = time.monotonic() - started
         return self.result

@@ -28,11 +28,13 @@ def pages(fx) -> list[tuple[str, str, object]]:
     """(key, path, user or None) for every page worth watching."""
     from django.utils import timezone
 
+    from meetings.models import MeetingRequest
+
     worker, coordinator = fx["worker"], fx["coordinator"]
     relationship = worker.support_relationships.order_by("pk").first()
     case = worker.support_cases.order_by("pk").first()
+    request = MeetingRequest.objects.order_by("pk").first()
     year = timezone.localdate().year
-    change = "/admin/{}/{}/change/".format
     return [
         ("bare", "/bench-ok/", None),
         ("bare-signed-in", "/bench-ok/", worker),
@@ -48,18 +50,25 @@ def pages(fx) -> list[tuple[str, str, object]]:
         ("relationship", f"/tyo/suhteet/{relationship.pk}/", worker),
         ("case", f"/tyo/asiakkuudet/{case.pk}/", worker),
         ("changelist", "/admin/families/supportfamily/", coordinator),
-        ("children", "/admin/families/child/", coordinator),
-        ("relationships", "/admin/families/supportrelationship/", coordinator),
-        ("cases", "/admin/meetings/supportcase/", coordinator),
-        ("requests", "/admin/meetings/meetingrequest/", coordinator),
-        ("household", change("families/supportfamily", relationship.family_id), coordinator),
-        ("child", change("families/child", relationship.child_id), coordinator),
+        ("changelist-children", "/admin/families/child/", coordinator),
+        ("changelist-relationships", "/admin/families/supportrelationship/", coordinator),
+        ("changelist-payments", "/admin/families/paymentmonth/", coordinator),
+        ("changelist-requests", "/admin/meetings/meetingrequest/", coordinator),
+        ("changelist-cases", "/admin/meetings/supportcase/", coordinator),
+        ("changelist-follow-ups", "/admin/meetings/followup/", coordinator),
         (
-            "relationship-admin",
-            change("families/supportrelationship", relationship.pk),
+            "change-family",
+            f"/admin/families/supportfamily/{relationship.family_id}/change/",
             coordinator,
         ),
-        ("case-admin", change("meetings/supportcase", case.pk), coordinator),
+        ("change-child", f"/admin/families/child/{relationship.child_id}/change/", coordinator),
+        (
+            "change-relationship",
+            f"/admin/families/supportrelationship/{relationship.pk}/change/",
+            coordinator,
+        ),
+        ("change-request", f"/admin/meetings/meetingrequest/{request.pk}/change/", coordinator),
+        ("change-case", f"/admin/meetings/supportcase/{case.pk}/change/", coordinator),
         ("dashboard", "/admin/", coordinator),
         ("statistics", f"/admin/tilastot/?year={year}", coordinator),
         ("statistics-print", f"/admin/tilastot/tulosta/?year={year}", coordinator),

@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -27,7 +26,6 @@ from families.portal import (
 from families.portal_forms import StayForm, SupervisionContactForm
 from families.services import stays as stay_services
 from kalliola.audit import record_view
-from kalliola.portal_cache import cached_fragment, page_variant
 from kalliola.roles import is_coordinator, is_support_worker
 from kalliola.rows import pk_link, short_date
 
@@ -55,25 +53,16 @@ RELATIONSHIPS_PER_PAGE = 20
 
 @portal_staff_required
 def relationship_list(request):
-    """The open relationships a page at a time, the nearest review first (cached per worker)."""
-    number = request.GET.get("sivu")
-    content = cached_fragment(
-        request,
-        "relationships",
-        page_variant(number),
-        lambda: (_relationship_list_content(request, number), None),
-    )
-    return render(request, "families/portal/relationship_list.html", {"content": content})
-
-
-def _relationship_list_content(request, number) -> str:
-    page = Paginator(open_relationships_for(request.user), RELATIONSHIPS_PER_PAGE).get_page(number)
+    """The open relationships a page at a time, the nearest review first."""
+    paginator = Paginator(open_relationships_for(request.user), RELATIONSHIPS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("sivu"))
     page.object_list = _cards(list_rows(page.object_list), timezone.localdate())
-    return render_to_string(
-        "families/portal/_relationship_list.html",
+    return render(
+        request,
+        "families/portal/relationship_list.html",
         {
             "page": page,
-            "page_range": page.paginator.get_elided_page_range(page.number),
+            "page_range": paginator.get_elided_page_range(page.number),
             "relationships": page.object_list,
             "show_worker": is_coordinator(request.user),
         },

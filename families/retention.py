@@ -34,7 +34,6 @@ from families.models import (
 )
 from kalliola.audit import ANONYMISED, forget
 from kalliola.dsr import ErasureRefused, audit_trail, record
-from kalliola.portal_cache import portal_data_changed
 
 # Households that never got further than applying (or left or were declined on the way).
 UNUSED_APPLICATION_STATUSES = (FamilyStatus.APPLIED, FamilyStatus.WITHDRAWN, FamilyStatus.DECLINED)
@@ -87,7 +86,6 @@ def anonymise_child(child_id: int, now: datetime.datetime) -> Counter:
     )
     counts["children"] += 1
     forget(Child, [child.pk])
-    portal_data_changed()  # bulk updates send no signal
     guardians = list(Guardian.objects.filter(child=child).values_list("pk", flat=True))
     Guardian.objects.filter(pk__in=guardians).update(name=ANONYMISED, phone="", email="")
     forget(Guardian, guardians)
@@ -114,7 +112,6 @@ def anonymise_relationship(relationship_id: int, now: datetime.datetime) -> Coun
         end_reason="", rhythm="", anonymised_at=now, updated_at=now
     )
     forget(SupportRelationship, [relationship.pk])
-    portal_data_changed()  # bulk updates send no signal
     RelationshipStatusChange.objects.filter(relationship=relationship).update(note="")
     counts["relationships"] += 1
     stays = list(Stay.objects.filter(relationship=relationship).values_list("pk", flat=True))
@@ -163,7 +160,6 @@ def anonymise_family(family_id: int, now: datetime.datetime) -> Counter:
         updated_at=now,
     )
     forget(SupportFamily, [family.pk])
-    portal_data_changed()  # bulk updates send no signal
     FamilyStatusChange.objects.filter(family=family).update(note="")
     counts["families"] += 1
     for records in _HOUSEHOLD_RECORDS.values():

@@ -9,9 +9,8 @@ class KalliolaConfig(AppConfig):
     verbose_name = _("Programme")
 
     def ready(self):
-        from kalliola import audit, checks, otp, portal_cache, roles  # noqa: F401
+        from kalliola import audit, checks, otp, roles  # noqa: F401
 
         post_migrate.connect(roles.sync_after_migrate, dispatch_uid="kalliola.sync_roles")
         user_logged_in.connect(otp.remember_on_login, dispatch_uid="kalliola.otp_on_login")
         audit.register_models(audit.AUDITED_MODELS)
-        portal_cache.connect()

@@ -16,7 +16,6 @@ from auditlog.models import LogEntry
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.dispatch import Signal
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -25,9 +24,6 @@ from django.utils.translation import gettext_lazy as _
 
 from kalliola.audit import record_view
 from kalliola.roles import is_coordinator
-
-# Sent after an erasure, for what keeps copies of the erased values (programme/signals.py).
-personal_data_erased = Signal()
 
 
 class ErasureRefused(Exception):
@@ -148,8 +144,6 @@ class DataSubjectAdminMixin:
             else:
                 erased += 1
         if erased:
-            # Erasure writes with QuerySet.update(), which sends no model signal.
-            personal_data_erased.send(sender=self.model)
             messages.success(
                 request,
                 gettext("%(count)s erased: their personal data is now anonymised.")

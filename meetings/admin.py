@@ -73,7 +73,6 @@ class MeetingRequestAdmin(LeanChangelistMixin, DataSubjectAdminMixin, admin.Mode
     search_fields = ["name", "email", "phone"]
     list_select_related = ["earlier_case"]
     date_hierarchy = "received_at"
-    cache_list = True  # requests and the number of their earlier case (kalliola/signals.py)
     action_form = OpenCaseActionForm
     actions = ["open_cases", "decline", "export_personal_data", "erase_personal_data"]
     readonly_fields = [
@@ -181,7 +180,6 @@ class SupportCaseAdmin(
     list_select_related = ["support_worker"]
     search_fields = ["contacts__name", "contacts__email", "contacts__phone"]
     date_hierarchy = "opened_on"
-    cache_list = True  # cases, their workers and meetings (kalliola/signals.py)
     inlines = [ContactAdultInline, MeetingInline, StatusChangeInline]
     raw_id_fields = ["request", "earlier_case"]
     readonly_fields = ["status", "closed_on", "opened_by", "request"]
@@ -280,7 +278,6 @@ class FollowUpAdmin(LeanChangelistMixin, admin.ModelAdmin):
     ]
     list_filter = [DueFilter, "outcome", "referred_again"]
     list_select_related = ["case__support_worker"]
-    cache_list = True  # follow-ups and their cases' workers (kalliola/signals.py)
     readonly_fields = [
         "case",
         "due_on",

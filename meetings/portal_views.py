@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
@@ -16,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kalliola.audit import record_view
-from kalliola.portal_cache import cached_fragment, page_variant
 from kalliola.roles import is_coordinator, is_support_worker
 from kalliola.rows import pk_link
 from meetings import calendar, portal, services
@@ -63,48 +61,30 @@ def _case_or_404(request, pk):
 
 @staff_only
 def case_list(request):
-    """The cases a page at a time, newest first, by status (cached per worker)."""
+    """The cases a page at a time, newest first, by status."""
     status = request.GET.get("tila", "open")
     if status != "open" and status not in CaseStatus.values:
         status = "all"
-    number = request.GET.get("sivu")
-    content = cached_fragment(
-        request,
-        "cases",
-        page_variant(number, status),
-        lambda: _case_list_content(request, status, number),
-    )
-    return render(
-        request,
-        "meetings/portal/case_list.html",
-        {
-            "content": content,
-            "status": status,
-            "statuses": CaseStatus.choices,
-            "show_worker": is_coordinator(request.user),
-        },
-    )
-
-
-def _case_list_content(request, status, number):
-    """The HTML of one page of cards and until when it holds (the first "next meeting" shown)."""
     cases = services.visible_cases(request.user).order_by("-opened_on", "-pk")
     if status == "open":
         cases = cases.filter(status__in=[CaseStatus.NEW, CaseStatus.ACTIVE])
     elif status != "all":
         cases = cases.filter(status=status)
-    page = Paginator(cases, CASES_PER_PAGE).get_page(number)
+    paginator = Paginator(cases, CASES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("sivu"))
     page.object_list = _cards(portal.list_rows(page.object_list))
-    html = render_to_string(
-        "meetings/portal/_case_list.html",
+    return render(
+        request,
+        "meetings/portal/case_list.html",
         {
             "page": page,
-            "page_range": page.paginator.get_elided_page_range(page.number),
+            "page_range": paginator.get_elided_page_range(page.number),
             "query": f"tila={status}&",
+            "status": status,
+            "statuses": CaseStatus.choices,
             "show_worker": is_coordinator(request.user),
         },
     )
-    return html, min((row["next_meeting"] for row in page if row["next_meeting"]), default=None)
 
 
 def _cards(rows: list[dict]) -> list[dict]:

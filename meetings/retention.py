@@ -14,7 +14,6 @@ from django.utils.translation import gettext
 
 from kalliola.audit import ANONYMISED, forget
 from kalliola.dsr import ErasureRefused, audit_trail, record
-from kalliola.portal_cache import portal_data_changed
 from meetings.models import (
     Assessment,
     CaseStatus,
@@ -49,7 +48,6 @@ def anonymise_request(request_id: int, now: datetime.datetime) -> Counter:
         anonymised_at=now,
     )
     forget(MeetingRequest, [request_id])
-    portal_data_changed()  # bulk updates send no signal
     counts["requests"] += 1
     return counts
 
@@ -65,7 +63,6 @@ def anonymise_case(case_id: int, now: datetime.datetime) -> Counter:
         return counts
     SupportCase.objects.filter(pk=case.pk).update(question=ANONYMISED, anonymised_at=now)
     forget(SupportCase, [case.pk])
-    portal_data_changed()  # bulk updates send no signal
     counts["cases"] += 1
     contacts = list(ContactAdult.objects.filter(case=case).values_list("pk", flat=True))
     ContactAdult.objects.filter(pk__in=contacts).update(

@@ -1,26 +1,26 @@
 """What needs a coordinator's action now: the admin index shows it above the app list.
 
-Each item is one query whatever the amount of data: the rows shown (the oldest or most urgent
-few) carry the total count in a window function, so the index's query count stays constant.
+Each item is a count and the first few rows (the oldest or most urgent), each read in one query
+whatever the amount of data, so the index's query count stays constant.
 
-The items are the same for every coordinator, so they are computed once and cached (per
-language and day) until any model they read changes: programme/signals.py bumps the version on
-every save and delete of those models, and the short timeout catches writes that send no signal
-and lets "upcoming" and "waiting N days" move on with the clock. The page says when its figures
-were computed.
+Only the counts are cached, the same for every coordinator, until any model they count changes:
+programme/signals.py bumps the version on every save and delete of those models, and the short
+timeout catches writes that send no signal and lets "upcoming" move on with the clock. The rows
+shown (names of households, children and clients) are read on every request and never cached.
+The page says when its counts were computed.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, DateField, Window
 from django.db.models.functions import TruncMonth
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from families.admin.relationships import REVIEW_DUE_DAYS
 from families.models import (
@@ -63,16 +63,32 @@ class Item:
     empty_text: str = ""
 
 
-def _first(queryset, n: int = SHOWN) -> tuple[int, list]:
-    """The first `n` rows and the total number of rows, in one query.
+class Totals:
+    """Each item's count (an aggregate): the cached ones, and those counted now for the cache."""
 
-    Plain querysets count in an uncorrelated COUNT subquery, which the database runs once on an
-    index; a window count reads every matching row (half a second with 200,000 stays) and is
-    kept only for querysets that aggregate themselves (PostgreSQL refuses the subquery there).
+    def __init__(self, cached: dict | None = None):
+        self.values = dict(cached or {})
+
+    def of(self, key: str, count: Callable[[], Any]) -> Any:
+        if key not in self.values:
+            self.values[key] = count()
+        return self.values[key]
+
+
+def _first(totals: Totals, key: str, queryset, n: int = SHOWN) -> tuple[int, list]:
+    """The total number of rows (cached in `totals`) and the first `n` rows, read now: one query.
+
+    A count not yet cached comes with the rows: plain querysets count in an uncorrelated COUNT
+    subquery, which the database runs once on an index; a window count reads every matching row
+    (half a second with 200,000 stays) and is kept only for querysets that aggregate themselves
+    (PostgreSQL refuses the subquery there).
     """
+    if key in totals.values:
+        return totals.values[key], list(queryset[:n])
     total = Window(Count("pk")) if queryset.query.group_by else count_of(queryset)
     rows = list(queryset.annotate(total_rows=total)[:n])
-    return (rows[0].total_rows if rows else 0), rows
+    totals.values[key] = rows[0].total_rows if rows else 0
+    return totals.values[key], rows
 
 
 def _admin(name: str, *args, query: str = "") -> str:
@@ -88,11 +104,13 @@ def _local_day(moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment).date()
 
 
-def applications(today) -> Item:
+def applications(totals: Totals, today) -> Item:
     count, families = _first(
+        totals,
+        "applications",
         SupportFamily.objects.filter(status=FamilyStatus.APPLIED).order_by(
             "status_changed_at", "pk"
-        )
+        ),
     )
     return Item(
         key="applications",
@@ -113,9 +131,11 @@ def applications(today) -> Item:
     )
 
 
-def meeting_requests(today) -> Item:
+def meeting_requests(totals: Totals, today) -> Item:
     count, requests = _first(
-        MeetingRequest.objects.filter(status=RequestStatus.WAITING).order_by("received_at", "pk")
+        totals,
+        "meeting_requests",
+        MeetingRequest.objects.filter(status=RequestStatus.WAITING).order_by("received_at", "pk"),
     )
     return Item(
         key="meeting_requests",
@@ -143,9 +163,11 @@ def _places_text(left: int | None) -> str:
     return ngettext("%(n)s place left", "%(n)s places left", left) % {"n": left}
 
 
-def info_sessions(now) -> Item:
+def info_sessions(totals: Totals, now) -> Item:
     count, sessions = _first(
-        upcoming_info_sessions(now).filter(status=SessionStatus.SCHEDULED, starts_at__gt=now)
+        totals,
+        "info_sessions",
+        upcoming_info_sessions(now).filter(status=SessionStatus.SCHEDULED, starts_at__gt=now),
     )
     return Item(
         key="info_sessions",
@@ -166,11 +188,13 @@ def info_sessions(now) -> Item:
     )
 
 
-def training_groups(now) -> Item:
+def training_groups(totals: Totals, now) -> Item:
     count, groups = _first(
+        totals,
+        "training_groups",
         groups_with_places()
         .filter(status=GroupStatus.PUBLISHED, first_start__gt=now)
-        .order_by("first_start", "pk")
+        .order_by("first_start", "pk"),
     )
     return Item(
         key="training_groups",
@@ -191,11 +215,13 @@ def training_groups(now) -> Item:
     )
 
 
-def trained_households(today) -> Item:
+def trained_households(totals: Totals, today) -> Item:
     count, families = _first(
+        totals,
+        "trained",
         SupportFamily.objects.filter(status=FamilyStatus.TRAINED).order_by(
             "status_changed_at", "pk"
-        )
+        ),
     )
     return Item(
         key="trained",
@@ -216,9 +242,11 @@ def trained_households(today) -> Item:
     )
 
 
-def waiting_children(today) -> Item:
+def waiting_children(totals: Totals, today) -> Item:
     count, children = _first(
-        Child.objects.filter(status=ChildStatus.WAITING).order_by("waiting_since", "pk")
+        totals,
+        "children",
+        Child.objects.filter(status=ChildStatus.WAITING).order_by("waiting_since", "pk"),
     )
     return Item(
         key="children",
@@ -239,12 +267,14 @@ def waiting_children(today) -> Item:
     )
 
 
-def reviews_due(today) -> Item:
+def reviews_due(totals: Totals, today) -> Item:
     count, relationships = _first(
+        totals,
+        "reviews",
         SupportRelationship.objects.exclude(status=RelationshipStatus.ENDED)
         .filter(review_date__lte=today + datetime.timedelta(days=REVIEW_DUE_DAYS))
         .select_related("child", "family")
-        .order_by("review_date", "pk")
+        .order_by("review_date", "pk"),
     )
     overdue = any(r.review_date < today for r in relationships)
     return Item(
@@ -274,11 +304,13 @@ def _payments_url(month: datetime.date) -> str:
     return _admin("families_paymentmonth_changelist", query=f"month={month:%Y-%m}")
 
 
-def stays_awaiting(now) -> Item:
+def stays_awaiting(totals: Totals, now) -> Item:
     count, stays = _first(
+        totals,
+        "stays",
         Stay.objects.filter(payment_month__isnull=True, starts_at__lte=now)
         .select_related("relationship__family")
-        .order_by("starts_at", "pk")
+        .order_by("starts_at", "pk"),
     )
     return Item(
         key="stays",
@@ -298,21 +330,25 @@ def stays_awaiting(now) -> Item:
     )
 
 
-def payment_months(today) -> Item:
-    """Months already over with stays not yet approved: households per month (one query)."""
+def payment_months(totals: Totals, today) -> Item:
+    """Months already over with stays not yet approved: households per month (one query, an
+    aggregate cached with the counts)."""
     this_month = datetime.datetime.combine(
         today.replace(day=1), datetime.time.min, tzinfo=timezone.get_current_timezone()
     )
-    months = list(
-        Stay.objects.filter(payment_month__isnull=True, starts_at__lt=this_month)
-        .annotate(
-            month=TruncMonth(
-                "starts_at", output_field=DateField(), tzinfo=timezone.get_current_timezone()
+    months = totals.of(
+        "payments",
+        lambda: list(
+            Stay.objects.filter(payment_month__isnull=True, starts_at__lt=this_month)
+            .annotate(
+                month=TruncMonth(
+                    "starts_at", output_field=DateField(), tzinfo=timezone.get_current_timezone()
+                )
             )
-        )
-        .values("month")
-        .annotate(households=Count("relationship__family", distinct=True))
-        .order_by("month")
+            .values("month")
+            .annotate(households=Count("relationship__family", distinct=True))
+            .order_by("month")
+        ),
     )
     total = sum(m["households"] for m in months)
     entries = []
@@ -340,9 +376,11 @@ def payment_months(today) -> Item:
     )
 
 
-def follow_ups_due(today) -> Item:
+def follow_ups_due(totals: Totals, today) -> Item:
     count, follow_ups = _first(
-        FollowUp.objects.filter(done_on__isnull=True, due_on__lte=today).order_by("due_on", "pk")
+        totals,
+        "follow_ups",
+        FollowUp.objects.filter(done_on__isnull=True, due_on__lte=today).order_by("due_on", "pk"),
     )
     return Item(
         key="follow_ups",
@@ -363,10 +401,12 @@ def follow_ups_due(today) -> Item:
     )
 
 
-def mails_not_sent() -> Item:
+def mails_not_sent(totals: Totals) -> Item:
     """E-mails the outbox gave up on (kalliola/mail.py): someone was not told something."""
     count, mails = _first(
-        QueuedMail.objects.filter(status=MailStatus.FAILED).order_by("-created_at", "-pk")
+        totals,
+        "mails_not_sent",
+        QueuedMail.objects.filter(status=MailStatus.FAILED).order_by("-created_at", "-pk"),
     )
     return Item(
         key="mails_not_sent",
@@ -387,60 +427,53 @@ def mails_not_sent() -> Item:
     )
 
 
-def dashboard_items() -> list[Item]:
-    """Every item, in the order a coordinator works through them (one query each).
+def dashboard_items(totals: Totals) -> list[Item]:
+    """Every item, in the order a coordinator works through them (one query each for the rows,
+    one more for each count not in `totals`).
 
     "E-mails not sent" shows only when there are some: a failing mail service needs action.
     """
     now = timezone.now()
     today = timezone.localdate()
-    mails = mails_not_sent()
+    mails = mails_not_sent(totals)
     return [
         *([mails] if mails.count else []),
-        applications(today),
-        meeting_requests(today),
-        trained_households(today),
-        waiting_children(today),
-        reviews_due(today),
-        stays_awaiting(now),
-        payment_months(today),
-        follow_ups_due(today),
-        info_sessions(now),
-        training_groups(now),
+        applications(totals, today),
+        meeting_requests(totals, today),
+        trained_households(totals, today),
+        waiting_children(totals, today),
+        reviews_due(totals, today),
+        stays_awaiting(totals, now),
+        payment_months(totals, today),
+        follow_ups_due(totals, today),
+        info_sessions(totals, now),
+        training_groups(totals, now),
     ]
 
 
-# -- cached for every coordinator --------------------------------------------------------------
+# -- the counts, cached for every coordinator ---------------------------------------------------
 
 CACHE = VersionedCache("kalliola:dashboard", timeout=60)
 
 
 def dashboard_changed() -> None:
-    """Something the dashboard shows changed: the next index recomputes every item."""
+    """Something the dashboard counts changed: the next index counts again."""
     CACHE.changed()
 
 
-@dataclass
-class Snapshot:
-    items: list[Item]
-    computed_at: datetime.datetime
-    html: str
-
-
-def _snapshot() -> Snapshot:
-    items = dashboard_items()
-    computed_at = timezone.now()
-    # Rendered once with the items: the fragment is the same for every coordinator.
-    html = render_to_string(
-        "programme/dashboard.html", {"dashboard": items, "dashboard_computed_at": computed_at}
-    )
-    return Snapshot(items=items, computed_at=computed_at, html=html)
-
-
 def dashboard_context(request) -> dict:
-    """Context for the admin index: the items for coordinators, nothing for anyone else."""
+    """Context for the admin index: the items for coordinators, nothing for anyone else.
+
+    The counts come from the cache (one round trip with its version) or are counted now and
+    kept with the moment they were counted; the rows and their texts are built on every request.
+    """
     if not is_coordinator(request.user):
         return {}
-    # The texts are translated and the ages counted in days when the items are built.
-    snapshot = CACHE.get_or_build(f"{get_language()}:{timezone.localdate():%Y-%m-%d}", _snapshot)
-    return {"dashboard": snapshot.items, "dashboard_html": mark_safe(snapshot.html)}
+    key = f"{CACHE.prefix}:counts:{timezone.localdate():%Y-%m-%d}"
+    version, kept = CACHE.read(key)
+    totals = Totals(kept and kept["values"])
+    items = dashboard_items(totals)
+    if kept is None:
+        kept = {"values": totals.values, "computed_at": timezone.now()}
+        CACHE.keep(key, version, kept)
+    return {"dashboard": items, "dashboard_computed_at": kept["computed_at"]}

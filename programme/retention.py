@@ -26,7 +26,6 @@ from django.utils import timezone
 
 from families import retention as families_retention
 from meetings import retention as meetings_retention
-from programme.signals import cached_figures_changed
 
 
 def apply_retention(*, dry_run: bool = False, now=None) -> dict[str, int]:
@@ -45,7 +44,4 @@ def apply_retention(*, dry_run: bool = False, now=None) -> dict[str, int]:
         )
         if dry_run:
             transaction.set_rollback(True)
-        else:
-            # Anonymising writes with QuerySet.update(): no signal tells the caches of names.
-            cached_figures_changed()
     return dict(sorted(counts.items()))

@@ -1,16 +1,16 @@
 """Cached figures are forgotten whenever what they were computed from changes.
 
-Three caches, each under a version key (kalliola/versioned_cache.py): the dashboard's items
-(programme/dashboard.py), who may do what (kalliola/access.py: roles, permissions and the
-admin's per-user list of apps), and the filter choices and rows of the big admin lists
-(kalliola/admin_lists.py).
+Three caches, each under a version key (kalliola/versioned_cache.py), none holding a person's
+data: the dashboard's counts (programme/dashboard.py), who may do what (kalliola/access.py:
+roles, permissions and the admin's per-user list of apps), and the filter choices of the big
+admin lists (kalliola/admin_lists.py: households per status, municipalities).
 
 Receivers rather than calls in each service, as in trainings/signals.py: these models change from
 services, admin forms, inlines, actions and the portal alike, and one receiver per model catches
 every save and delete. Writes that send no signal (`QuerySet.update()`, `bulk_update`) either
 happen in a transaction that also saves one of these models (approving a payment month creates
-the PaymentMonth; its on-commit bump follows the stays' update), call `cached_figures_changed()`
-themselves (erasure and retention), or touch nothing shown; each cache's 60-second timeout is
+the PaymentMonth; its on-commit bump follows the stays' update) or change no count (erasure and
+retention anonymise values and keep every row and status); each cache's 60-second timeout is
 the backstop.
 """
 
@@ -18,19 +18,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from families.models import (
-    Child,
-    PaymentMonth,
-    Referral,
-    Stay,
-    SupportFamily,
-    SupportRelationship,
-)
+from families.models import Child, PaymentMonth, Stay, SupportFamily, SupportRelationship
 from kalliola.access import access_changed, is_sign_in_save
-from kalliola.admin_lists import LIST_FIGURES, list_figures_changed
-from kalliola.dsr import personal_data_erased
-from kalliola.portal_cache import portal_data_changed
-from meetings.models import FollowUp, Meeting, MeetingRequest, SupportCase
+from kalliola.admin_lists import LIST_FIGURES
+from meetings.models import FollowUp, MeetingRequest
 from programme import dashboard
 from trainings.models import Enrollment, InfoSession, Registration, TrainingGroup, TrainingSession
 
@@ -72,32 +63,6 @@ for _through in (User.groups.through, User.user_permissions.through, Group.permi
     m2m_changed.connect(forget_access, sender=_through, dispatch_uid=f"access-{_through}")
 
 
-# The big admin lists (kalliola/admin_lists.py): filter choices (households per status, the
-# municipalities of households and children, support workers), and the rows, filters and counts
-# of the lists that set `cache_list`: every model those rows show.
-LIST_MODELS = (
-    SupportFamily,
-    Child,
-    Referral,
-    SupportRelationship,
-    Stay,
-    MeetingRequest,
-    SupportCase,
-    Meeting,
-    FollowUp,
-    User,
-)
-
-
-LIST_FIGURES.follow(*LIST_MODELS)
-
-
-def cached_figures_changed(**kwargs) -> None:
-    """For writes that send no signal (`QuerySet.update()`): forget the dashboard, the admin
-    lists and the portal pages, which may all show what was written."""
-    dashboard.dashboard_changed()
-    list_figures_changed()
-    portal_data_changed()
-
-
-personal_data_erased.connect(cached_figures_changed, dispatch_uid="programme.erased")
+# The big admin lists' filter choices (kalliola/admin_lists.py): households per status and the
+# municipalities of households and children.
+LIST_FIGURES.follow(SupportFamily, Child)

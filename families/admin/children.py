@@ -119,7 +119,6 @@ class ChildAdmin(
     )
     search_fields = ("first_name", "last_name", "guardians__name", "guardians__phone")
     list_per_page = 50
-    cache_list = True  # children and their latest referral (kalliola/signals.py)
     actions = ("export_csv", "export_personal_data", "erase_personal_data")
     inlines = (GuardianInline, ReferralInline)
     change_form_template = "families/admin/child_change_form.html"

@@ -175,7 +175,6 @@ class SupportRelationshipAdmin(LeanChangelistMixin, admin.ModelAdmin):
     )
     list_filter = ("status", SupportWorkerFilter, ReviewDueFilter)
     list_select_related = ("child", "family", "support_worker")
-    cache_list = True  # relationships, children, households, workers, stays (kalliola/signals.py)
     search_fields = ("child__first_name", "child__last_name", "family__contact_name")
     readonly_fields = (
         "child",

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from families.models import PaymentMonth, Rate, Stay, SupportFamily, SupportRelationship
 from families.models.relationship import first_of_month
 from families.services.stays import ZERO, StayAmounts, amounts_of
-from kalliola.portal_cache import portal_data_changed
 
 
 class PaymentError(Exception):
@@ -141,8 +140,6 @@ def approve_month(family: SupportFamily, month: datetime.date, *, by) -> Payment
             Stay.objects.bulk_update(
                 [stay for stay, _amounts in rows], ["fee", "reimbursement", "payment_month"]
             )
-            # The stays are no longer awaiting approval; bulk updates send no signal.
-            portal_data_changed()
             return approval
     except IntegrityError as exc:
         raise PaymentError(_("This month is already approved.")) from exc
