@@ -116,6 +116,9 @@ class SupportRelationship(models.Model):
             models.Index(fields=["status", "review_date"]),
             # The admin list's default order (newest first).
             models.Index(fields=["-start_date", "-id"]),
+            # The dashboard's nearest reviews (the first five, read on every index page): in
+            # review order, not all open relationships sorted for five.
+            models.Index(fields=["review_date", "id"]),
         ]
 
     def __str__(self):
