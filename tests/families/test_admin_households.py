@@ -1,8 +1,6 @@
 """The coordinators' back office for households: lists, filters, status actions, CSV."""
 
 import datetime
-from decimal import Decimal
-from unittest import mock
 
 import pytest
 from django.contrib.messages import get_messages
@@ -11,13 +9,12 @@ from django.utils import timezone, translation
 
 from families.models import FamilyStatus, FamilyStatusChange, SupportFamily
 from tests.factories.families import FamilyStatusChangeFactory, SupportFamilyFactory
-from tests.factories.trainings import EnrollmentFactory, HomeVisitFactory
+from tests.factories.trainings import household_in_training
 from trainings.models import EnrollmentStatus
 
 pytestmark = pytest.mark.django_db
 
 S = FamilyStatus
-HOURS = "trainings.services.completion.completed_pretraining_hours"
 
 
 def url(name, *args):
@@ -235,15 +232,14 @@ def test_refused_transition_shows_the_reason_and_changes_nothing(admin_client):
 def test_approval_through_the_action_records_the_extract_check(admin_client, coordinator):
     family = SupportFamilyFactory(status=S.TRAINED)
     seen = timezone.localdate() - datetime.timedelta(days=3)
-    with mock.patch(HOURS, return_value=Decimal("10")):
-        response = _action(
-            admin_client,
-            [family],
-            apply="1",
-            to_status=S.APPROVED,
-            note="Hyvä haastattelu",
-            criminal_record_checked_on=seen.isoformat(),
-        )
+    response = _action(
+        admin_client,
+        [family],
+        apply="1",
+        to_status=S.APPROVED,
+        note="Hyvä haastattelu",
+        criminal_record_checked_on=seen.isoformat(),
+    )
     assert response.status_code == 302
     family.refresh_from_db()
     assert family.status == S.APPROVED
@@ -254,10 +250,8 @@ def test_approval_through_the_action_records_the_extract_check(admin_client, coo
 
 
 def test_trained_without_the_hours_is_refused_with_the_reason(admin_client):
-    family = SupportFamilyFactory(status=S.IN_TRAINING)
-    HomeVisitFactory(family=family)
-    with mock.patch(HOURS, return_value=Decimal("6")):
-        response = _action(admin_client, [family], apply="1", to_status=S.TRAINED, note="Valmis")
+    family = household_in_training(hours=("3", "2"), home_visit="1").family
+    response = _action(admin_client, [family], apply="1", to_status=S.TRAINED, note="Valmis")
     assert any("10 hours including the home visit; done: 6" in t for t in texts(response))
     family.refresh_from_db()
     assert family.status == S.IN_TRAINING
@@ -265,11 +259,9 @@ def test_trained_without_the_hours_is_refused_with_the_reason(admin_client):
 
 def test_trained_through_the_admin_completes_the_enrollment(admin_client):
     # The admin's status change takes the trainings app's own step: the enrolment is completed.
-    family = SupportFamilyFactory(status=S.IN_TRAINING)
-    enrollment = EnrollmentFactory(family=family)
-    HomeVisitFactory(family=family)
-    with mock.patch(HOURS, return_value=Decimal("10")):
-        _action(admin_client, [family], apply="1", to_status=S.TRAINED, note="Valmis")
+    enrollment = household_in_training(hours=("3", "3", "3"), home_visit="1")
+    family = enrollment.family
+    _action(admin_client, [family], apply="1", to_status=S.TRAINED, note="Valmis")
     family.refresh_from_db()
     enrollment.refresh_from_db()
     assert family.status == S.TRAINED
