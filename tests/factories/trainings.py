@@ -40,14 +40,12 @@ class InfoSessionFactory(factory.django.DjangoModelFactory):
 
 
 class TrainingGroupFactory(factory.django.DjangoModelFactory):
-    """A published group with three 3-hour evening sessions, a week apart."""
+    """A published group with three 3-hour evening sessions, a week apart, the first in 10 days
+    (`sessions=N`, `sessions__days_ahead=-30` for evenings that took place)."""
 
     class Meta:
         model = TrainingGroup
         skip_postgeneration_save = True
-
-    class Params:
-        days_ahead = 10
 
     name = factory.Sequence(lambda n: f"Valmennusryhmä {n}")
     capacity = 8

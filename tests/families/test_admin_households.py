@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from families.models import FamilyStatus, FamilyStatusChange, SupportFamily
+from families.services import ALLOWED_TRANSITIONS
 from tests.factories.families import FamilyStatusChangeFactory, SupportFamilyFactory
 from tests.factories.trainings import household_in_training
 from trainings.models import EnrollmentStatus
@@ -286,6 +287,82 @@ def test_single_household_refused_change_stays_on_the_page(admin_client):
     response = admin_client.post(page, {"to_status": S.ACTIVE, "note": "x"})
     assert response.status_code == 200
     assert any("cannot move" in t for t in texts(response))
+
+
+def _offered(response):
+    return [
+        value for value, _label in response.context["form"].fields["to_status"].choices if value
+    ]
+
+
+def test_status_page_offers_only_the_steps_the_pipeline_allows(admin_client):
+    family = SupportFamilyFactory(status=S.APPLIED)
+    response = admin_client.get(url("admin:families_supportfamily_status", family.pk))
+    assert _offered(response) == [S.INFO_SESSION_ATTENDED, S.IN_TRAINING, S.WITHDRAWN, S.DECLINED]
+    body = response.content.decode()
+    assert 'value="approved"' not in body and 'value="active"' not in body
+    assert "10 hours of pre-training" in body and "last 6 months" in body
+
+
+@pytest.mark.parametrize("status", S.values)
+def test_every_status_page_offers_exactly_the_table(admin_client, status):
+    family = SupportFamilyFactory(status=status)
+    response = admin_client.get(url("admin:families_supportfamily_status", family.pk))
+    assert set(_offered(response)) == set(ALLOWED_TRANSITIONS[status])
+
+
+def test_status_action_offers_the_steps_allowed_for_any_selected_household(admin_client):
+    applied = SupportFamilyFactory(status=S.APPLIED)
+    trained = SupportFamilyFactory(status=S.TRAINED)
+    response = _action(admin_client, [applied, trained])
+    assert _offered(response) == [
+        S.INFO_SESSION_ATTENDED,
+        S.IN_TRAINING,
+        S.APPROVED,
+        S.WITHDRAWN,
+        S.DECLINED,
+    ]
+
+
+def test_a_closed_household_is_offered_no_step(admin_client):
+    family = SupportFamilyFactory(status=S.ENDED)
+    response = admin_client.get(url("admin:families_supportfamily_status", family.pk))
+    assert _offered(response) == []
+    body = response.content.decode()
+    assert "allows no step" in body
+    assert 'Change the status"' not in body  # no submit button
+
+
+def test_forged_disallowed_status_is_refused_by_the_pipeline(admin_client):
+    family = SupportFamilyFactory(status=S.APPLIED, contact_name="Forged")
+    page = url("admin:families_supportfamily_status", family.pk)
+    response = admin_client.post(page, {"to_status": S.APPROVED, "note": "x"})
+    assert response.status_code == 200
+    assert "Forged: A household cannot move from “Applied” to “Approved”." in texts(response)
+    family.refresh_from_db()
+    assert family.status == S.APPLIED
+    assert family.criminal_record_checked_on is None
+    assert not family.status_changes.exists()
+
+
+def test_forged_disallowed_status_in_the_action_is_refused_per_household(admin_client):
+    family = SupportFamilyFactory(status=S.ENDED, contact_name="Closed")
+    response = _action(admin_client, [family], apply="1", to_status=S.ACTIVE, note="x")
+    assert response.status_code == 302
+    assert texts(response) == ["Closed: A household cannot move from “Ended” to “Active”."]
+    family.refresh_from_db()
+    assert family.status == S.ENDED
+
+
+@pytest.mark.parametrize("value", ["flying", "", "<script>"])
+def test_a_value_that_is_no_status_is_a_form_error(admin_client, value):
+    family = SupportFamilyFactory(status=S.APPLIED)
+    page = url("admin:families_supportfamily_status", family.pk)
+    response = admin_client.post(page, {"to_status": value, "note": "x"})
+    assert response.status_code == 200
+    assert "to_status" in response.context["form"].errors
+    family.refresh_from_db()
+    assert family.status == S.APPLIED
 
 
 # -- CSV export --------------------------------------------------------------------------------
