@@ -10,6 +10,8 @@ from families.models.household import (
 from families.models.matching_weights import MatchingWeights
 from families.models.relationship import (
     OPEN_RELATIONSHIP_STATUSES,
+    REVIEW_DUE_DAYS,
+    REVIEW_INTERVAL_YEARS,
     ContactMode,
     PaymentMonth,
     Rate,
@@ -20,6 +22,8 @@ from families.models.relationship import (
     Stay,
     SupervisionContact,
     SupportRelationship,
+    review_date_for,
+    review_due_by,
 )
 
 __all__ = [
@@ -47,4 +51,8 @@ __all__ = [
     "Stay",
     "SupervisionContact",
     "SupportRelationship",
+    "REVIEW_DUE_DAYS",
+    "REVIEW_INTERVAL_YEARS",
+    "review_date_for",
+    "review_due_by",
 ]
