@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from families import retention as family_retention
 from families.admin.common import LanguageFilter, LanguagesField, csv_response
 from families.models import (
+    CAN_TAKE_A_CHILD,
     OPEN_RELATIONSHIP_STATUSES,
     FamilyStatus,
     FamilyStatusChange,
@@ -38,9 +39,6 @@ from families.services import (
 from kalliola.admin_lists import CachedValuesFilter, LeanChangelistMixin, list_figure
 from kalliola.dsr import DataSubjectAdminMixin
 from kalliola.subqueries import count_of
-
-# Households that can take a child now.
-TAKING_CHILDREN = (FamilyStatus.APPROVED, FamilyStatus.ACTIVE)
 
 
 def _open_relationship_count():
@@ -92,7 +90,7 @@ class FreePlacesFilter(admin.SimpleListFilter):
         return [("yes", _("Approved or active, with a free place")), ("no", _("No free place"))]
 
     def queryset(self, request, queryset):
-        has_room = Q(status__in=TAKING_CHILDREN, free_places__gt=0)
+        has_room = Q(status__in=CAN_TAKE_A_CHILD, free_places__gt=0)
         if self.value() == "yes":
             return queryset.filter(has_room)
         if self.value() == "no":

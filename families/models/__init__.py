@@ -1,6 +1,7 @@
 from families.models.child import Child, ChildStatus, Guardian, Referral, ReferralSource
 from families.models.choices import ContactLanguage, Language
 from families.models.household import (
+    CAN_TAKE_A_CHILD,
     CLOSED_STATUSES,
     FamilyStatus,
     FamilyStatusChange,
@@ -28,6 +29,7 @@ from families.models.relationship import (
 
 __all__ = [
     "MatchingWeights",
+    "CAN_TAKE_A_CHILD",
     "CLOSED_STATUSES",
     "Child",
     "ChildStatus",

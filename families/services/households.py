@@ -26,21 +26,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from families import emails
-from families.models import FamilyStatus, FamilyStatusChange, SupportFamily
+from families.models import CLOSED_STATUSES, FamilyStatus, FamilyStatusChange, SupportFamily
 from kalliola.mail import mail_function, send_after_commit
 from kalliola.roles import is_coordinator
 from kalliola.validators import normalise_email
 
 S = FamilyStatus
-_OPEN = (
-    S.APPLIED,
-    S.INFO_SESSION_ATTENDED,
-    S.IN_TRAINING,
-    S.TRAINED,
-    S.APPROVED,
-    S.ACTIVE,
-    S.ON_HOLD,
-)
 
 # Forward steps of the pipeline; withdrawn and declined are reachable from every open status.
 # active/on_hold → approved: the household stays approved but has no child at the moment.
@@ -55,7 +46,8 @@ _FORWARD = {
 }
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     status: frozenset(
-        _FORWARD.get(status, set()) | ({S.WITHDRAWN, S.DECLINED} if status in _OPEN else set())
+        _FORWARD.get(status, set())
+        | (set() if status in CLOSED_STATUSES else {S.WITHDRAWN, S.DECLINED})
     )
     for status in S.values
 }

@@ -275,7 +275,24 @@ def test_all_missing_conditions_are_listed_together(today):
     assert len(exc.value.reasons) == 3
 
 
+@pytest.mark.django_db
+def test_leaving_training_or_moving_back_to_approved_asks_no_approval_rule(coordinator):
+    # The approval's conditions belong to trained → approved only: a trained household without
+    # an extract can withdraw, and an active one whose extract is old moves back to approved.
+    trained = SupportFamilyFactory(status=S.TRAINED)
+    change_status(trained, S.WITHDRAWN, by=None, note="")
+    assert trained.status == S.WITHDRAWN
+    active = SupportFamilyFactory(
+        status=S.ACTIVE,
+        criminal_record_checked_on=datetime.date(2020, 1, 1),
+        criminal_record_checked_by=coordinator,
+    )
+    change_status(active, S.APPROVED, by=None, note="")
+    assert active.status == S.APPROVED
+
+
 def test_months_before_handles_short_months():
+    assert months_before(datetime.date(2026, 10, 31), 6) == datetime.date(2026, 4, 30)
     assert months_before(datetime.date(2026, 8, 31), 6) == datetime.date(2026, 2, 28)
     assert months_before(datetime.date(2026, 3, 15), 6) == datetime.date(2025, 9, 15)
     assert months_before(datetime.date(2028, 8, 30), 6) == datetime.date(2028, 2, 29)
@@ -296,6 +313,25 @@ def test_find_or_create_applicant_finds_by_email_case_insensitively():
     assert first.pk == again.pk
     assert SupportFamily.objects.count() == 1
     assert first.status_changes.get().to_status == S.APPLIED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "kept"), [("sv", "sv"), ("en", "en"), ("de", "fi")])
+def test_an_applicants_language_is_one_the_programme_speaks(language, kept):
+    family, _created = find_or_create_applicant(
+        name="A", email=f"{language}@example.org", phone="0400000001", language=language
+    )
+    assert family.contact_language == kept
+
+
+@pytest.mark.django_db
+def test_register_family_without_a_note_says_who_entered_it(coordinator):
+    family = SupportFamily(contact_name="Uusi", email="uusi2@example.org", phone="0400000002")
+    register_family(family, by=coordinator)
+    assert family.status_changes.get().note == "Entered by a coordinator."
+    other = SupportFamily(contact_name="Toinen", email="toinen@example.org", phone="0400000003")
+    register_family(other, by=coordinator, note="Soitti")
+    assert other.status_changes.get().note == "Soitti"
 
 
 @pytest.mark.django_db

@@ -220,6 +220,29 @@ def test_home_visit_hours_all_count():
     assert services.completed_pretraining_hours(enrollment.family) == Decimal("10")
 
 
+@pytest.mark.parametrize("hours", ["0", "0.5", "3"])
+def test_attendance_from_nothing_to_the_whole_session_is_taken(enrollment, hours):
+    session = enrollment.group.sessions.first()
+    attendance = services.record_attendance(enrollment, session, Decimal(hours))
+    assert attendance.hours == Decimal(hours)
+
+
+def test_negative_attendance_is_refused(enrollment):
+    with pytest.raises(services.AttendanceError):
+        services.record_attendance(enrollment, enrollment.group.sessions.first(), Decimal("-0.5"))
+    assert not enrollment.attendances.exists()
+
+
+def test_marking_a_session_attended_records_every_household_in_full():
+    group = TrainingGroupFactory(sessions__days_ahead=-30)
+    enrolled = [EnrollmentFactory(group=group) for _ in range(2)]
+    EnrollmentFactory(group=group, status=EnrollmentStatus.WAITLISTED)
+    session = group.sessions.first()
+    assert services.mark_session_attended(session) == 2
+    for enrollment in enrolled:
+        assert enrollment.attendances.get().hours == session.hours
+
+
 def test_attendance_cannot_exceed_the_session_length(enrollment):
     session = enrollment.group.sessions.first()
     with pytest.raises(services.AttendanceError):
