@@ -20,6 +20,7 @@ from families.models import (
     ReferralSource,
     SupportFamily,
 )
+from families.services import PRETRAINING_HOURS
 
 S = FamilyStatus
 
@@ -47,7 +48,7 @@ _NOTES = {
     S.APPLIED: "Hakemus verkkosivuilta.",
     S.INFO_SESSION_ATTENDED: "Osallistui infotilaisuuteen.",
     S.IN_TRAINING: "Aloitti ennakkovalmennuksen.",
-    S.TRAINED: "Valmennus ja kotikäynti suoritettu (10 h).",
+    S.TRAINED: f"Valmennus ja kotikäynti suoritettu ({PRETRAINING_HOURS} h).",
     S.APPROVED: "Hyväksytty: rikostaustaote nähty, haastattelu hyvä.",
     S.ACTIVE: "Tukisuhde alkoi.",
     S.ON_HOLD: "Perhe pitää taukoa muuton vuoksi.",

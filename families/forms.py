@@ -147,19 +147,9 @@ class SupportFamilyApplicationForm(HoneypotFormMixin, forms.ModelForm):
         )
 
     def clean_email(self):
-        email = normalise_email(self.cleaned_data["email"])
-        existing = SupportFamily.objects.with_email(email).first()
-        if existing is not None and (
-            existing.application_submitted_at is not None or not existing.is_open
-        ):
-            raise forms.ValidationError(
-                _(
-                    "We already have an application from this e-mail address. If you want to "
-                    "change something in it, please contact the coordinator."
-                ),
-                code="duplicate",
-            )
-        return email
+        # Whether this address may apply is the service's rule (`submit_application` raises
+        # DuplicateApplication); the view shows its refusal on this field.
+        return normalise_email(self.cleaned_data["email"])
 
     def clean_postal_code(self):
         return self.cleaned_data["postal_code"].strip()
@@ -181,8 +171,8 @@ class SupportFamilyApplicationForm(HoneypotFormMixin, forms.ModelForm):
 
     def _get_validation_exclusions(self):
         # An e-mail that signed up for an info session is completed, not refused, so the model's
-        # unique e-mail constraint is not asked here: duplicates are found in clean_email() and,
-        # for races, by the service.
+        # unique e-mail constraint is not asked here: duplicates are found by the service
+        # (`submit_application`), races included.
         return {*super()._get_validation_exclusions(), "email"}
 
     def validate_unique(self):

@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from families.models import (
+    CAN_TAKE_A_CHILD,
     OPEN_RELATIONSHIP_STATUSES,
     FamilyStatus,
     MatchingWeights,
@@ -179,7 +180,7 @@ def candidates(child, *, today: datetime.date):
     """
     age = child.age_on(today)
     families = SupportFamily.objects.filter(
-        status__in=(FamilyStatus.APPROVED, FamilyStatus.ACTIVE),
+        status__in=CAN_TAKE_A_CHILD,
         child_age_min__lte=age,
         child_age_max__gte=age,
     )

@@ -1,16 +1,17 @@
 """What this app shows in the portal (the start page's summary, the relationship list's rows),
 scoped to the signed-in worker."""
 
-import datetime
-
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
-from families.models import OPEN_RELATIONSHIP_STATUSES, Stay, SupportRelationship
+from families.models import (
+    OPEN_RELATIONSHIP_STATUSES,
+    REVIEW_DUE_DAYS,
+    Stay,
+    SupportRelationship,
+    review_due_by,
+)
 from kalliola.roles import is_coordinator, is_support_worker
-
-# Reviews within this many days are shown as coming up.
-REVIEW_HORIZON_DAYS = 60
 
 
 def relationships_for(user):
@@ -67,7 +68,7 @@ def overview(user) -> dict:
     if not (is_coordinator(user) or is_support_worker(user)):
         return {}
     today = timezone.localdate()
-    horizon = today + datetime.timedelta(days=REVIEW_HORIZON_DAYS)
+    horizon = review_due_by(today)
     mine = relationships_for(user)
     counts = mine.aggregate(
         open=Count("pk", filter=Q(status__in=OPEN_RELATIONSHIP_STATUSES)),
@@ -86,6 +87,6 @@ def overview(user) -> dict:
             "open": counts["open"],
             "reviews_due": counts["reviews_due"],
             "stays_waiting": waiting,
-            "horizon_days": REVIEW_HORIZON_DAYS,
+            "horizon_days": REVIEW_DUE_DAYS,
         }
     }

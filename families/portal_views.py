@@ -16,9 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from families.models import Rate, RelationshipStatus
+from families.models import Rate, RelationshipStatus, review_due_by
 from families.portal import (
-    REVIEW_HORIZON_DAYS,
     list_rows,
     open_relationships_for,
     relationships_for,
@@ -78,7 +77,7 @@ def _cards(rows: list[dict], today: datetime.date) -> list[dict]:
     detail, log_stay, log_contact = (
         pk_link(f"families_portal:{name}") for name in ("relationship", "log_stay", "log_contact")
     )
-    horizon = today + datetime.timedelta(days=REVIEW_HORIZON_DAYS)
+    horizon = review_due_by(today)
     overdue, coming_up = _("overdue"), _("coming up")
     paused = str(RelationshipStatus.PAUSED.label)
     for row in rows:
@@ -122,8 +121,7 @@ def relationship_detail(request, pk):
             "rows": rows,
             "totals": totals,
             "contacts": contacts,
-            "review_soon": relationship.review_date
-            <= timezone.localdate() + datetime.timedelta(days=REVIEW_HORIZON_DAYS),
+            "review_soon": relationship.review_date <= review_due_by(timezone.localdate()),
         },
     )
 

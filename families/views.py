@@ -1,5 +1,6 @@
 """Public pages of the families app."""
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
@@ -19,7 +20,7 @@ def apply(request):
             try:
                 submit_application(email=form.cleaned_data["email"], data=form.application_data())
             except DuplicateApplication as exc:
-                form.add_error("email", str(exc))
+                form.add_error("email", ValidationError(str(exc), code="duplicate"))
             else:
                 return redirect("application_sent")
     else:

@@ -22,14 +22,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from families.admin.relationships import REVIEW_DUE_DAYS
 from families.models import (
+    REVIEW_DUE_DAYS,
     ChildStatus,
     FamilyStatus,
     RelationshipStatus,
     Stay,
     SupportFamily,
     SupportRelationship,
+    review_due_by,
 )
 from families.models.child import Child
 from kalliola.mail import label_for
@@ -272,7 +273,7 @@ def reviews_due(totals: Totals, today) -> Item:
         totals,
         "reviews",
         SupportRelationship.objects.exclude(status=RelationshipStatus.ENDED)
-        .filter(review_date__lte=today + datetime.timedelta(days=REVIEW_DUE_DAYS))
+        .filter(review_date__lte=review_due_by(today))
         .select_related("child", "family")
         .order_by("review_date", "pk"),
     )
@@ -296,7 +297,7 @@ def reviews_due(totals: Totals, today) -> Item:
             )
             for r in relationships
         ],
-        empty_text=_("No reviews due in the next 60 days."),
+        empty_text=_("No reviews due in the next %(days)s days.") % {"days": REVIEW_DUE_DAYS},
     )
 
 

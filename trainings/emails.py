@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from families.models import SupportFamily
+from families.services import PRETRAINING_HOURS
 from kalliola.mail import mail_function
 from trainings import calendar
 from trainings.models import (
@@ -108,7 +109,11 @@ def send_enrollment_confirmation(enrollment_pk: int) -> None:
             subject=_("You have a place in the pre-training group"),
             paragraphs=[
                 _("Welcome to the pre-training group “%(group)s”.") % {"group": group.name},
-                _("The training has three evenings online and a home visit, 10 hours in all."),
+                _(
+                    "The training has three evenings online and a home visit, "
+                    "%(hours)s hours in all."
+                )
+                % {"hours": PRETRAINING_HOURS},
                 _("The calendar file in this message adds the evenings to your calendar."),
                 _(
                     "If you cannot come, please cancel with the link below. Then someone else "

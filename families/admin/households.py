@@ -20,20 +20,26 @@ from django.utils.translation import gettext_lazy as _
 from families import retention as family_retention
 from families.admin.common import LanguageFilter, LanguagesField, csv_response
 from families.models import (
+    CAN_TAKE_A_CHILD,
     OPEN_RELATIONSHIP_STATUSES,
     FamilyStatus,
     FamilyStatusChange,
     SupportFamily,
     SupportRelationship,
 )
-from families.services import TransitionNotAllowed, approve_family, change_status, register_family
+from families.services import (
+    CRIMINAL_RECORD_VALID_MONTHS,
+    PRETRAINING_HOURS,
+    TransitionNotAllowed,
+    approve_family,
+    change_status,
+    next_statuses,
+    register_family,
+)
 from kalliola.admin_inlines import ReadOnlyTableInline
 from kalliola.admin_lists import CachedValuesFilter, LeanChangelistMixin, list_figure
 from kalliola.dsr import DataSubjectAdminMixin
 from kalliola.subqueries import count_of
-
-# Households that can take a child now.
-TAKING_CHILDREN = (FamilyStatus.APPROVED, FamilyStatus.ACTIVE)
 
 
 def _open_relationship_count():
@@ -85,7 +91,7 @@ class FreePlacesFilter(admin.SimpleListFilter):
         return [("yes", _("Approved or active, with a free place")), ("no", _("No free place"))]
 
     def queryset(self, request, queryset):
-        has_room = Q(status__in=TAKING_CHILDREN, free_places__gt=0)
+        has_room = Q(status__in=CAN_TAKE_A_CHILD, free_places__gt=0)
         if self.value() == "yes":
             return queryset.filter(has_room)
         if self.value() == "no":
@@ -104,14 +110,26 @@ class SupportFamilyAdminForm(forms.ModelForm):
         fields = ["languages"]  # the admin adds the rest from its fieldsets
 
 
-class StatusChangeForm(forms.Form):
-    """Target status and the reason; for an approval, when the criminal-record extract was seen."""
+class StepField(forms.ChoiceField):
+    """Offers the steps the pipeline allows; accepts any status, so that a step sent by hand
+    that the pipeline does not allow is refused by `change_status` with its own reason."""
 
-    to_status = forms.ChoiceField(label=_("New status"), choices=FamilyStatus.choices)
+    def valid_value(self, value):
+        return value in FamilyStatus.values
+
+
+class StatusChangeForm(forms.Form):
+    """Target status and the reason; for an approval, when the criminal-record extract was seen.
+
+    The choices are the steps `next_statuses` allows from the households' current statuses.
+    """
+
+    to_status = StepField(label=_("New status"))
     note = forms.CharField(
         label=_("Note"),
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         max_length=2000,
+        required=False,  # see clean(): approval's own rule asks for it
         help_text=_("Why the status changes. For an approval, the coordinator's decision."),
     )
     criminal_record_checked_on = forms.DateField(
@@ -123,6 +141,26 @@ class StatusChangeForm(forms.Form):
             "Leave empty if it has already been recorded."
         ),
     )
+
+    def __init__(self, *args, families, **kwargs):
+        super().__init__(*args, **kwargs)
+        steps = next_statuses({family.status for family in families})
+        self.fields["to_status"].choices = [
+            ("", "---------"),
+            *((status, FamilyStatus(status).label) for status in steps),
+        ]
+        self.has_steps = bool(steps)
+
+    def clean(self):
+        cleaned = super().clean()
+        # Every change says why. An approval's note is one of the approval's conditions
+        # (`_check_approval`), so it is left to that rule, which lists it with the others.
+        if not cleaned.get("note") and cleaned.get("to_status") not in (
+            None,
+            FamilyStatus.APPROVED,
+        ):
+            self.add_error("note", self.fields["note"].error_messages["required"])
+        return cleaned
 
 
 class FamilyStatusChangeInline(ReadOnlyTableInline):
@@ -296,6 +334,8 @@ class SupportFamilyAdmin(LeanChangelistMixin, DataSubjectAdminMixin, admin.Model
             "opts": self.model._meta,
             "title": gettext("Change the status"),
             "form": form,
+            "pretraining_hours": PRETRAINING_HOURS,
+            "valid_months": CRIMINAL_RECORD_VALID_MONTHS,
             "families": families,
             "single": single,
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
@@ -309,12 +349,12 @@ class SupportFamilyAdmin(LeanChangelistMixin, DataSubjectAdminMixin, admin.Model
     def move_to_status(self, request, queryset):
         families = list(queryset.order_by("contact_name", "pk"))
         if "apply" in request.POST:
-            form = StatusChangeForm(request.POST)
+            form = StatusChangeForm(request.POST, families=families)
             if form.is_valid():
                 self._apply_status_change(request, families, form)
                 return None
         else:
-            form = StatusChangeForm()
+            form = StatusChangeForm(families=families)
         return self._status_page(request, form, families, single=False)
 
     def change_status_view(self, request, object_id):
@@ -322,11 +362,11 @@ class SupportFamilyAdmin(LeanChangelistMixin, DataSubjectAdminMixin, admin.Model
         if not self.has_change_permission(request, family):
             raise PermissionDenied
         if request.method == "POST":
-            form = StatusChangeForm(request.POST)
+            form = StatusChangeForm(request.POST, families=[family])
             if form.is_valid() and self._apply_status_change(request, [family], form):
                 return redirect(reverse("admin:families_supportfamily_change", args=[family.pk]))
         else:
-            form = StatusChangeForm()
+            form = StatusChangeForm(families=[family])
         return self._status_page(request, form, [family], single=True)
 
     # -- export -------------------------------------------------------------------------------

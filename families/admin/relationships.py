@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from families import matching
 from families.models import (
+    REVIEW_DUE_DAYS,
     Child,
     PaymentMonth,
     Rate,
@@ -31,6 +32,7 @@ from families.models import (
     SupervisionContact,
     SupportFamily,
     SupportRelationship,
+    review_due_by,
 )
 from families.models.child import ChildStatus
 from families.services import payments as payment_services
@@ -40,8 +42,6 @@ from kalliola.admin_inlines import ReadOnlyTableInline
 from kalliola.admin_lists import LeanChangelistMixin
 from kalliola.roles import SUPPORT_WORKERS
 from kalliola.subqueries import count_of
-
-REVIEW_DUE_DAYS = 60
 
 
 def support_workers():
@@ -77,7 +77,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("overdue", _("Overdue")),
-            ("due", _("Due within 60 days")),
+            ("due", _("Due within %(days)s days") % {"days": REVIEW_DUE_DAYS}),
         ]
 
     def queryset(self, request, queryset):
@@ -86,10 +86,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
         if self.value() == "overdue":
             return open_.filter(review_date__lt=today)
         if self.value() == "due":
-            return open_.filter(
-                review_date__gte=today,
-                review_date__lte=today + datetime.timedelta(days=REVIEW_DUE_DAYS),
-            )
+            return open_.filter(review_date__gte=today, review_date__lte=review_due_by(today))
         return queryset
 
 

@@ -1,6 +1,7 @@
 from families.models.child import Child, ChildStatus, Guardian, Referral, ReferralSource
 from families.models.choices import ContactLanguage, Language
 from families.models.household import (
+    CAN_TAKE_A_CHILD,
     CLOSED_STATUSES,
     FamilyStatus,
     FamilyStatusChange,
@@ -10,6 +11,8 @@ from families.models.household import (
 from families.models.matching_weights import MatchingWeights
 from families.models.relationship import (
     OPEN_RELATIONSHIP_STATUSES,
+    REVIEW_DUE_DAYS,
+    REVIEW_INTERVAL_YEARS,
     ContactMode,
     PaymentMonth,
     Rate,
@@ -20,10 +23,13 @@ from families.models.relationship import (
     Stay,
     SupervisionContact,
     SupportRelationship,
+    review_date_for,
+    review_due_by,
 )
 
 __all__ = [
     "MatchingWeights",
+    "CAN_TAKE_A_CHILD",
     "CLOSED_STATUSES",
     "Child",
     "ChildStatus",
@@ -47,4 +53,8 @@ __all__ = [
     "Stay",
     "SupervisionContact",
     "SupportRelationship",
+    "REVIEW_DUE_DAYS",
+    "REVIEW_INTERVAL_YEARS",
+    "review_date_for",
+    "review_due_by",
 ]

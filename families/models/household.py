@@ -25,6 +25,9 @@ class FamilyStatus(models.TextChoices):
 
 
 CLOSED_STATUSES = frozenset({FamilyStatus.ENDED, FamilyStatus.WITHDRAWN, FamilyStatus.DECLINED})
+# Households a child can be placed with (if they have a free place): matching, a new
+# relationship and the admin's "room for a child" filter all read this.
+CAN_TAKE_A_CHILD = (FamilyStatus.APPROVED, FamilyStatus.ACTIVE)
 
 
 class Frequency(models.TextChoices):

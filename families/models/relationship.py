@@ -25,12 +25,26 @@ class RelationshipStatus(models.TextChoices):
 OPEN_RELATIONSHIP_STATUSES = (RelationshipStatus.ACTIVE, RelationshipStatus.PAUSED)
 
 
+# A relationship is reviewed this many years after it starts (`review_date_for`).
+REVIEW_INTERVAL_YEARS = 1
+# A review at most this many days ahead, or overdue, is due: the dashboard, the relationships'
+# filter in the admin and the support workers' portal all read `review_due_by`.
+REVIEW_DUE_DAYS = 60
+
+
 def review_date_for(start: datetime.date) -> datetime.date:
-    """A relationship is reviewed a year after it starts (29 February → 28 February)."""
+    """A relationship is reviewed `REVIEW_INTERVAL_YEARS` after it starts (29 February → 28
+    February)."""
+    year = start.year + REVIEW_INTERVAL_YEARS
     try:
-        return start.replace(year=start.year + 1)
+        return start.replace(year=year)
     except ValueError:
-        return start.replace(year=start.year + 1, day=28)
+        return start.replace(year=year, day=28)
+
+
+def review_due_by(today: datetime.date) -> datetime.date:
+    """The last review date that counts as due on `today` (`REVIEW_DUE_DAYS` ahead)."""
+    return today + datetime.timedelta(days=REVIEW_DUE_DAYS)
 
 
 class SupportRelationship(models.Model):

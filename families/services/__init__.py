@@ -2,12 +2,16 @@
 
 from families.services.households import (
     ALLOWED_TRANSITIONS,
+    CRIMINAL_RECORD_VALID_MONTHS,
+    PRETRAINING_HOURS,
     ApprovalRefused,
     DuplicateApplication,
     TransitionNotAllowed,
     approve_family,
     change_status,
     find_or_create_applicant,
+    lock_for_step,
+    next_statuses,
     record_step,
     register_family,
     register_step,
@@ -39,12 +43,16 @@ from families.services.stays import (
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
+    "CRIMINAL_RECORD_VALID_MONTHS",
+    "PRETRAINING_HOURS",
     "ApprovalRefused",
     "DuplicateApplication",
     "TransitionNotAllowed",
     "approve_family",
     "change_status",
     "find_or_create_applicant",
+    "lock_for_step",
+    "next_statuses",
     "record_step",
     "register_family",
     "register_step",

@@ -5,15 +5,20 @@ and the relationships code all call it). It checks the pipeline allows the step 
 steps that carry a rule, that the rule holds:
 
 - *in_training → trained* is the trainings app's rule (`trainings.services.complete_pretraining`:
-  10 hours of sessions that took place plus the home visit). It registers that function here with
-  `register_step`; `change_status` hands the step to it, so the admin and the trainings app take
-  the same path. Without a registered function the step is refused.
-- *trained → approved* needs a criminal-record extract seen within the last six months (the date
-  and who saw it; the document itself is never stored) and a coordinator's decision with a note.
+  `PRETRAINING_HOURS` of sessions that took place plus the home visit). It registers that function
+  here with `register_step`; `change_status` hands the step to it, so the admin and the trainings
+  app take the same path. Without a registered function the step is refused.
+- *trained → approved* needs a criminal-record extract seen within the last
+  `CRIMINAL_RECORD_VALID_MONTHS` months (the date and who saw it; the document itself is never
+  stored) and a coordinator's decision with a note (`_check_approval`).
+
+The programme's constants live here, once; messages and templates format them (the templates
+through `families/templatetags/pipeline.py`).
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,21 +26,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from families import emails
-from families.models import FamilyStatus, FamilyStatusChange, SupportFamily
+from families.models import CLOSED_STATUSES, FamilyStatus, FamilyStatusChange, SupportFamily
 from kalliola.mail import mail_function, send_after_commit
 from kalliola.roles import is_coordinator
 from kalliola.validators import normalise_email
 
 S = FamilyStatus
-_OPEN = (
-    S.APPLIED,
-    S.INFO_SESSION_ATTENDED,
-    S.IN_TRAINING,
-    S.TRAINED,
-    S.APPROVED,
-    S.ACTIVE,
-    S.ON_HOLD,
-)
 
 # Forward steps of the pipeline; withdrawn and declined are reachable from every open status.
 # active/on_hold → approved: the household stays approved but has no child at the moment.
@@ -50,12 +46,26 @@ _FORWARD = {
 }
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     status: frozenset(
-        _FORWARD.get(status, set()) | ({S.WITHDRAWN, S.DECLINED} if status in _OPEN else set())
+        _FORWARD.get(status, set())
+        | (set() if status in CLOSED_STATUSES else {S.WITHDRAWN, S.DECLINED})
     )
     for status in S.values
 }
 
+# A household is *trained* after this many hours: attended sessions plus the home visit.
+PRETRAINING_HOURS = Decimal("10")
+# The criminal-record extract must have been seen at most this many months before the approval.
 CRIMINAL_RECORD_VALID_MONTHS = 6
+
+
+def next_statuses(statuses: Iterable[str]) -> list[str]:
+    """The statuses the pipeline allows from at least one of `statuses`, in pipeline order.
+
+    What the admin offers; `change_status` still decides for each household.
+    """
+    allowed = set().union(*(ALLOWED_TRANSITIONS[status] for status in statuses))
+    return [status for status in S.values if status in allowed]
+
 
 # Steps whose rule another app owns, and the function (registered by that app) that checks the
 # rule and then records the step with `record_step`.
@@ -109,7 +119,7 @@ def change_status(family: SupportFamily, to: str, *, by=None, note: str = "") ->
         raise TransitionNotAllowed(_("“%(to)s” is not a status of a household.") % {"to": to})
     note = (note or "").strip()
     with transaction.atomic():
-        locked = _lock_for_step(family, to)
+        locked = lock_for_step(family, to)
         if to in RULED_STEPS:
             take_step = _STEP_FUNCTIONS.get(to)
             if take_step is None:
@@ -126,12 +136,20 @@ def change_status(family: SupportFamily, to: str, *, by=None, note: str = "") ->
 
 
 def record_step(family: SupportFamily, to: str, *, by=None, note: str = "") -> None:
-    """Record a ruled step (`RULED_STEPS`) once the app that owns its rule has checked it."""
+    """Record a ruled step (`RULED_STEPS`) once the app that owns its rule has checked it.
+
+    The pipeline's table still applies: a step it does not allow is refused here too.
+    """
     with transaction.atomic():
-        _record(_lock_for_step(family, to), to, by=by, note=(note or "").strip())
+        _record(lock_for_step(family, to), to, by=by, note=(note or "").strip())
 
 
-def _lock_for_step(family: SupportFamily, to: str) -> SupportFamily:
+def lock_for_step(family: SupportFamily, to: str) -> SupportFamily:
+    """Lock the household's row and refuse the step unless `ALLOWED_TRANSITIONS` allows it.
+
+    Call inside a transaction; the function that owns a ruled step checks this first, so its
+    refusal for a household in the wrong status reads as the pipeline's.
+    """
     locked = SupportFamily.objects.select_for_update().get(pk=family.pk)
     if to not in ALLOWED_TRANSITIONS[locked.status]:
         raise TransitionNotAllowed(
@@ -142,6 +160,9 @@ def _lock_for_step(family: SupportFamily, to: str) -> SupportFamily:
 
 
 def _check_approval(family: SupportFamily, *, by, note: str) -> None:
+    """The rule of *trained → approved*: an extract seen (date and who) within the last
+    `CRIMINAL_RECORD_VALID_MONTHS` months and not in the future, decided by a coordinator, with a
+    note. Every missing condition is listed in one `ApprovalRefused`."""
     reasons = []
     today = timezone.localdate()
     checked_on = family.criminal_record_checked_on
@@ -151,7 +172,11 @@ def _check_approval(family: SupportFamily, *, by, note: str) -> None:
         reasons.append(_("The date the criminal-record extract was seen is in the future."))
     elif checked_on < months_before(today, CRIMINAL_RECORD_VALID_MONTHS):
         reasons.append(
-            _("The criminal-record extract was seen more than six months ago. Ask for a new one.")
+            _(
+                "The criminal-record extract was seen more than %(months)s months ago. "
+                "Ask for a new one."
+            )
+            % {"months": CRIMINAL_RECORD_VALID_MONTHS}
         )
     if by is None or not is_coordinator(by):
         reasons.append(_("Only a coordinator can approve a household."))

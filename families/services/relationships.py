@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from families.models import (
+    CAN_TAKE_A_CHILD,
     OPEN_RELATIONSHIP_STATUSES,
     Child,
     FamilyStatus,
@@ -19,9 +20,6 @@ from families.models.child import ChildStatus
 from families.models.relationship import review_date_for
 from families.services.households import change_status
 from kalliola.roles import is_support_worker
-
-# Households a child can be placed with: approved, or already active with a free place.
-MATCHABLE_FAMILY_STATUSES = (FamilyStatus.APPROVED, FamilyStatus.ACTIVE)
 
 
 class RelationshipError(Exception):
@@ -58,7 +56,7 @@ def create_relationship(
                 ).exists()
             ):
                 raise RelationshipError(_("The child already has a support family."))
-            if locked_family.status not in MATCHABLE_FAMILY_STATUSES:
+            if locked_family.status not in CAN_TAKE_A_CHILD:
                 raise RelationshipError(
                     _("The household is not approved for support relationships.")
                 )

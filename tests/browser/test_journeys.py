@@ -175,7 +175,7 @@ def _trained_household() -> SupportFamily:
     family = SupportFamilyFactory(
         contact_name="Koulutettu Perhe", municipality="Helsinki", max_children=1
     )
-    enrollment = trainings.enroll_family(TrainingGroupFactory(days_ahead=-30), family)
+    enrollment = trainings.enroll_family(TrainingGroupFactory(sessions__days_ahead=-30), family)
     for session in enrollment.group.sessions.all():
         trainings.record_attendance(enrollment, session, session.hours)
     trainings.record_home_visit(

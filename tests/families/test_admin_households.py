@@ -1,8 +1,6 @@
 """The coordinators' back office for households: lists, filters, status actions, CSV."""
 
 import datetime
-from decimal import Decimal
-from unittest import mock
 
 import pytest
 from django.contrib.messages import get_messages
@@ -10,14 +8,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from families.models import FamilyStatus, FamilyStatusChange, SupportFamily
+from families.services import ALLOWED_TRANSITIONS
 from tests.factories.families import FamilyStatusChangeFactory, SupportFamilyFactory
-from tests.factories.trainings import EnrollmentFactory, HomeVisitFactory
+from tests.factories.trainings import household_in_training
 from trainings.models import EnrollmentStatus
 
 pytestmark = pytest.mark.django_db
 
 S = FamilyStatus
-HOURS = "trainings.services.completion.completed_pretraining_hours"
 
 
 def url(name, *args):
@@ -235,15 +233,14 @@ def test_refused_transition_shows_the_reason_and_changes_nothing(admin_client):
 def test_approval_through_the_action_records_the_extract_check(admin_client, coordinator):
     family = SupportFamilyFactory(status=S.TRAINED)
     seen = timezone.localdate() - datetime.timedelta(days=3)
-    with mock.patch(HOURS, return_value=Decimal("10")):
-        response = _action(
-            admin_client,
-            [family],
-            apply="1",
-            to_status=S.APPROVED,
-            note="Hyvä haastattelu",
-            criminal_record_checked_on=seen.isoformat(),
-        )
+    response = _action(
+        admin_client,
+        [family],
+        apply="1",
+        to_status=S.APPROVED,
+        note="Hyvä haastattelu",
+        criminal_record_checked_on=seen.isoformat(),
+    )
     assert response.status_code == 302
     family.refresh_from_db()
     assert family.status == S.APPROVED
@@ -254,10 +251,8 @@ def test_approval_through_the_action_records_the_extract_check(admin_client, coo
 
 
 def test_trained_without_the_hours_is_refused_with_the_reason(admin_client):
-    family = SupportFamilyFactory(status=S.IN_TRAINING)
-    HomeVisitFactory(family=family)
-    with mock.patch(HOURS, return_value=Decimal("6")):
-        response = _action(admin_client, [family], apply="1", to_status=S.TRAINED, note="Valmis")
+    family = household_in_training(hours=("3", "2"), home_visit="1").family
+    response = _action(admin_client, [family], apply="1", to_status=S.TRAINED, note="Valmis")
     assert any("10 hours including the home visit; done: 6" in t for t in texts(response))
     family.refresh_from_db()
     assert family.status == S.IN_TRAINING
@@ -265,11 +260,9 @@ def test_trained_without_the_hours_is_refused_with_the_reason(admin_client):
 
 def test_trained_through_the_admin_completes_the_enrollment(admin_client):
     # The admin's status change takes the trainings app's own step: the enrolment is completed.
-    family = SupportFamilyFactory(status=S.IN_TRAINING)
-    enrollment = EnrollmentFactory(family=family)
-    HomeVisitFactory(family=family)
-    with mock.patch(HOURS, return_value=Decimal("10")):
-        _action(admin_client, [family], apply="1", to_status=S.TRAINED, note="Valmis")
+    enrollment = household_in_training(hours=("3", "3", "3"), home_visit="1")
+    family = enrollment.family
+    _action(admin_client, [family], apply="1", to_status=S.TRAINED, note="Valmis")
     family.refresh_from_db()
     enrollment.refresh_from_db()
     assert family.status == S.TRAINED
@@ -294,6 +287,82 @@ def test_single_household_refused_change_stays_on_the_page(admin_client):
     response = admin_client.post(page, {"to_status": S.ACTIVE, "note": "x"})
     assert response.status_code == 200
     assert any("cannot move" in t for t in texts(response))
+
+
+def _offered(response):
+    return [
+        value for value, _label in response.context["form"].fields["to_status"].choices if value
+    ]
+
+
+def test_status_page_offers_only_the_steps_the_pipeline_allows(admin_client):
+    family = SupportFamilyFactory(status=S.APPLIED)
+    response = admin_client.get(url("admin:families_supportfamily_status", family.pk))
+    assert _offered(response) == [S.INFO_SESSION_ATTENDED, S.IN_TRAINING, S.WITHDRAWN, S.DECLINED]
+    body = response.content.decode()
+    assert 'value="approved"' not in body and 'value="active"' not in body
+    assert "10 hours of pre-training" in body and "last 6 months" in body
+
+
+@pytest.mark.parametrize("status", S.values)
+def test_every_status_page_offers_exactly_the_table(admin_client, status):
+    family = SupportFamilyFactory(status=status)
+    response = admin_client.get(url("admin:families_supportfamily_status", family.pk))
+    assert set(_offered(response)) == set(ALLOWED_TRANSITIONS[status])
+
+
+def test_status_action_offers_the_steps_allowed_for_any_selected_household(admin_client):
+    applied = SupportFamilyFactory(status=S.APPLIED)
+    trained = SupportFamilyFactory(status=S.TRAINED)
+    response = _action(admin_client, [applied, trained])
+    assert _offered(response) == [
+        S.INFO_SESSION_ATTENDED,
+        S.IN_TRAINING,
+        S.APPROVED,
+        S.WITHDRAWN,
+        S.DECLINED,
+    ]
+
+
+def test_a_closed_household_is_offered_no_step(admin_client):
+    family = SupportFamilyFactory(status=S.ENDED)
+    response = admin_client.get(url("admin:families_supportfamily_status", family.pk))
+    assert _offered(response) == []
+    body = response.content.decode()
+    assert "allows no step" in body
+    assert 'Change the status"' not in body  # no submit button
+
+
+def test_forged_disallowed_status_is_refused_by_the_pipeline(admin_client):
+    family = SupportFamilyFactory(status=S.APPLIED, contact_name="Forged")
+    page = url("admin:families_supportfamily_status", family.pk)
+    response = admin_client.post(page, {"to_status": S.APPROVED, "note": "x"})
+    assert response.status_code == 200
+    assert "Forged: A household cannot move from “Applied” to “Approved”." in texts(response)
+    family.refresh_from_db()
+    assert family.status == S.APPLIED
+    assert family.criminal_record_checked_on is None
+    assert not family.status_changes.exists()
+
+
+def test_forged_disallowed_status_in_the_action_is_refused_per_household(admin_client):
+    family = SupportFamilyFactory(status=S.ENDED, contact_name="Closed")
+    response = _action(admin_client, [family], apply="1", to_status=S.ACTIVE, note="x")
+    assert response.status_code == 302
+    assert texts(response) == ["Closed: A household cannot move from “Ended” to “Active”."]
+    family.refresh_from_db()
+    assert family.status == S.ENDED
+
+
+@pytest.mark.parametrize("value", ["flying", "", "<script>"])
+def test_a_value_that_is_no_status_is_a_form_error(admin_client, value):
+    family = SupportFamilyFactory(status=S.APPLIED)
+    page = url("admin:families_supportfamily_status", family.pk)
+    response = admin_client.post(page, {"to_status": value, "note": "x"})
+    assert response.status_code == 200
+    assert "to_status" in response.context["form"].errors
+    family.refresh_from_db()
+    assert family.status == S.APPLIED
 
 
 # -- CSV export --------------------------------------------------------------------------------

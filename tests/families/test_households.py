@@ -1,12 +1,10 @@
 """The household pipeline: the transition table, the approval rules, the recorded history."""
 
 import datetime
-from decimal import Decimal
-from unittest import mock
 
 import pytest
 import time_machine
-from django.utils import translation
+from django.utils import timezone, translation
 
 from families.models import FamilyStatus, FamilyStatusChange, SupportFamily
 from families.services import (
@@ -15,17 +13,17 @@ from families.services import (
     approve_family,
     change_status,
     find_or_create_applicant,
+    households,
     register_family,
+    register_step,
 )
 from families.services.households import months_before
 from tests.factories.families import SupportFamilyFactory
-from tests.factories.trainings import HomeVisitFactory
+from tests.factories.trainings import household_in_training
 from tests.factories.users import SupportWorkerFactory
 from tests.helpers import requires_postgresql, run_at_once
 
 S = FamilyStatus
-# The trainings app owns the hours; these tests fix them and give every household a home visit.
-HOURS = "trainings.services.completion.completed_pretraining_hours"
 
 # Written out by hand from DESIGN.md so the test fails if the service's table drifts.
 EXPECTED = {
@@ -50,29 +48,29 @@ def _english():
         yield
 
 
-def _checked_family(status, **kwargs):
-    from django.utils import timezone
-
-    return SupportFamilyFactory(
+def _checked_family(status, *, checker):
+    """A household in `status` that meets every rule a step asks: the extract seen today, and
+    a completed pre-training (three evenings that took place and a home visit, 10 hours)."""
+    family = household_in_training().family
+    SupportFamily.objects.filter(pk=family.pk).update(
         status=status,
         criminal_record_checked_on=timezone.localdate(),
-        criminal_record_checked_by=kwargs.pop("checker"),
-        **kwargs,
+        criminal_record_checked_by=checker,
     )
+    family.refresh_from_db()
+    return family
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("from_status", "to_status"), ALL_PAIRS)
 def test_transition_table_in_full(from_status, to_status, coordinator):
     family = _checked_family(from_status, checker=coordinator)
-    HomeVisitFactory(family=family)
     allowed = to_status in EXPECTED[from_status]
-    with mock.patch(HOURS, return_value=Decimal("10")):
-        if allowed:
+    if allowed:
+        change_status(family, to_status, by=coordinator, note="Päätös")
+    else:
+        with pytest.raises(TransitionNotAllowed):
             change_status(family, to_status, by=coordinator, note="Päätös")
-        else:
-            with pytest.raises(TransitionNotAllowed):
-                change_status(family, to_status, by=coordinator, note="Päätös")
     family.refresh_from_db()
     if allowed:
         assert family.status == to_status
@@ -114,9 +112,8 @@ def test_status_change_records_time_and_moves_status_changed_at(coordinator):
 
 @pytest.mark.django_db
 def test_trained_needs_ten_hours(coordinator):
-    family = SupportFamilyFactory(status=S.IN_TRAINING)
-    HomeVisitFactory(family=family)
-    with mock.patch(HOURS, return_value=Decimal("9.5")), pytest.raises(TransitionNotAllowed) as exc:
+    family = household_in_training(hours=("3", "3", "2.5"), home_visit="1").family
+    with pytest.raises(TransitionNotAllowed) as exc:
         change_status(family, S.TRAINED, by=coordinator)
     assert "10 hours including the home visit; done: 9.5" in str(exc.value)
     family.refresh_from_db()
@@ -126,11 +123,24 @@ def test_trained_needs_ten_hours(coordinator):
 
 @pytest.mark.django_db
 def test_trained_with_ten_hours(coordinator):
-    family = SupportFamilyFactory(status=S.IN_TRAINING)
-    HomeVisitFactory(family=family)
-    with mock.patch(HOURS, return_value=Decimal("10")):
-        change_status(family, S.TRAINED, by=coordinator)
+    family = household_in_training(hours=("3", "3", "3"), home_visit="1").family
+    change_status(family, S.TRAINED, by=coordinator)
     assert family.status == S.TRAINED
+
+
+@pytest.mark.django_db
+def test_trained_is_refused_without_a_registered_rule(coordinator, monkeypatch):
+    monkeypatch.setattr(households, "_STEP_FUNCTIONS", {})
+    family = household_in_training().family
+    with pytest.raises(TransitionNotAllowed, match="cannot be moved to “Trained” here"):
+        change_status(family, S.TRAINED, by=coordinator)
+    family.refresh_from_db()
+    assert family.status == S.IN_TRAINING
+
+
+def test_only_a_ruled_step_can_be_registered():
+    with pytest.raises(ValueError):
+        register_step(S.APPROVED, lambda family, *, by, note: None)
 
 
 # -- trained → approved: each condition refused alone ------------------------------------------
@@ -142,15 +152,9 @@ def today():
         yield datetime.date(2026, 6, 15)
 
 
-def _approve(family, coordinator, *, hours="10", checked_on=None, by="coordinator", note="OK"):
+def _approve(family, coordinator, *, checked_on=None, note="OK"):
     checked_on = checked_on if checked_on is not None else datetime.date(2026, 6, 1)
-    with mock.patch(HOURS, return_value=Decimal(hours)):
-        return approve_family(
-            family,
-            by=coordinator if by == "coordinator" else by,
-            criminal_record_checked_on=checked_on,
-            note=note,
-        )
+    return approve_family(family, by=coordinator, criminal_record_checked_on=checked_on, note=note)
 
 
 @pytest.mark.django_db
@@ -179,11 +183,10 @@ def _assert_refused_and_nothing_saved(family, call, match):
 @pytest.mark.django_db
 def test_approval_refused_without_criminal_record_check(today, coordinator):
     family = SupportFamilyFactory(status=S.TRAINED)
-    with mock.patch(HOURS, return_value=Decimal("10")):
-        call = lambda: approve_family(  # noqa: E731
-            family, by=coordinator, criminal_record_checked_on=None, note="OK"
-        )
-        _assert_refused_and_nothing_saved(family, call, "criminal-record extract")
+    call = lambda: approve_family(  # noqa: E731
+        family, by=coordinator, criminal_record_checked_on=None, note="OK"
+    )
+    _assert_refused_and_nothing_saved(family, call, "criminal-record extract")
 
 
 @pytest.mark.django_db
@@ -192,7 +195,7 @@ def test_approval_refused_with_check_older_than_six_months(today, coordinator):
     _assert_refused_and_nothing_saved(
         family,
         lambda: _approve(family, coordinator, checked_on=datetime.date(2025, 12, 14)),
-        "more than six months",
+        "more than 6 months",
     )
 
 
@@ -225,15 +228,14 @@ def test_approval_refused_without_a_note(today, coordinator):
 def test_approval_refused_when_not_decided_by_a_coordinator(today, coordinator):
     family = SupportFamilyFactory(status=S.TRAINED)
     worker = SupportWorkerFactory()
-    with mock.patch(HOURS, return_value=Decimal("10")):
-        call = lambda: approve_family(  # noqa: E731
-            family,
-            by=worker,
-            criminal_record_checked_on=datetime.date(2026, 6, 1),
-            criminal_record_checked_by=coordinator,
-            note="OK",
-        )
-        _assert_refused_and_nothing_saved(family, call, "Only a coordinator")
+    call = lambda: approve_family(  # noqa: E731
+        family,
+        by=worker,
+        criminal_record_checked_on=datetime.date(2026, 6, 1),
+        criminal_record_checked_by=coordinator,
+        note="OK",
+    )
+    _assert_refused_and_nothing_saved(family, call, "Only a coordinator")
 
 
 @pytest.mark.django_db
@@ -243,7 +245,7 @@ def test_approval_refused_without_anyone_deciding(today, coordinator):
         criminal_record_checked_on=datetime.date(2026, 6, 1),
         criminal_record_checked_by=coordinator,
     )
-    with mock.patch(HOURS, return_value=Decimal("10")), pytest.raises(ApprovalRefused):
+    with pytest.raises(ApprovalRefused):
         change_status(family, S.APPROVED, by=None, note="OK")
 
 
@@ -261,19 +263,36 @@ def test_approval_refused_unless_trained(today, coordinator):
 def test_change_status_alone_enforces_the_approval_rules(today, coordinator):
     # Without a recorded check, the plain status change cannot bypass approve_family.
     family = SupportFamilyFactory(status=S.TRAINED)
-    with mock.patch(HOURS, return_value=Decimal("10")), pytest.raises(ApprovalRefused):
+    with pytest.raises(ApprovalRefused):
         change_status(family, S.APPROVED, by=coordinator, note="OK")
 
 
 @pytest.mark.django_db
 def test_all_missing_conditions_are_listed_together(today):
     family = SupportFamilyFactory(status=S.TRAINED)
-    with mock.patch(HOURS, return_value=Decimal("0")), pytest.raises(ApprovalRefused) as exc:
+    with pytest.raises(ApprovalRefused) as exc:
         change_status(family, S.APPROVED, by=None, note="")
     assert len(exc.value.reasons) == 3
 
 
+@pytest.mark.django_db
+def test_leaving_training_or_moving_back_to_approved_asks_no_approval_rule(coordinator):
+    # The approval's conditions belong to trained → approved only: a trained household without
+    # an extract can withdraw, and an active one whose extract is old moves back to approved.
+    trained = SupportFamilyFactory(status=S.TRAINED)
+    change_status(trained, S.WITHDRAWN, by=None, note="")
+    assert trained.status == S.WITHDRAWN
+    active = SupportFamilyFactory(
+        status=S.ACTIVE,
+        criminal_record_checked_on=datetime.date(2020, 1, 1),
+        criminal_record_checked_by=coordinator,
+    )
+    change_status(active, S.APPROVED, by=None, note="")
+    assert active.status == S.APPROVED
+
+
 def test_months_before_handles_short_months():
+    assert months_before(datetime.date(2026, 10, 31), 6) == datetime.date(2026, 4, 30)
     assert months_before(datetime.date(2026, 8, 31), 6) == datetime.date(2026, 2, 28)
     assert months_before(datetime.date(2026, 3, 15), 6) == datetime.date(2025, 9, 15)
     assert months_before(datetime.date(2028, 8, 30), 6) == datetime.date(2028, 2, 29)
@@ -294,6 +313,25 @@ def test_find_or_create_applicant_finds_by_email_case_insensitively():
     assert first.pk == again.pk
     assert SupportFamily.objects.count() == 1
     assert first.status_changes.get().to_status == S.APPLIED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "kept"), [("sv", "sv"), ("en", "en"), ("de", "fi")])
+def test_an_applicants_language_is_one_the_programme_speaks(language, kept):
+    family, _created = find_or_create_applicant(
+        name="A", email=f"{language}@example.org", phone="0400000001", language=language
+    )
+    assert family.contact_language == kept
+
+
+@pytest.mark.django_db
+def test_register_family_without_a_note_says_who_entered_it(coordinator):
+    family = SupportFamily(contact_name="Uusi", email="uusi2@example.org", phone="0400000002")
+    register_family(family, by=coordinator)
+    assert family.status_changes.get().note == "Entered by a coordinator."
+    other = SupportFamily(contact_name="Toinen", email="toinen@example.org", phone="0400000003")
+    register_family(other, by=coordinator, note="Soitti")
+    assert other.status_changes.get().note == "Soitti"
 
 
 @pytest.mark.django_db

@@ -163,7 +163,7 @@ class World:
         # Trainings: info sessions with sign-ups, groups with enrollments, events, home visits.
         session = InfoSessionFactory(days_ahead=3 + i)
         RegistrationFactory(session=session, family=family)
-        group = TrainingGroupFactory(days_ahead=5 + i)
+        group = TrainingGroupFactory(sessions__days_ahead=5 + i)
         EnrollmentFactory(group=group, family=family)
         event = EventFactory()
         EventInvitation.objects.create(event=event, family=family)

@@ -11,11 +11,13 @@ from django.utils import timezone
 from families.models import FamilyStatus
 from tests.factories.families import SupportFamilyFactory
 from tests.factories.trainings import (
+    AttendanceFactory,
     EnrollmentFactory,
     EventFactory,
     InfoSessionFactory,
     RegistrationFactory,
     TrainingGroupFactory,
+    household_in_training,
 )
 from trainings import services
 from trainings.models import (
@@ -85,13 +87,26 @@ def test_changelist_filters_and_search_work(staff):
 
 
 def test_group_change_page_shows_enrollments_with_hours(staff):
-    enrollment = EnrollmentFactory()
+    enrollment = EnrollmentFactory(group__sessions__days_ahead=-30)
     services.record_attendance(enrollment, enrollment.group.sessions.first(), Decimal("3"))
     response = staff.get(f"/en/admin/trainings/traininggroup/{enrollment.group.pk}/change/")
     assert response.status_code == 200
     content = response.content.decode()
     assert enrollment.family.contact_name in content
     assert re.search(r'field-attended_hours">\s*<p>3(\.00)?</p>', content)
+
+
+def test_enrollment_list_shows_the_hours_the_rule_counts(staff):
+    # The column counts what complete_pretraining counts: a session still ahead adds nothing.
+    enrollment = household_in_training(hours=("3", "3"), home_visit="1")
+    ahead = TrainingGroupFactory(sessions__days_ahead=5)
+    later = EnrollmentFactory(group=ahead, family=enrollment.family)
+    AttendanceFactory(enrollment=later, session=ahead.sessions.first(), hours=Decimal("3"))
+    response = staff.get("/en/admin/trainings/enrollment/")
+    rows = {row.pk: row for row in response.context["cl"].result_list}
+    assert rows[enrollment.pk].attended == Decimal("6")
+    assert rows[later.pk].attended == Decimal("0")
+    assert rows[enrollment.pk].visit_hours == Decimal("1")
 
 
 def test_support_worker_cannot_open_the_back_office(client, support_worker):

@@ -12,10 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from trainings import services
-from trainings.models import (
-    Attendance,
-    HomeVisit,
-)
+from trainings.models import HomeVisit
 
 # Online links are https; say so rather than let forms guess the scheme.
 URL_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
@@ -91,9 +88,11 @@ class CalendarRevisionMixin:
 
 
 def _attended_hours_subquery():
+    # The hours that count (`services.counted_attendances`), as the rule of becoming trained.
     return Coalesce(
         Subquery(
-            Attendance.objects.filter(enrollment=OuterRef("pk"))
+            services.counted_attendances()
+            .filter(enrollment=OuterRef("pk"))
             .values("enrollment")
             .annotate(total=Sum("hours"))
             .values("total")[:1]

@@ -2,9 +2,10 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from families.services import TransitionNotAllowed
+from families.services import PRETRAINING_HOURS, TransitionNotAllowed
 from trainings import services
 from trainings.admin.common import _attended_hours_subquery, _home_visit_hours_subquery
 from trainings.models import (
@@ -97,7 +98,7 @@ class EnrollmentAdmin(admin.ModelAdmin):
     def home_visit_hours(self, obj):
         return obj.visit_hours
 
-    @admin.display(description=_("total of 10 hours"))
+    @admin.display(description=format_lazy(_("total of {hours} hours"), hours=PRETRAINING_HOURS))
     def total_hours(self, obj):
         return obj.attended + obj.visit_hours
 

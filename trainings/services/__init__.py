@@ -5,8 +5,8 @@ group), inside one transaction, so simultaneous sign-ups can never overfill a gr
 out after the transaction commits.
 """
 
+from families.services import PRETRAINING_HOURS
 from trainings.services.common import (
-    PRETRAINING_HOURS,
     AlreadySignedUp,
     AttendanceError,
     NotEnoughHours,
@@ -19,6 +19,7 @@ from trainings.services.completion import (
     complete_pretraining,
     complete_pretraining_if_due,
     completed_pretraining_hours,
+    counted_attendances,
     mark_session_attended,
     record_attendance,
     record_home_visit,
@@ -83,6 +84,7 @@ __all__ = [
     "complete_pretraining",
     "complete_pretraining_if_due",
     "completed_pretraining_hours",
+    "counted_attendances",
     "duplicate_group",
     "enroll",
     "enroll_family",

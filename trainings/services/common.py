@@ -1,11 +1,12 @@
-"""Domain exceptions, programme constants and the pipeline step shared by the services."""
+"""Domain exceptions, constants and the pipeline step shared by the services.
 
-from decimal import Decimal
+The programme's own constants (`PRETRAINING_HOURS`) belong to the pipeline in
+`families.services.households`.
+"""
 
 from families.models import SupportFamily
 from families.services import ALLOWED_TRANSITIONS, TransitionNotAllowed, change_status
 
-PRETRAINING_HOURS = Decimal("10")
 HOME_LIMIT = 3
 
 
@@ -26,7 +27,7 @@ class AlreadySignedUp(SignupError):
 
 
 class NotEnoughHours(TransitionNotAllowed):
-    """The household has not yet completed the 10 hours of pre-training."""
+    """The household has not yet completed the pre-training (its hours or its home visit)."""
 
 
 class AttendanceError(Exception):

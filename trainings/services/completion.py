@@ -1,15 +1,25 @@
-"""Attendance, home visits and completing the 10-hour pre-training."""
+"""Attendance, home visits and completing the pre-training (`PRETRAINING_HOURS`).
+
+Which hours count is decided once, in `counted_attendances`; `completed_pretraining_hours`, the
+enrolment list in the admin and the rule of becoming *trained* (`complete_pretraining`) all read
+it.
+"""
 
 import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
-from django.utils import timezone
+from django.db.models import F, QuerySet, Sum
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from families.models import FamilyStatus, SupportFamily
-from families.services import record_step
+from families.services import (
+    PRETRAINING_HOURS,
+    TransitionNotAllowed,
+    lock_for_step,
+    record_step,
+)
 from trainings.models import (
     TAKES_A_PLACE,
     Attendance,
@@ -19,11 +29,7 @@ from trainings.models import (
     SessionStatus,
     TrainingSession,
 )
-from trainings.services.common import (
-    PRETRAINING_HOURS,
-    AttendanceError,
-    NotEnoughHours,
-)
+from trainings.services.common import AttendanceError, NotEnoughHours
 from trainings.services.listings import listings_changed
 
 
@@ -68,6 +74,7 @@ def record_home_visit(
     notes: str = "",
     by=None,
 ) -> HomeVisit:
+    """Record the trainer's visit to the household's home; it may complete the pre-training."""
     with transaction.atomic():
         visit = HomeVisit.objects.create(
             family=family, visited_on=visited_on, hours=hours, worker=worker, notes=notes
@@ -76,55 +83,85 @@ def record_home_visit(
     return visit
 
 
-def completed_pretraining_hours(family) -> Decimal:
-    """Hours of pre-training a household has completed: attended session hours + home visits.
+def counted_attendances(now: datetime.datetime | None = None) -> QuerySet[Attendance]:
+    """The attendance that counts towards the pre-training, the one definition of it.
 
-    The families app asks this before a household may become *trained* / *approved*.
+    Hours count from a session of the enrolment's own group that is not cancelled and has taken
+    place, and only while the enrolment takes a place (enrolled or completed). "Taken place"
+    means started by `now`: attendance is recorded during or after the evening and the
+    completion check runs when it is recorded, so a session in progress counts; a session still
+    ahead never does.
     """
-    attended = Attendance.objects.filter(
-        enrollment__family=family,
+    return Attendance.objects.filter(
         enrollment__status__in=TAKES_A_PLACE,
+        session__group_id=F("enrollment__group_id"),
         session__status=SessionStatus.SCHEDULED,
-    ).aggregate(total=Sum("hours"))["total"] or Decimal("0")
+        session__starts_at__lte=now or timezone.now(),
+    )
+
+
+def completed_pretraining_hours(family: SupportFamily) -> Decimal:
+    """Hours of pre-training a household has completed: its counted attendance
+    (`counted_attendances`) plus its home visits."""
+    attended = counted_attendances().filter(enrollment__family=family).aggregate(
+        total=Sum("hours")
+    )["total"] or Decimal("0")
     visits = HomeVisit.objects.filter(family=family).aggregate(total=Sum("hours"))[
         "total"
     ] or Decimal("0")
     return attended + visits
 
 
-def complete_pretraining(family: SupportFamily, *, by=None, note: str = "") -> SupportFamily:
-    """Attended hours plus the home visit make at least 10 hours: the household is *trained*.
+def _hours_text(hours: Decimal) -> str:
+    # 9.50 → "9,5" in Finnish, 10.00 → "10".
+    return formats.number_format(hours.normalize())
 
-    The one rule for *in_training → trained*, whoever asks (attendance, a home visit, the admin's
-    enrolment action or its status change, which `families.services.change_status` hands here).
-    Needs a home visit and 10 hours; the household's enrollment is marked completed and the
-    status change is recorded.
+
+def complete_pretraining(family: SupportFamily, *, by=None, note: str = "") -> SupportFamily:
+    """The one rule of *in_training → trained*: at least `PRETRAINING_HOURS` hours
+    (`completed_pretraining_hours`) and a recorded home visit.
+
+    Whoever asks takes this path: attendance or a home visit being recorded, the admin's
+    enrolment action, and the admin's status change (`families.services.change_status` hands
+    the step here). A household not in training is refused by the pipeline first
+    (`TransitionNotAllowed`), then every missing condition is listed in one `NotEnoughHours`.
+    On success the household's enrolment is marked completed and the step is recorded.
     """
     with transaction.atomic():
-        family = SupportFamily.objects.select_for_update().get(pk=family.pk)
-        hours = completed_pretraining_hours(family)
-        if hours < PRETRAINING_HOURS or not HomeVisit.objects.filter(family=family).exists():
-            raise NotEnoughHours(
-                _("The pre-training needs 10 hours including the home visit; done: %(hours)s.")
-                % {"hours": hours}
+        locked = lock_for_step(family, FamilyStatus.TRAINED)
+        hours = completed_pretraining_hours(locked)
+        reasons = []
+        if hours < PRETRAINING_HOURS:
+            reasons.append(
+                _(
+                    "The pre-training needs %(required)s hours including the home visit; "
+                    "done: %(hours)s."
+                )
+                % {"required": _hours_text(PRETRAINING_HOURS), "hours": _hours_text(hours)}
             )
-        Enrollment.objects.filter(family=family, status=EnrollmentStatus.ENROLLED).update(
+        if not HomeVisit.objects.filter(family=locked).exists():
+            reasons.append(_("No home visit has been recorded."))
+        if reasons:
+            raise NotEnoughHours(" ".join(reasons))
+        Enrollment.objects.filter(family=locked, status=EnrollmentStatus.ENROLLED).update(
             status=EnrollmentStatus.COMPLETED,
             status_changed_at=timezone.now(),
             status_changed_by=by,
         )
         listings_changed()
-        completed = _("Pre-training completed: %(hours)s hours.") % {"hours": hours}
-        record_step(family, FamilyStatus.TRAINED, by=by, note=f"{completed} {note}".strip())
+        completed = _("Pre-training completed: %(hours)s hours.") % {"hours": _hours_text(hours)}
+        record_step(locked, FamilyStatus.TRAINED, by=by, note=f"{completed} {note}".strip())
+    family.refresh_from_db()
     return family
 
 
 def complete_pretraining_if_due(family: SupportFamily, *, by=None) -> bool:
-    family.refresh_from_db(fields=["status"])
-    if family.status != FamilyStatus.IN_TRAINING:
-        return False
+    """Make the household *trained* if `complete_pretraining` allows it now; never refuse.
+
+    Called whenever hours or a home visit are recorded. Returns whether it became trained.
+    """
     try:
         complete_pretraining(family, by=by)
-    except NotEnoughHours:
+    except TransitionNotAllowed:  # not in training, or the pre-training is not complete yet
         return False
     return True

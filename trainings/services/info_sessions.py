@@ -85,14 +85,14 @@ def mark_info_session_attended(registration: Registration, *, by=None) -> Regist
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         registration.attended = True
         registration.save(update_fields=["attended"])
-        if registration.family.status == FamilyStatus.APPLIED:
-            _advance(
-                registration.family,
-                FamilyStatus.INFO_SESSION_ATTENDED,
-                by=by,
-                note=_("Attended the info session on %(date)s.")
-                % {"date": timezone.localtime(registration.session.starts_at).strftime("%d.%m.%Y")},
-            )
+        # Only an *applied* household moves: the pipeline's table allows the step from there.
+        _advance(
+            registration.family,
+            FamilyStatus.INFO_SESSION_ATTENDED,
+            by=by,
+            note=_("Attended the info session on %(date)s.")
+            % {"date": timezone.localtime(registration.session.starts_at).strftime("%d.%m.%Y")},
+        )
     return registration
 
 
