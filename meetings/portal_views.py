@@ -27,7 +27,6 @@ from meetings.forms import (
     ReferralFormSet,
 )
 from meetings.models import (
-    MAX_MEETINGS,
     Assessment,
     CalendarToken,
     CaseStatus,
@@ -117,17 +116,18 @@ def _cards(rows: list[dict]) -> list[dict]:
 def case_detail(request, pk):
     case = _case_or_404(request, pk)
     record_view(request, case)
+    meetings = list(case.meetings.all())
     context = {
         "case": case,
         "contacts": list(case.contacts.all()),
-        "meetings": list(case.meetings.all()),
+        "meetings": meetings,
         "assessment": Assessment.objects.filter(case=case).first(),
         "plan": Plan.objects.filter(case=case).first(),
         "referrals": list(ServiceReferral.objects.filter(plan__case=case)),
         "follow_up": FollowUp.objects.filter(case=case).first(),
         "status_changes": list(case.status_changes.select_related("changed_by")),
         "later_cases": list(services.visible_cases(request.user).filter(earlier_case=case)),
-        "can_add_meeting": case.is_open and len(case.meetings.all()) < MAX_MEETINGS,
+        "can_add_meeting": services.next_meeting_refusal(case, len(meetings)) is None,
     }
     return render(request, "meetings/portal/case_detail.html", context)
 
@@ -155,11 +155,7 @@ def meeting_add(request, pk):
                 return redirect("meetings_portal:case", pk=case.pk)
     else:
         # Say it before the worker fills in the form, not only after pressing save.
-        refusal = None
-        if not case.is_open:
-            refusal = services.CaseNotOpen()
-        elif case.meetings.count() >= MAX_MEETINGS:
-            refusal = services.MeetingLimitReached()
+        refusal = services.next_meeting_refusal(case, case.meetings.count())
         if refusal is not None:
             messages.error(request, str(refusal))
             return redirect("meetings_portal:case", pk=case.pk)

@@ -128,6 +128,18 @@ def _clean_topics(topics) -> list[str]:
     return [t for t in Topic.values if t in set(topics or ()) and t in valid]
 
 
+def next_meeting_refusal(case: SupportCase, meetings_logged: int) -> Exception | None:
+    """Why the case cannot take another meeting (closed, or its five are logged), or None.
+
+    The one rule of "1–5 meetings on an open case": `log_meeting` raises what this returns,
+    and the portal uses it to say so before the worker fills in the form."""
+    if not case.is_open:
+        return CaseNotOpen()
+    if meetings_logged >= MAX_MEETINGS:
+        return MeetingLimitReached()
+    return None
+
+
 def log_meeting(
     case: SupportCase,
     *,
@@ -143,12 +155,11 @@ def log_meeting(
     meetings added at the same moment cannot both become the sixth (or both number 3)."""
     with transaction.atomic():
         case = _lock(case)
-        if not case.is_open:
-            raise CaseNotOpen()
-        _check_meeting_date(case, starts_at)
         last = case.meetings.aggregate(last=Max("number"))["last"] or 0
-        if last >= MAX_MEETINGS:
-            raise MeetingLimitReached()
+        refusal = next_meeting_refusal(case, last)
+        if refusal is not None:
+            raise refusal
+        _check_meeting_date(case, starts_at)
         meeting = Meeting(
             case=case,
             number=last + 1,
