@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -94,10 +95,15 @@ class StayInline(ReadOnlyTableInline):
 
     def get_queryset(self, request):
         self._rates = list(Rate.objects.all())
+        self._priced = {}
         return super().get_queryset(request)
 
     def _amounts(self, stay):
-        return stay_services.amounts_of(stay, getattr(self, "_rates", None))
+        # Two columns show each stay's amounts: priced once.
+        priced = getattr(self, "_priced", {})
+        if stay.pk not in priced:
+            priced[stay.pk] = stay_services.amounts_of(stay, getattr(self, "_rates", None))
+        return priced[stay.pk]
 
     @admin.display(description=_("fee"))
     def fee_shown(self, stay):
@@ -203,6 +209,7 @@ class SupportRelationshipAdmin(LeanChangelistMixin, admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
+            .select_related("child", "family", "support_worker")
             .annotate(_stays=count_of(Stay.objects.filter(relationship=OuterRef("pk"))))
         )
 
@@ -212,7 +219,6 @@ class SupportRelationshipAdmin(LeanChangelistMixin, admin.ModelAdmin):
 
     @admin.display(description=_("end"))
     def end_link(self, obj):
-        from django.utils.html import format_html
 
         if obj is None or obj.pk is None or obj.status == RelationshipStatus.ENDED:
             return "–"
