@@ -105,29 +105,42 @@ def _local_day(moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment).date()
 
 
-def applications(totals: Totals, today) -> Item:
+def _households_in_status(
+    totals: Totals, today, *, key: str, status: str, title, link_text, detail, empty_text
+) -> Item:
+    """Households waiting in one status, the longest-waiting first."""
     count, families = _first(
         totals,
-        "applications",
-        SupportFamily.objects.filter(status=FamilyStatus.APPLIED).order_by(
-            "status_changed_at", "pk"
-        ),
+        key,
+        SupportFamily.objects.filter(status=status).order_by("status_changed_at", "pk"),
     )
     return Item(
-        key="applications",
-        title=_("New applications"),
+        key=key,
+        title=title,
         count=count,
-        url=_admin("families_supportfamily_changelist", query="status=applied"),
-        link_text=_("Open the applications"),
+        url=_admin("families_supportfamily_changelist", query=f"status={status}"),
+        link_text=link_text,
         entries=[
             Entry(
                 text=str(f),
                 url=_admin("families_supportfamily_change", f.pk),
-                detail=_("waiting %(days)s")
-                % {"days": _days((today - _local_day(f.status_changed_at)).days)},
+                detail=detail % {"days": _days((today - _local_day(f.status_changed_at)).days)},
             )
             for f in families
         ],
+        empty_text=empty_text,
+    )
+
+
+def applications(totals: Totals, today) -> Item:
+    return _households_in_status(
+        totals,
+        today,
+        key="applications",
+        status=FamilyStatus.APPLIED,
+        title=_("New applications"),
+        link_text=_("Open the applications"),
+        detail=_("waiting %(days)s"),
         empty_text=_("No new applications."),
     )
 
@@ -217,28 +230,14 @@ def training_groups(totals: Totals, now) -> Item:
 
 
 def trained_households(totals: Totals, today) -> Item:
-    count, families = _first(
+    return _households_in_status(
         totals,
-        "trained",
-        SupportFamily.objects.filter(status=FamilyStatus.TRAINED).order_by(
-            "status_changed_at", "pk"
-        ),
-    )
-    return Item(
+        today,
         key="trained",
+        status=FamilyStatus.TRAINED,
         title=_("Trained, waiting for approval"),
-        count=count,
-        url=_admin("families_supportfamily_changelist", query="status=trained"),
         link_text=_("Open the trained households"),
-        entries=[
-            Entry(
-                text=str(f),
-                url=_admin("families_supportfamily_change", f.pk),
-                detail=_("trained %(days)s ago")
-                % {"days": _days((today - _local_day(f.status_changed_at)).days)},
-            )
-            for f in families
-        ],
+        detail=_("trained %(days)s ago"),
         empty_text=_("No households waiting for approval."),
     )
 
