@@ -30,6 +30,10 @@ class ReadOnlyTableInline(admin.TabularInline):
         queryset = super().get_queryset(request)
         return queryset.select_related(*self.select_related) if self.select_related else queryset
 
+    def get_readonly_fields(self, request, obj=None):
+        # Every column is read-only: the table shows `fields`, the formset edits none of them.
+        return self.fields
+
     def has_add_permission(self, request, obj=None):
         return False
 

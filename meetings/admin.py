@@ -146,7 +146,6 @@ class MeetingInline(ReadOnlyTableInline):
 
     model = Meeting
     fields = ["number", "starts_at", "mode", "duration_minutes", "topic_names", "notes", "tasks"]
-    readonly_fields = fields
 
     @admin.display(description=_("what was done"))
     def topic_names(self, meeting):
@@ -156,7 +155,6 @@ class MeetingInline(ReadOnlyTableInline):
 class StatusChangeInline(ReadOnlyTableInline):
     model = CaseStatusChange
     fields = ["changed_at", "from_status", "to_status", "changed_by", "note"]
-    readonly_fields = fields
     select_related = ("changed_by",)
 
 

@@ -141,6 +141,7 @@ def _show_error(request, form, error):
 @require_http_methods(["GET", "POST"])
 def meeting_add(request, pk):
     case = _case_or_404(request, pk)
+    logged = case.meetings.count()
     if request.method == "POST":
         form = MeetingForm(request.POST)
         if form.is_valid():
@@ -155,7 +156,7 @@ def meeting_add(request, pk):
                 return redirect("meetings_portal:case", pk=case.pk)
     else:
         # Say it before the worker fills in the form, not only after pressing save.
-        refusal = services.next_meeting_refusal(case, case.meetings.count())
+        refusal = services.next_meeting_refusal(case, logged)
         if refusal is not None:
             messages.error(request, str(refusal))
             return redirect("meetings_portal:case", pk=case.pk)
@@ -166,7 +167,7 @@ def meeting_add(request, pk):
     return render(
         request,
         "meetings/portal/meeting_form.html",
-        {"case": case, "form": form, "number": case.meetings.count() + 1},
+        {"case": case, "form": form, "number": logged + 1},
     )
 
 

@@ -166,7 +166,6 @@ class StatusChangeForm(forms.Form):
 class FamilyStatusChangeInline(ReadOnlyTableInline):
     model = FamilyStatusChange
     fields = ("changed_at", "from_status", "to_status", "changed_by", "note")
-    readonly_fields = fields
     ordering = ("-changed_at", "-pk")
     verbose_name_plural = _("status history")
     select_related = ("changed_by",)

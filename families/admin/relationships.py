@@ -89,8 +89,6 @@ class ReviewDueFilter(admin.SimpleListFilter):
 class StayInline(ReadOnlyTableInline):
     model = Stay
     fields = ("starts_at", "ends_at", "nights", "fee_shown", "reimbursement_shown", "approved")
-    readonly_fields = fields
-
     select_related = ("payment_month",)
 
     def get_queryset(self, request):
@@ -121,14 +119,12 @@ class StayInline(ReadOnlyTableInline):
 class SupervisionContactInline(ReadOnlyTableInline):
     model = SupervisionContact
     fields = ("date", "mode", "notes", "created_by")
-    readonly_fields = fields
     select_related = ("created_by",)
 
 
 class StatusChangeInline(ReadOnlyTableInline):
     model = RelationshipStatusChange
     fields = ("changed_at", "from_status", "to_status", "changed_by", "note")
-    readonly_fields = fields
     select_related = ("changed_by",)
 
 
