@@ -1,8 +1,10 @@
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -54,7 +56,11 @@ def database_unavailable(request):
         "form_was_sent": request.method not in ("GET", "HEAD", "OPTIONS"),
         "back_url": request.path,
     }
-    response = render(request, "503.html", context, status=503)
+    # The error may come before LocaleMiddleware has run (a signed-in session is read first):
+    # the page's language is the one its address names.
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        response = render(request, "503.html", context, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     return response
