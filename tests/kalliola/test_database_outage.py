@@ -39,7 +39,12 @@ def visitor() -> Client:
     ("lang", "unavailable", "not_saved", "back"),
     [
         ("", "Palvelu on hetken poissa käytöstä", "Lähettämääsi ei tallennettu.", "Takaisin"),
-        ("/sv", "Tjänsten är tillfälligt otillgänglig", "Det du skickade sparades inte.", "Tillbaka"),
+        (
+            "/sv",
+            "Tjänsten är tillfälligt otillgänglig",
+            "Det du skickade sparades inte.",
+            "Tillbaka",
+        ),
         ("/en", "The service is briefly unavailable", "What you sent was not saved.", "Back to"),
     ],
 )
