@@ -27,6 +27,7 @@ import time
 
 from django.core.cache.backends import redis as django_redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.utils.functional import cached_property
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ class FailSafeMixin:
 
     retry_seconds = DEFAULT_RETRY_SECONDS
 
-    @property
+    @cached_property
     def breaker(self) -> Breaker:
         return breaker_for(f"{type(self).__name__}:{self._location}", self.retry_seconds)
 

@@ -1,5 +1,6 @@
 """The Redis cache backend (kalliola.cache): one client per pool; an outage is a cache miss."""
 
+import pickle
 import shutil
 import socket
 import subprocess
@@ -169,3 +170,16 @@ def test_every_failing_call_answers_as_a_miss():
     assert backend.get_or_set("a", 5) == 5
     backend.delete_many(["a"])
     backend.clear()
+
+
+def test_any_error_of_the_store_is_a_miss_logged_by_its_class(monkeypatch, caplog):
+    # A value Redis returns that cannot be unpickled (another release's class, say).
+    backend = _backend(_free_port())
+
+    def broken(*args, **kwargs):
+        raise pickle.UnpicklingError("bad data for key secret-Meikäläinen")
+
+    monkeypatch.setattr(backend._cache, "get", broken)
+    assert backend.get("secret-Meikäläinen", "fallback") == "fallback"
+    logged = [r.getMessage() for r in caplog.records if r.name == "kalliola.cache"]
+    assert logged == ["Cache get failed (UnpicklingError); serving without the cache for 5 s"]
