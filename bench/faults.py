@@ -22,7 +22,6 @@ import argparse
 import datetime
 import http.client
 import json
-import os
 import re
 import shutil
 import socket
@@ -36,6 +35,9 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.load import bench_env  # noqa: E402 (run as a script, like bench/load.py)
+
 PY = sys.executable
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -98,25 +100,10 @@ def wait_for_health(port: int, seconds: float = 60) -> None:
 
 
 def server_env(args, redis_port: int) -> dict:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{args.database}",
-        DEBUG="false",
-        SECRET_KEY="faults-only-secret-key-not-for-production-0123456789abcdef",
-        ALLOWED_HOSTS="127.0.0.1",
-        SITE_URL=f"http://127.0.0.1:{args.port}",
-        SECURE_SSL_REDIRECT="false",
-        SESSION_COOKIE_SECURE="false",
-        CSRF_COOKIE_SECURE="false",
-        SECURE_HSTS_SECONDS="0",
-        REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
-        PUBLIC_FORM_RATE_PER_MINUTE="100000000",
-        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
-        EMAIL_DELIVERY="worker",  # queued only: the run counts the queue
-        LOG_LEVEL="ERROR",
-        PYTHONPATH=str(ROOT),
-    )
-    return env
+    """bench/load.py's production-like environment, on the run's own Redis and database."""
+    args.redis = f"redis://127.0.0.1:{redis_port}/0"
+    args.email_delivery = "worker"  # sign-ups only queue their mail: the run counts the queue
+    return bench_env(args)
 
 
 def prepare(args, env) -> int:
