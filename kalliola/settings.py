@@ -101,14 +101,32 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails the request fast (a 503 page, kalliola/views.py)
+    # instead of holding it: a stopped server refuses at once, a silent host after this many
+    # seconds (2 is the least libpq allows).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", envint("DB_CONNECT_TIMEOUT", 2)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache for every worker in production (rate limits count across workers); local memory
-# for the demo and tests.
+# for the demo and tests. A cache outage costs speed, not service (kalliola/cache.py): no call
+# waits longer than REDIS_TIMEOUT_MS to connect or to read, and a failed cache is left alone for
+# CACHE_RETRY_SECONDS.
 REDIS_URL = envstr("REDIS_URL", "")
+REDIS_TIMEOUT_SECONDS = envint("REDIS_TIMEOUT_MS", 250) / 1000
 CACHES = {
     "default": (
-        {"BACKEND": "kalliola.cache.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "kalliola.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+                "retry_seconds": envint("CACHE_RETRY_SECONDS", 5),
+            },
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kalliola"}
     )

@@ -1,8 +1,15 @@
-from django.db import DatabaseError, connection
+import sys
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from kalliola.health import report as health_report
 
 
 def privacy(request):
@@ -12,14 +19,9 @@ def privacy(request):
 @never_cache
 @require_GET
 def health(request):
-    """200 when the database answers a query, 503 when it does not (for load balancers)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    """The database and the cache, each on its own (kalliola/health.py); 503 without a database."""
+    status, body = health_report()
+    return JsonResponse(body, status=status)
 
 
 def error_403(request, exception=None):
@@ -30,5 +32,35 @@ def error_404(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+# What a database that is down, restarting or unreachable raises (psycopg2 and sqlite3 alike).
+DATABASE_DOWN_ERRORS = (OperationalError, InterfaceError)
+# Seconds a client is asked to wait: a database restart takes a few.
+RETRY_AFTER_SECONDS = 10
+
+
 def error_500(request):
+    # Django calls this inside the `except` of the failed request: the error is at hand.
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN_ERRORS):
+        return database_unavailable(request)
     return render(request, "500.html", status=500)
+
+
+def database_unavailable(request):
+    """503 with Retry-After: briefly unavailable, and (for a form) that nothing was saved.
+
+    The page needs no database: it reads no user, session or message. The connection that
+    failed is closed when the request ends, so the first request after the database is back
+    gets a new one and works (no restart of the servers).
+    """
+    context = {
+        "form_was_sent": request.method not in ("GET", "HEAD", "OPTIONS"),
+        "back_url": request.path,
+    }
+    # The error may come before LocaleMiddleware has run (a signed-in session is read first):
+    # the page's language is the one its address names.
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        response = render(request, "503.html", context, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
