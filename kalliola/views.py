@@ -2,7 +2,7 @@ from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
 def privacy(request):
@@ -10,7 +10,7 @@ def privacy(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def health(request):
     """200 when the database answers a query, 503 when it does not (for load balancers)."""
     try:
