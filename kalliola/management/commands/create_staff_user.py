@@ -3,6 +3,7 @@ import sys
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from kalliola.roles import COORDINATORS, SUPPORT_WORKERS, create_staff_user
 
@@ -38,14 +39,17 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError("\n".join(error.messages)) from None
         self.stdout.write(
-            f"Created {role} {user.username} (id {user.pk}); two-factor sign-in is set up at "
-            "the first sign-in."
+            _(
+                "Created user %(username)s (id %(id)s) with the role %(role)s. Two-factor "
+                "sign-in is set up at the first sign-in."
+            )
+            % {"username": user.username, "id": user.pk, "role": user.groups.get()}
         )
 
     def _read_password(self) -> str:
         if not sys.stdin.isatty():
             return sys.stdin.readline().rstrip("\r\n")
-        password = getpass.getpass("Password: ")
-        if getpass.getpass("Password (again): ") != password:
-            raise CommandError("The passwords differ.")
+        password = getpass.getpass(_("Password: "))
+        if getpass.getpass(_("Password (again): ")) != password:
+            raise CommandError(_("The passwords differ."))
         return password
