@@ -1,6 +1,7 @@
 """Reading the deployment kit (deploy/) and README's variable table, for the kit's tests."""
 
 import re
+import socket
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,3 +55,10 @@ def unit_exec_start(unit: str) -> list[str]:
         if line.startswith("ExecStart="):
             return line.removeprefix("ExecStart=").split()
     raise AssertionError(f"{unit} has no ExecStart")
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now, for a server the test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -19,7 +19,9 @@ STRONG = "kahvi-pannu-lumi-7"
 def _create(monkeypatch, username, role, password, **options):
     monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
     out = io.StringIO()
-    call_command("create_staff_user", username, role=role, stdout=out, **options)
+    # Whatever language the caller has active, the command speaks the site's (Finnish).
+    with translation.override("en"):
+        call_command("create_staff_user", username, role=role, stdout=out, **options)
     return out.getvalue()
 
 

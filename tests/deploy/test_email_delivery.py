@@ -8,7 +8,6 @@ read back as a recipient's program would.
 import base64
 import email
 import json
-import socket
 import threading
 from email import policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,17 +19,12 @@ from aiosmtpd.smtp import AuthResult
 
 from kalliola.env import envprefixed
 from kalliola.models import MailStatus, QueuedMail
+from tests.deploy.kit import free_port
 from tests.factories.trainings import InfoSessionFactory
 from tests.kalliola.test_settings import load_settings
 from trainings import services
 
 pytestmark = pytest.mark.django_db
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _sign_up(session, email_address="eva@example.org"):
@@ -61,7 +55,7 @@ def smtp_server():
     controller = Controller(
         inbox,
         hostname="127.0.0.1",
-        port=_free_port(),
+        port=free_port(),
         authenticator=inbox,
         auth_require_tls=False,
     )

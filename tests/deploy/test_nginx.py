@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.deploy.kit import NGINX_SITE, ROOT, env_template, unit_exec_start
+from tests.deploy.kit import NGINX_SITE, ROOT, env_template, free_port, unit_exec_start
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 HOST = "tuki.example.org"
@@ -29,12 +29,6 @@ pytestmark = pytest.mark.skipif(
     NGINX is None and not os.environ.get("REQUIRE_NGINX"),
     reason="nginx is not installed (CI installs Debian's nginx; apt-get install nginx)",
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _wait_for_port(port: int, process: subprocess.Popen, what: str) -> None:
@@ -149,7 +143,7 @@ def test_gunicorn_behind_the_shipped_nginx_site(tmp_path, certificate):
         input=PASSWORD + "\n",
     )
 
-    app_port, https_port, http_port = _free_port(), _free_port(), _free_port()
+    app_port, https_port, http_port = free_port(), free_port(), free_port()
     command = unit_exec_start("kalliola-web.service")
     command[0] = str(Path(python).parent / "gunicorn")
     command[command.index("--bind") + 1] = f"127.0.0.1:{app_port}"

@@ -1,8 +1,10 @@
 import getpass
 import sys
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kalliola.roles import COORDINATORS, SUPPORT_WORKERS, create_staff_user
@@ -25,7 +27,12 @@ class Command(BaseCommand):
         parser.add_argument("--first-name", default="")
         parser.add_argument("--last-name", default="")
 
-    def handle(self, *args, username, role, email, first_name, last_name, **options):
+    def handle(self, *args, **options):
+        # In the site's language, as the admin speaks it (the password rules' messages too).
+        with translation.override(settings.LANGUAGE_CODE):
+            self._create(**options)
+
+    def _create(self, *, username, role, email, first_name, last_name, **options):
         password = self._read_password()
         try:
             user = create_staff_user(
