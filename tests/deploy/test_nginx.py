@@ -64,7 +64,9 @@ def _site(tmp: Path, https_port: int, http_port: int, app_port: int, static_root
     no IPv6)."""
     text = NGINX_SITE.read_text()
     text = re.sub(r"^\s*listen \[::\].*\n", "", text, flags=re.M)
-    text = _replace_once(text, "listen 80;", f"listen 127.0.0.1:{http_port};")
+    text = _replace_once(
+        text, "listen 80 default_server;", f"listen 127.0.0.1:{http_port} default_server;"
+    )
     text = _replace_once(text, "listen 443 ssl", f"listen 127.0.0.1:{https_port} ssl")
     text = _replace_once(text, "server 127.0.0.1:8000", f"server 127.0.0.1:{app_port}")
     text = _replace_once(text, "/srv/kalliola/static/", f"{static_root}/")
@@ -225,12 +227,15 @@ def _exercise(certificate: Path, https_port: int, http_port: int, app_port: int)
     assert static.status_code == 200
     assert "immutable" in static.headers["Cache-Control"]
 
-    # The load balancer's probe, straight at gunicorn, plain http, the server's address as Host.
-    probe_host = f"127.0.0.1:{app_port}"
-    for method in ("GET", "HEAD"):
-        probe = requests.request(
-            method, f"http://{probe_host}/health/", allow_redirects=False, timeout=10
-        )
-        assert probe.status_code == 200, (method, probe.status_code)
-    around = requests.get(f"http://{probe_host}/", allow_redirects=False, timeout=10)
-    assert around.status_code == 400  # any other path: the host check holds
+    # The load balancer's probe: plain http, the server's address as Host, through nginx's
+    # port 80 and straight at gunicorn. Any other path: the https redirect, the host check.
+    for address in (f"127.0.0.1:{http_port}", f"127.0.0.1:{app_port}"):
+        for method in ("GET", "HEAD"):
+            probe = requests.request(
+                method, f"http://{address}/health/", allow_redirects=False, timeout=10
+            )
+            assert probe.status_code == 200, (address, method, probe.status_code)
+    by_address = requests.get(f"http://127.0.0.1:{http_port}/", allow_redirects=False, timeout=10)
+    assert by_address.status_code == 301
+    around = requests.get(f"http://127.0.0.1:{app_port}/", allow_redirects=False, timeout=10)
+    assert around.status_code == 400
