@@ -1,6 +1,7 @@
 """Reading the deployment kit (deploy/) and README's variable table, for the kit's tests."""
 
 import re
+import shlex
 import socket
 from pathlib import Path
 
@@ -53,7 +54,8 @@ def readme_variables() -> set[str]:
 def unit_exec_start(unit: str) -> list[str]:
     for line in (SYSTEMD / unit).read_text().splitlines():
         if line.startswith("ExecStart="):
-            return line.removeprefix("ExecStart=").split()
+            # As systemd reads it: quoted words, %% for a literal %.
+            return shlex.split(line.removeprefix("ExecStart=").replace("%%", "%"))
     raise AssertionError(f"{unit} has no ExecStart")
 
 

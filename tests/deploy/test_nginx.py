@@ -24,6 +24,7 @@ from tests.deploy.kit import NGINX_SITE, ROOT, env_template, free_port, unit_exe
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 HOST = "tuki.example.org"
 PASSWORD = "kahvi-pannu-lumi-7"
+SEARCHED = "Virtanen-Marker"
 
 pytestmark = pytest.mark.skipif(
     NGINX is None and not os.environ.get("REQUIRE_NGINX"),
@@ -179,6 +180,11 @@ def test_gunicorn_behind_the_shipped_nginx_site(tmp_path, certificate):
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+    # The service's log: each request by method, path and status, never what was searched for.
+    log = gunicorn.stdout.read()
+    assert "GET /tyo/kirjaudu/ 200" in log
+    assert "POST /tyo/kirjaudu/ 302" in log
+    assert SEARCHED not in log
 
 
 def _exercise(certificate: Path, https_port: int, http_port: int, app_port: int) -> None:
@@ -201,7 +207,7 @@ def _exercise(certificate: Path, https_port: int, http_port: int, app_port: int)
     assert plain.status_code == 301
     assert plain.headers["Location"] == f"https://{HOST}/tyo/kirjaudu/"
 
-    page = web.get(f"{base}/tyo/kirjaudu/", allow_redirects=False, timeout=20)
+    page = web.get(f"{base}/tyo/kirjaudu/?q={SEARCHED}", allow_redirects=False, timeout=20)
     assert page.status_code == 200, page.text[:500]
     assert "max-age=31536000" in page.headers["Strict-Transport-Security"]
     assert page.headers["X-Content-Type-Options"] == "nosniff"
