@@ -2,6 +2,7 @@
 the proxy and sends another X-Forwarded-For on every try is still locked out."""
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 
 from kalliola.security import client_ip
@@ -77,3 +78,10 @@ def test_a_chain_of_trusted_proxies_is_walked_to_the_first_untrusted_hop(setting
         "/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.9, 10.0.0.3"
     )
     assert client_ip(request) == "198.51.100.9"
+
+
+def test_a_trusted_proxy_that_is_not_an_address_fails_loudly(settings):
+    settings.TRUSTED_PROXIES = ["nginx.internal"]
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1")
+    with pytest.raises(ImproperlyConfigured, match="TRUSTED_PROXIES"):
+        client_ip(request)
