@@ -12,9 +12,10 @@ $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall whenever requirements.txt changes.
-$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
-	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
+# Reinstall whenever a requirements file changes: the runtime set and the test and development
+# tools (a production server installs requirements.txt only; README, "Deploying").
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
 # The Nu HTML Checker for the validity tests, from the npm registry; without npm those tests skip.

@@ -39,3 +39,12 @@ def envlist(name: str, default: list[str]) -> list[str]:
 def envstr(name: str, default: str) -> str:
     raw = os.environ.get(name)
     return default if raw is None or raw == "" else raw
+
+
+def envprefixed(prefix: str) -> dict[str, str]:
+    """Every variable named PREFIX<NAME>, as {NAME: value} (e.g. ANYMAIL_MAILGUN_API_KEY)."""
+    return {
+        name[len(prefix) :]: value
+        for name, value in os.environ.items()
+        if name.startswith(prefix) and len(name) > len(prefix)
+    }

@@ -5,12 +5,18 @@ models added later reach the groups without hand work. Object-level scoping (a s
 sees only their own relationships and cases) is enforced in querysets, not here.
 """
 
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.models import AnonymousUser, Group
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from kalliola.access import role_names
 
+# The stored group names, which code looks up; people see them translated (group_label).
 COORDINATORS = "Coordinators"
 SUPPORT_WORKERS = "Support workers"
+ROLE_LABELS = {COORDINATORS: _("Coordinators"), SUPPORT_WORKERS: _("Support workers")}
 
 # Coordinators run the programme: every permission on the programme's own apps.
 COORDINATOR_APPS = ("families", "trainings", "meetings", "kalliola")
@@ -79,9 +85,50 @@ def sync_role_groups(group_model, permission_model) -> None:
 def sync_after_migrate(sender, **kwargs):
     if sender.label not in COORDINATOR_APPS:
         return
-    from django.contrib.auth.models import Group, Permission
+    from django.contrib.auth.models import Permission
 
     sync_role_groups(Group, Permission)
+
+
+def group_label(group) -> str:
+    """A group's name as people read it: a role in the reader's language (Group.__str__)."""
+    return str(ROLE_LABELS.get(group.name, group.name))
+
+
+def create_staff_user(
+    *,
+    username: str,
+    role: str,
+    password: str,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+):
+    """A coordinator (staff, in Coordinators) or a support worker (not staff, in Support workers).
+
+    The password must pass AUTH_PASSWORD_VALIDATORS, judged against this user's own name and
+    e-mail; a taken user name is refused. No two-factor device is made: the person enrols an
+    authenticator app at the first sign-in. Raises ValidationError with every reason.
+    """
+    if role not in ROLE_LABELS:
+        raise ValueError(role)
+    user_model = get_user_model()
+    user = user_model(
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        is_staff=role == COORDINATORS,
+    )
+    if email:
+        validate_email(email)
+    user.full_clean(exclude=["password"])  # the user name's form, and that it is free
+    password_validation.validate_password(password, user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save()
+        user.groups.add(Group.objects.get(name=role))
+    return user
 
 
 def is_coordinator(user) -> bool:

@@ -1,10 +1,12 @@
 """Staff sign-in protection: failed-login lock-out (django-axes) without personal data in logs."""
 
+import functools
 import hashlib
 import ipaddress
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import render
 
 
@@ -26,23 +28,42 @@ class LockoutBackend(AxesStandaloneBackend):
 def client_ip(request) -> str | None:
     """The client's address for django-axes (AXES_CLIENT_IP_CALLABLE), always a valid IP or None.
 
-    Behind our TLS proxy (SECURE_PROXY_SSL_HEADER set) the proxy appends the address it saw to
-    X-Forwarded-For, so the last entry is the one to trust; the earlier ones are whatever the
-    client sent and could be changed on every try to dodge the lock-out. Anything that is not an
-    IP address falls back to REMOTE_ADDR (axes stores the address in an address column).
+    X-Forwarded-For is believed only when the connection comes from a trusted proxy
+    (TRUSTED_PROXIES, by default the loopback where nginx runs). Then the entries are read from
+    the right, each added by the proxy before it, and the first address that is not itself a
+    trusted proxy is the client. From anyone else the header is the client's own word, which it
+    could change on every try to dodge the lock-out, so the connection's address counts.
     """
-    candidates = []
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            candidates.append(forwarded.split(",")[-1].strip())
-    candidates.append(request.META.get("REMOTE_ADDR", ""))
-    for candidate in candidates:
-        try:
-            return str(ipaddress.ip_address(candidate))
-        except ValueError:
-            continue
-    return None
+    remote = _ip(request.META.get("REMOTE_ADDR", ""))
+    if remote is None or not _is_trusted_proxy(remote):
+        return str(remote) if remote is not None else None
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    for entry in reversed(forwarded.split(",")):
+        address = _ip(entry)
+        if address is None:
+            break  # a hop we cannot read: nothing left of it can be trusted
+        if not _is_trusted_proxy(address):
+            return str(address)
+    return str(remote)
+
+
+def _ip(text: str):
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def _is_trusted_proxy(address) -> bool:
+    return any(address in network for network in _trusted_networks(tuple(settings.TRUSTED_PROXIES)))
+
+
+@functools.cache
+def _trusted_networks(entries: tuple[str, ...]) -> tuple:
+    try:
+        return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from None
 
 
 def client_username(request, credentials=None) -> str | None:

@@ -11,7 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from kalliola.env import envbool, envint, envlist, envstr
+from kalliola.env import envbool, envint, envlist, envprefixed, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -54,6 +54,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a load balancer's probe of /health/ over plain http, by the server's address, is
+    # answered before the host check and the https redirect (kalliola/probe.py).
+    "kalliola.probe.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -200,7 +203,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(envstr("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -216,17 +219,40 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# E-mail through django-anymail. EMAIL_PROVIDER names an Anymail backend (mailgun, postmark,
-# sendgrid, brevo, amazon_ses, ...); its secrets are read by Anymail itself from variables such
-# as ANYMAIL_MAILGUN_API_KEY. Without a provider, mail is printed to the console.
+# E-mail. Three ways, first match wins:
+# - EMAIL_PROVIDER names an Anymail backend (mailgun, postmark, sendgrid, brevo, amazon_ses, ...);
+#   every ANYMAIL_<NAME> variable becomes ANYMAIL["<NAME>"] (Anymail reads its settings, not the
+#   environment), so each provider's documented names work as they are, the API URL included.
+# - EMAIL_BACKEND, any Django backend by its dotted path.
+# - Otherwise SMTP to EMAIL_HOST when DEBUG is off, the console for the local demo.
+# `check --deploy` refuses a console, file or memory backend (kalliola/checks.py): they would put
+# whole mails, names and addresses in the log, or nowhere.
 EMAIL_PROVIDER = envstr("EMAIL_PROVIDER", "")
+ANYMAIL = envprefixed("ANYMAIL_")
 if EMAIL_PROVIDER:
     EMAIL_BACKEND = f"anymail.backends.{EMAIL_PROVIDER}.EmailBackend"
 else:
-    EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    EMAIL_BACKEND = envstr(
+        "EMAIL_BACKEND",
+        "django.core.mail.backends.console.EmailBackend"
+        if DEBUG
+        else "django.core.mail.backends.smtp.EmailBackend",
+    )
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Tukiperhetoiminta <noreply@example.org>")
 SERVER_EMAIL = envstr("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
-ANYMAIL = {}
+# Who gets a mail for every server error (500): comma-separated addresses. The mail names the
+# error, the code and the request's path and method, never a value of the form, the query string,
+# the cookies or the code's variables (kalliola/errors.py): they could be what a person typed.
+ADMINS = [("", address) for address in envlist("ADMINS", [])]
+DEFAULT_EXCEPTION_REPORTER = "kalliola.errors.ValueFreeExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "kalliola.errors.ValueFreeReporterFilter"
 # Every mail is queued in the database with the change it is about (kalliola/mail.py).
 # "request": sent right after the commit, in the request; failures are retried by the cron
 # `send_queued_mail`. "worker": the request only queues and `send_queued_mail --loop`, run as a
@@ -268,13 +294,23 @@ CONTENT_SECURITY_POLICY = {
 SESSION_COOKIE_HTTPONLY = True
 if envbool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-For is believed only from these addresses or networks (the proxy in front); from
+# anyone else it is the client's own word and ignored (kalliola.security.client_ip).
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", ["127.0.0.0/8", "::1"])
 
 # Logs carry no personal data: request paths never contain it (ids only), and nothing logs
-# form contents.
+# form contents. Tracebacks are logged without the exception's message (kalliola/errors.py).
+# Under systemd the console is the journal, which rotates it (README, "Deploying").
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "plain": {
+            "()": "kalliola.errors.ValueFreeFormatter",
+            "format": "%(levelname)s %(name)s %(message)s",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
 }
 

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from kalliola.health import report as health_report
 
@@ -17,7 +17,7 @@ def privacy(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def health(request):
     """The database and the cache, each on its own (kalliola/health.py); 503 without a database."""
     status, body = health_report()

@@ -21,6 +21,9 @@ def load_settings(monkeypatch, **env):
         "CSRF_TRUSTED_ORIGINS",
         "EMAIL_PROVIDER",
         "EMAIL_BACKEND",
+        "EMAIL_HOST",
+        "ADMINS",
+        "SITE_URL",
         "DEFAULT_FROM_EMAIL",
     ):
         monkeypatch.delenv(name, raising=False)
@@ -121,6 +124,7 @@ def _check_deploy(**environment) -> subprocess.CompletedProcess:
         "DEBUG": "false",
         "SECRET_KEY": "k8s2-very-long-random-production-secret-0123456789-abcdefghijklmnop",
         "ALLOWED_HOSTS": "tuki.example.org",
+        "SITE_URL": "https://tuki.example.org",
         **environment,
     }
     return subprocess.run(
