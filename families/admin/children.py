@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from families import retention as family_retention
-from families.admin.common import LanguageFilter, LanguagesField, csv_response
+from families.admin.common import LanguageFilter, LanguagesField
 from families.models import (
     Child,
     ChildStatus,
@@ -22,6 +22,7 @@ from families.models.child import waiting_first
 from kalliola.admin_lists import CachedValuesFilter, LeanChangelistMixin
 from kalliola.audit import AuditedViewAdminMixin
 from kalliola.dsr import DataSubjectAdminMixin
+from kalliola.reports.export import csv_response
 
 
 class ChildAdminForm(forms.ModelForm):

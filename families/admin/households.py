@@ -18,7 +18,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from families import retention as family_retention
-from families.admin.common import LanguageFilter, LanguagesField, csv_response
+from families.admin.common import LanguageFilter, LanguagesField
 from families.models import (
     CAN_TAKE_A_CHILD,
     OPEN_RELATIONSHIP_STATUSES,
@@ -39,6 +39,7 @@ from families.services import (
 from kalliola.admin_inlines import ReadOnlyTableInline
 from kalliola.admin_lists import CachedValuesFilter, LeanChangelistMixin, list_figure
 from kalliola.dsr import DataSubjectAdminMixin
+from kalliola.reports.export import csv_response
 from kalliola.subqueries import count_of
 
 

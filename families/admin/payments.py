@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,6 +18,7 @@ from families.models import (
 )
 from families.services import payments as payment_services
 from families.services import stays as stay_services
+from kalliola.reports.export import CSV_TYPE, XLSX_TYPE, download
 
 
 @admin.register(Rate)
@@ -117,22 +118,15 @@ class PaymentMonthAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         month = _parse_month(request.GET.get("month"))
-        response = HttpResponse(
-            payment_services.export_csv(month), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="payments-{month:%Y-%m}.csv"'
-        return response
+        return download(payment_services.export_csv(month), CSV_TYPE, f"payments-{month:%Y-%m}.csv")
 
     def xlsx_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
         month = _parse_month(request.GET.get("month"))
-        response = HttpResponse(
-            payment_services.export_xlsx(month),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return download(
+            payment_services.export_xlsx(month), XLSX_TYPE, f"payments-{month:%Y-%m}.xlsx"
         )
-        response["Content-Disposition"] = f'attachment; filename="payments-{month:%Y-%m}.xlsx"'
-        return response
 
     def print_view(self, request, family_id):
         if not self.has_view_permission(request):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kalliola.reports.export import csv_response
 from trainings import services
 from trainings.admin.common import (
     URL_OVERRIDES,
@@ -17,7 +18,6 @@ from trainings.admin.common import (
     GroupWhenFilter,
     WhenFilter,
     _attended_hours_subquery,
-    _csv_response,
     _home_visit_hours_subquery,
     _places,
 )
@@ -268,7 +268,7 @@ class TrainingGroupAdmin(admin.ModelAdmin):
             _("status"),
             _("hours attended"),
         ]
-        return _csv_response("valmennusryhmat.csv", header, rows)
+        return csv_response("valmennusryhmat.csv", header, rows)
 
 
 @admin.register(TrainingSession)

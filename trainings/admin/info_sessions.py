@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kalliola.reports.export import csv_response
 from trainings import services
-from trainings.admin.common import CalendarRevisionMixin, WhenFilter, _csv_response, _places
+from trainings.admin.common import CalendarRevisionMixin, WhenFilter, _places
 from trainings.models import (
     InfoSession,
     Registration,
@@ -94,7 +95,7 @@ class InfoSessionAdmin(CalendarRevisionMixin, admin.ModelAdmin):
             _("status"),
             _("attended"),
         ]
-        return _csv_response("infotilaisuudet.csv", header, rows)
+        return csv_response("infotilaisuudet.csv", header, rows)
 
 
 @admin.register(Registration)
