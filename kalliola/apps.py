@@ -1,7 +1,14 @@
+from django import forms
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+from kalliola.validators import guard_every_date_field
+
+# Here, when Django first reads the app list, and not in ready(): the admin's ready() runs
+# earlier and imports every forms module, whose date fields must already get the range.
+guard_every_date_field(forms)
 
 
 class KalliolaConfig(AppConfig):

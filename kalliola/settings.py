@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the request: a NUL byte anywhere is a 400, never a 500.
+    "kalliola.security.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kalliola.sessions.SlidingSessionMiddleware",
@@ -62,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Pages for a signed-in person: Cache-Control: private, no-store.
+    "kalliola.security.PrivatePagesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "kalliola.otp.RequireOTPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -253,11 +257,21 @@ if envbool("BEHIND_TLS_PROXY", False):
 
 # Logs carry no personal data: request paths never contain it (ids only), and nothing logs
 # form contents.
+# Secrets in addresses (calendar-feed tokens, cancel links) are redacted from every record
+# (kalliola/logs.py; gunicorn's access log: gunicorn.conf.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_secrets": {"()": "kalliola.logs.RedactSecretsFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    # Django's request and runserver loggers write request lines; they go through the filter too.
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # How many minutes before a session the reminder mails go out, and similar programme rules,

@@ -22,6 +22,10 @@ def health(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def error_400(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
 def error_403(request, exception=None):
     return render(request, "403.html", status=403)
 

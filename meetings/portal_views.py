@@ -307,9 +307,13 @@ def calendar_reset(request):
 
 
 def feed(request, token):
-    """The private feed: the secret token is the only key, so no login is needed."""
+    """The private feed: the secret token is the only key, so no login is needed.
+
+    It answers only while its owner is an active support worker: a worker who leaves the role
+    (or the organisation) no longer gets the meetings, whoever still has the address.
+    """
     found = CalendarToken.objects.select_related("user").filter(token=token).first()
-    if found is None or not found.user.is_active:
+    if found is None or not found.user.is_active or not is_support_worker(found.user):
         raise Http404
     response = HttpResponse(calendar.worker_feed(found.user), content_type="text/calendar")
     response["Cache-Control"] = "private, no-store"

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 
 from families.models import Child, SupportFamily
 from kalliola.reports.export import FORMULA_STARTS
-from tests.factories.families import ChildFactory, SupportFamilyFactory
+from tests.factories.families import ChildFactory
 from tests.factories.meetings import SupportCaseFactory
 from tests.factories.relationships import RateFactory, RelationshipFactory, StayFactory, at
 from tests.factories.trainings import (
@@ -147,7 +147,10 @@ def test_household_list_export_neutralises_every_text_column(coordinator_client,
 
 def test_children_export_neutralises_every_text_column(coordinator_client, hostile_data):
     response = _action(
-        coordinator_client, "families_child", "export_csv", Child.objects.values_list("pk", flat=True)
+        coordinator_client,
+        "families_child",
+        "export_csv",
+        Child.objects.values_list("pk", flat=True),
     )
     assert response.status_code == 200
     _assert_safe_csv(response.content)
