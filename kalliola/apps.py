@@ -1,6 +1,5 @@
 from django import forms
 from django.apps import AppConfig
-from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -16,8 +15,7 @@ class KalliolaConfig(AppConfig):
     verbose_name = _("Programme")
 
     def ready(self):
-        from kalliola import audit, checks, otp, roles  # noqa: F401
+        from kalliola import audit, checks, roles  # noqa: F401
 
         post_migrate.connect(roles.sync_after_migrate, dispatch_uid="kalliola.sync_roles")
-        user_logged_in.connect(otp.remember_on_login, dispatch_uid="kalliola.otp_on_login")
         audit.register_models(audit.AUDITED_MODELS)

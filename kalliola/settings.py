@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Before kalliola: kalliola/admin.py replaces auditlog's admin with a read-only one.
     "auditlog",
     "kalliola",
@@ -66,7 +67,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Pages for a signed-in person: Cache-Control: private, no-store.
     "kalliola.security.PrivatePagesMiddleware",
-    "django_otp.middleware.OTPMiddleware",
     "kalliola.otp.RequireOTPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -150,8 +150,9 @@ AXES_CLIENT_STR_CALLABLE = "kalliola.security.client_str"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 
-# Two-factor sign-in is optional: whoever has confirmed an authenticator app must give a code
-# after the password (kalliola.otp); the issuer name is what the app shows.
+# Two-factor sign-in (kalliola.otp) is required for coordinators, superusers and support workers.
+# OTP_REQUIRED=false switches it off for the local demo only: with DEBUG off it is always on.
+OTP_REQUIRED = envbool("OTP_REQUIRED", True) or not DEBUG
 OTP_TOTP_ISSUER = envstr("OTP_TOTP_ISSUER", "Kalliola tukiperhetoiminta")
 
 LOGIN_URL = "portal:login"

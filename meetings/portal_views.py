@@ -53,9 +53,13 @@ def staff_only(view):
 
 
 def _case_or_404(request, pk):
-    return get_object_or_404(
+    """A case the user may see, and an access entry for it: every portal page of a case (its
+    page, the meeting, assessment, plan, closing and follow-up forms) shows the client's data."""
+    case = get_object_or_404(
         services.visible_cases(request.user).select_related("support_worker"), pk=pk
     )
+    record_view(request, case)
+    return case
 
 
 @staff_only
@@ -115,7 +119,6 @@ def _cards(rows: list[dict]) -> list[dict]:
 @staff_only
 def case_detail(request, pk):
     case = _case_or_404(request, pk)
-    record_view(request, case)
     meetings = list(case.meetings.all())
     context = {
         "case": case,

@@ -18,6 +18,7 @@ from families.models import (
 )
 from families.services import payments as payment_services
 from families.services import stays as stay_services
+from kalliola.audit import record_views
 from kalliola.reports.export import CSV_TYPE, XLSX_TYPE, download
 
 
@@ -26,6 +27,14 @@ class RateAdmin(admin.ModelAdmin):
     list_display = ("kind", "unit", "amount", "valid_from", "valid_until", "note")
     list_filter = ("kind", "unit")
     ordering = ("kind", "unit", "-valid_from")
+
+
+def _record_export(request, month) -> None:
+    """The payment file names households: each gets an access entry (kalliola.audit)."""
+    families = SupportFamily.objects.filter(
+        pk__in=[row[0] for row in payment_services.export_rows(month)]
+    )
+    record_views(request, families)
 
 
 def _parse_month(value: str | None) -> datetime.date:
@@ -118,15 +127,17 @@ class PaymentMonthAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         month = _parse_month(request.GET.get("month"))
-        return download(payment_services.export_csv(month), CSV_TYPE, f"payments-{month:%Y-%m}.csv")
+        content = payment_services.export_csv(month)
+        _record_export(request, month)
+        return download(content, CSV_TYPE, f"payments-{month:%Y-%m}.csv")
 
     def xlsx_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
         month = _parse_month(request.GET.get("month"))
-        return download(
-            payment_services.export_xlsx(month), XLSX_TYPE, f"payments-{month:%Y-%m}.xlsx"
-        )
+        content = payment_services.export_xlsx(month)
+        _record_export(request, month)
+        return download(content, XLSX_TYPE, f"payments-{month:%Y-%m}.xlsx")
 
     def print_view(self, request, family_id):
         if not self.has_view_permission(request):

@@ -101,7 +101,8 @@ def test_admin_and_portal_pages_with_children_s_data_are_never_stored(
 
 
 @pytest.mark.parametrize(
-    "path", ["/sv//evil.example/", "/en//evil.example/x", "/sv/\\evil.example/", "/x//evil.example/"]
+    "path",
+    ["/sv//evil.example/", "/en//evil.example/x", "/sv/\\evil.example/", "/x//evil.example/"],
 )
 def test_language_links_on_a_404_page_stay_on_this_site(client, path):
     response = client.get(path)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kalliola.audit import record_views
 from kalliola.reports.export import csv_response
 from trainings import services
 from trainings.admin.common import (
@@ -247,6 +248,8 @@ class TrainingGroupAdmin(admin.ModelAdmin):
             .annotate(attended=_attended_hours_subquery())
             .order_by("group__name", "status", "joined_at")
         )
+        enrollments = list(enrollments)
+        record_views(request, [e.family for e in enrollments])
         rows = (
             (
                 e.group.name,
