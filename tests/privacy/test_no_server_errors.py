@@ -70,7 +70,8 @@ def _query_keys(model) -> list[str]:
 def test_a_nul_byte_in_a_path_token_or_query_is_a_bad_request(client, path):
     response = client.get(path)
     assert response.status_code == 400
-    assert "We could not read this address" in response.content.decode() or path.startswith("/en/")
+    if path.startswith("/en/"):
+        assert "We could not read this address" in response.content.decode()
 
 
 def test_a_nul_byte_in_a_form_is_a_bad_request(client, support_worker):
@@ -167,7 +168,7 @@ def test_a_case_closed_on_the_last_day_of_year_9999_is_refused_with_a_message(
     portal, support_worker
 ):
     case = SupportCaseFactory(support_worker=support_worker, status="active")
-    response = portal.post(f"/tyo/asiakkuudet/{case.pk}/sulje/", {"closed_on": "9999-12-31"})
+    response = portal.post(f"/en/tyo/asiakkuudet/{case.pk}/sulje/", {"closed_on": "9999-12-31"})
     assert response.status_code == 200
     assert "between the years 1900 and 2100" in response.content.decode()
     assert not FollowUp.objects.filter(case=case).exists()
