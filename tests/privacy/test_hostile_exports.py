@@ -48,7 +48,8 @@ def _poison(*objects):
         for field in obj._meta.concrete_fields:
             if isinstance(field, models.CharField | models.TextField) and not field.choices:
                 # Ended by the row's id: unique columns (an e-mail address) stay unique.
-                values[field.name] = f"{HOSTILE[: (field.max_length or 200) - 8]}{obj.pk}"
+                limit = field.max_length or 200
+                values[field.name] = f"{HOSTILE[: max(limit - 8, 1)]}{obj.pk}"[:limit]
         type(obj).objects.filter(pk=obj.pk).update(**values)
 
 
