@@ -31,9 +31,12 @@ migrate: install
 demo: migrate
 	$(PY) manage.py seed_demo
 
+# The local demo signs in with the password alone (OTP_REQUIRED=false, honoured only while DEBUG
+# is on); `make run OTP_REQUIRED=true` tries two-factor sign-in as production has it.
+OTP_REQUIRED ?= false
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	OTP_REQUIRED=$(OTP_REQUIRED) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

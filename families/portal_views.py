@@ -43,8 +43,12 @@ def portal_staff_required(view):
 
 
 def _relationship(request, pk):
+    """The user's own relationship, and an access entry for its child: every portal page of a
+    relationship (its page, the stay and contact forms) shows the child's data."""
     queryset = relationships_for(request.user).select_related("child", "family", "support_worker")
-    return get_object_or_404(queryset, pk=pk)
+    relationship = get_object_or_404(queryset, pk=pk)
+    record_view(request, relationship.child)
+    return relationship
 
 
 RELATIONSHIPS_PER_PAGE = 20
@@ -102,8 +106,6 @@ def _cards(rows: list[dict], today: datetime.date) -> list[dict]:
 @portal_staff_required
 def relationship_detail(request, pk):
     relationship = _relationship(request, pk)
-    # The page shows the child's data: the trail records who opened it.
-    record_view(request, relationship.child)
     rates = list(Rate.objects.all())
     stays = list(relationship.stays.select_related("payment_month")[:30])
     rows = [(stay, stay_services.amounts_of(stay, rates)) for stay in stays]

@@ -32,7 +32,7 @@ from families.models import (
     SupportFamily,
     SupportRelationship,
 )
-from kalliola.audit import ANONYMISED, forget
+from kalliola.audit import ANONYMISED, AUDITED_MODELS, forget
 from kalliola.dsr import ErasureRefused, audit_trail, record
 
 # Households that never got further than applying (or left or were declined on the way).
@@ -273,6 +273,29 @@ def export_family(family: SupportFamily) -> dict:
         "payment_months": [record(month) for month in family.payment_months.all()],
         "audit_trail": audit_trail(family),
     }
+
+
+def family_records(family: SupportFamily) -> list:
+    """The records holding a household's data, for its access log (kalliola.audit.person_log)."""
+    records = [family]
+    # Every audited record pointing at the household: relationships here, and the sign-ups,
+    # enrolments and home visits of the trainings app (found through the relation, no import).
+    for relation in family._meta.related_objects:
+        if relation.one_to_many and relation.related_model._meta.label in AUDITED_MODELS:
+            records += list(relation.related_model.objects.filter(**{relation.field.name: family}))
+    for relationship in family.support_relationships.all():
+        records += list(relationship.stays.all())
+    return records
+
+
+def child_records(child: Child) -> list:
+    """The records holding a child's (and the guardians') data, for the access log."""
+    records = [child, *child.guardians.all(), *child.referrals.all()]
+    for relationship in child.support_relationships.all():
+        records.append(relationship)
+        records += list(relationship.stays.all())
+        records += list(relationship.supervision_contacts.all())
+    return records
 
 
 def export_child(child: Child) -> dict:

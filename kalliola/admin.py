@@ -1,10 +1,13 @@
 from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kalliola import mail
+from kalliola import mail, otp
 from kalliola.access import ACCESS
 from kalliola.models import QueuedMail
 from kalliola.roles import is_coordinator
@@ -23,6 +26,37 @@ def coordinators_only(request) -> bool:
 
 
 admin.site.has_permission = coordinators_only
+
+
+# -- two-factor sign-in: reset only through kalliola.otp (it ends the person's sessions) --------
+# django-otp's own device admins would delete a device and leave sessions verified by it open.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
+
+_User = get_user_model()
+_BaseUserAdmin = type(admin.site._registry[_User])
+
+
+@admin.action(description=_("Reset two-factor sign-in (a lost phone)"))
+def reset_two_factor(modeladmin, request, queryset):
+    if not request.user.is_superuser:
+        messages.error(request, _("Only a superuser can reset two-factor sign-in."))
+        return
+    for user in queryset:
+        otp.reset_two_factor(user)
+    messages.success(
+        request,
+        _("Two-factor sign-in reset: they set up their app again at the next sign-in."),
+    )
+
+
+class UserAdmin(_BaseUserAdmin):
+    actions = [*(_BaseUserAdmin.actions or []), reset_two_factor]
+
+
+admin.site.unregister(_User)
+admin.site.register(_User, UserAdmin)
 
 
 class ReadOnlyLogEntryAdmin(LogEntryAdmin):

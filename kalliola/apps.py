@@ -1,7 +1,13 @@
+from django import forms
 from django.apps import AppConfig
-from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+from kalliola.validators import guard_every_date_field
+
+# Here, when Django first reads the app list, and not in ready(): the admin's ready() runs
+# earlier and imports every forms module, whose date fields must already get the range.
+guard_every_date_field(forms)
 
 
 class KalliolaConfig(AppConfig):
@@ -11,7 +17,7 @@ class KalliolaConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.models import Group
 
-        from kalliola import audit, checks, otp, roles  # noqa: F401
+        from kalliola import audit, checks, roles  # noqa: F401
 
         # The role groups keep their English names (code looks them up by name) and are shown
         # in the reader's language wherever a group is printed: the admin's lists, filters and
@@ -19,5 +25,4 @@ class KalliolaConfig(AppConfig):
         Group.__str__ = roles.group_label
 
         post_migrate.connect(roles.sync_after_migrate, dispatch_uid="kalliola.sync_roles")
-        user_logged_in.connect(otp.remember_on_login, dispatch_uid="kalliola.otp_on_login")
         audit.register_models(audit.AUDITED_MODELS)

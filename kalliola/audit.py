@@ -16,6 +16,7 @@ from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.apps import apps
 from django.db import models
+from django.utils import timezone
 
 AUDITED_MODELS = [
     "families.SupportFamily",
@@ -72,6 +73,58 @@ def record_view(request, obj: models.Model) -> LogEntry:
     actor = user if user is not None and user.is_authenticated else None
     return LogEntry.objects.log_create(
         obj, force_log=True, action=LogEntry.Action.ACCESS, changes=None, actor=actor
+    )
+
+
+def record_views(request, objects: Iterable[models.Model]) -> int:
+    """Record that the signed-in user saw all these records at once (an export, a list file).
+
+    One insert for all of them; each gets its own access entry, as `record_view` writes.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    user = getattr(request, "user", None)
+    actor = user if user is not None and user.is_authenticated else None
+    now = timezone.now()
+    entries = [
+        LogEntry(
+            content_type=ContentType.objects.get_for_model(obj),
+            object_pk=str(obj.pk),
+            object_id=obj.pk if isinstance(obj.pk, int) else None,
+            object_repr=str(obj)[:200],
+            action=LogEntry.Action.ACCESS,
+            actor=actor,
+            timestamp=now,
+        )
+        for obj in objects
+    ]
+    LogEntry.objects.bulk_create(entries)
+    return len(entries)
+
+
+def person_log(records: Iterable[models.Model]) -> list[LogEntry]:
+    """Every trail entry of one person's records (created, changed, deleted, opened), newest first.
+
+    `records` are the person's own record and those that hold their data (a child's guardians,
+    referrals, relationships, stays, contacts; a case's meetings, assessment, plan, follow-up),
+    as each app's `*_records(person)` function lists them. This answers a person's question
+    "who has processed my data, and when" (the social-welfare client records act).
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    by_type: dict[int, list[str]] = {}
+    for record in records:
+        content_type = ContentType.objects.get_for_model(record)
+        by_type.setdefault(content_type.pk, []).append(str(record.pk))
+    if not by_type:
+        return []
+    condition = models.Q()
+    for content_type_id, pks in by_type.items():
+        condition |= models.Q(content_type_id=content_type_id, object_pk__in=pks)
+    return list(
+        LogEntry.objects.filter(condition)
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")
     )
 
 

@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from kalliola.audit import record_view
+from kalliola.audit import person_log, record_view, record_views
+from kalliola.reports.export import csv_response
 from kalliola.roles import is_coordinator
 
 
@@ -100,6 +101,8 @@ class DataSubjectAdminMixin:
     dsr_kind = "person"
     dsr_export = None
     dsr_erase = None
+    # `dsr_records(obj) -> list` of the records holding the person's data, for the access log.
+    dsr_records = None
 
     def _dsr_check(self, request):
         if not is_coordinator(request.user):
@@ -119,6 +122,64 @@ class DataSubjectAdminMixin:
         response["Content-Disposition"] = f'attachment; filename="{self.dsr_kind}-{day}.json"'
         response["Cache-Control"] = "private, no-store"
         return response
+
+    def _access_rows(self, request, queryset) -> list[list]:
+        records = type(self).dsr_records
+        rows = []
+        people = list(queryset)
+        for person in people:
+            for entry in person_log(records(person)):
+                rows.append(
+                    [
+                        str(person),
+                        timezone.localtime(entry.timestamp).strftime("%Y-%m-%d %H:%M:%S"),
+                        str(entry.actor) if entry.actor else "",
+                        str(entry.get_action_display()),
+                        str(entry.content_type.model_class()._meta.verbose_name)
+                        if entry.content_type.model_class()
+                        else entry.content_type.model,
+                        entry.object_repr,
+                        ", ".join(sorted(entry.changes_dict)) if entry.changes else "",
+                    ]
+                )
+        # Reading a person's access log is itself an access to their data.
+        record_views(request, people)
+        return rows
+
+    def _access_header(self) -> list[str]:
+        return [
+            gettext("Person"),
+            gettext("When"),
+            gettext("Who"),
+            gettext("What was done"),
+            gettext("Record"),
+            gettext("Record name"),
+            gettext("Changed fields"),
+        ]
+
+    @admin.action(description=_("Access log of this person: who viewed or changed what, when"))
+    def show_access_log(self, request, queryset):
+        self._dsr_check(request)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Access log"),
+            "opts": self.model._meta,
+            "header": self._access_header(),
+            "rows": self._access_rows(request, queryset),
+            "selected": [str(obj.pk) for obj in queryset],
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/kalliola/access_log.html", context)
+
+    @admin.action(description=_("Access log of this person as CSV"))
+    def export_access_log(self, request, queryset):
+        self._dsr_check(request)
+        day = timezone.localdate().isoformat()
+        return csv_response(
+            f"{self.dsr_kind}-access-log-{day}.csv",
+            self._access_header(),
+            self._access_rows(request, queryset),
+        )
 
     @admin.action(description=_("Erase this person (anonymise)"))
     def erase_personal_data(self, request, queryset):

@@ -1,73 +1,141 @@
-"""Optional two-factor sign-in (django-otp, TOTP authenticator apps).
+"""Two-factor sign-in (django-otp): an authenticator app's code after the password.
 
-Whoever has confirmed an authenticator app must give its six-digit code after the password before
-any other page answers (the admin, the portal); without an app the password is enough. A staff
-member turns it on at /tyo/kaksivaiheinen/ by scanning the QR code (or typing the secret) and
-confirming one code. A lost phone: a superuser deletes the device in the admin
-(Django OTP › TOTP devices).
+Required for everyone who can see children's or clients' data: coordinators and superusers
+(the admin) and support workers (the portal). At the first sign-in such a person is sent to the
+enrolment page: a QR code (or the secret typed in) for the authenticator app, one code to
+confirm, then ten one-time recovery codes (django-otp's static plugin) shown once. From then on
+every sign-in asks for a code (or a recovery code) before any other page answers. Enrolling,
+new recovery codes and a reset end the person's other sessions, so a session opened with the
+password alone before cannot go on.
+
+A lost phone: the person signs in with a recovery code and resets, or a superuser uses the
+admin action "Reset two-factor sign-in" on the user (kalliola/admin.py); either way the old
+app stops working and every session of the person ends.
+
+`OTP_REQUIRED` (settings) may switch the requirement off for the local demo only: with DEBUG
+off it is on whatever the setting says (`is_required()`).
 """
 
 import io
 from base64 import b32encode
+from importlib import import_module
 from urllib.parse import quote
 
+import qrcode
+import qrcode.image.svg
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from django_otp import login as otp_login
-from django_otp import user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-# The session remembers whether the signed-in person has a confirmed device, so the check costs
-# no query on ordinary requests.
-SESSION_KEY = "kalliola_otp_required"
+from kalliola.roles import is_coordinator, is_support_worker
 
-# Pages a signed-in person who still owes a code may open.
+# The session holds the id of the user whose second factor it has seen: no query per request.
+VERIFIED_KEY = "kalliola_otp_verified"
+RECOVERY_CODES = 10
+
+# Pages a signed-in person who still owes a code (or has not enrolled) may open.
 EXEMPT_VIEWS = {
     "otp:verify",
+    "otp:setup",
     "portal:logout",
+    "portal:login",
     "admin:logout",
+    "admin:login",
     "health",
 }
 
 
-def otp_required(request) -> bool:
-    """True when the signed-in user has a confirmed device (remembered in the session)."""
+def is_required() -> bool:
+    """Whether two-factor sign-in is required: always with DEBUG off; the demo may turn it off."""
+    return bool(getattr(settings, "OTP_REQUIRED", True)) or not settings.DEBUG
+
+
+def must_use_two_factor(user) -> bool:
+    """Whoever can see children's or clients' data: coordinators, superusers, support workers."""
+    return is_required() and (is_coordinator(user) or is_support_worker(user))
+
+
+def is_verified(request) -> bool:
     user = request.user
-    if not user.is_authenticated:
-        return False
-    if SESSION_KEY not in request.session:
-        request.session[SESSION_KEY] = user_has_device(user, confirmed=True)
-    return bool(request.session[SESSION_KEY])
+    return user.is_authenticated and request.session.get(VERIFIED_KEY) == user.pk
 
 
-def _remember(request, required: bool) -> None:
-    request.session[SESSION_KEY] = required
+def confirmed_device(user) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
-def remember_on_login(sender, request, user, **kwargs):
-    """At sign-in, note in the session whether a code will be needed (user_logged_in receiver).
+def has_second_factor(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
-    Asking here, once, keeps the question out of every later request.
+
+def mark_verified(request) -> None:
+    """This session has seen the second factor (a new session key: the old one is worthless)."""
+    request.session.cycle_key()
+    request.session[VERIFIED_KEY] = request.user.pk
+
+
+def end_other_sessions(user, keep_session_key: str | None = None) -> int:
+    """End every session of `user` except `keep_session_key`; returns how many ended.
+
+    Sessions last SESSION_COOKIE_AGE (an hour) after the last activity, so only a few live
+    rows are read. Each is deleted through the session engine (also from the cache).
     """
-    if request is not None and hasattr(request, "session"):
-        _remember(request, user_has_device(user, confirmed=True))
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    user_id = str(user.pk)
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.session_key == keep_session_key:
+            continue
+        if session.get_decoded().get("_auth_user_id") == user_id:
+            store(session_key=session.session_key).delete()
+            ended += 1
+    return ended
+
+
+def reset_two_factor(user, keep_session_key: str | None = None) -> None:
+    """Remove the person's authenticator app and recovery codes and end their sessions.
+
+    At the next sign-in they enrol again. Used by the person (with a current code) and by a
+    superuser in the admin (a lost phone).
+    """
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+    end_other_sessions(user, keep_session_key)
+
+
+def new_recovery_codes(user) -> list[str]:
+    """Replace the person's recovery codes with ten new one-time codes; returns them."""
+    with transaction.atomic():
+        device, _created = StaticDevice.objects.get_or_create(
+            user=user, name="recovery", defaults={"confirmed": True}
+        )
+        device.token_set.all().delete()
+        codes = [StaticToken.random_token() for _n in range(RECOVERY_CODES)]
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
 
 
 class RequireOTPMiddleware:
-    """Sends a signed-in user who has an authenticator app, but gave no code yet, to the code page.
+    """Sends a signed-in person who owes a second factor to the code page (or to enrolment).
 
-    Placed after django-otp's OTPMiddleware (which knows whether this session was verified).
+    Placed after the authentication middleware. A verified session costs nothing here (one key
+    in the session); the role and device questions are asked only before verification.
     """
 
     def __init__(self, get_response):
@@ -80,21 +148,22 @@ class RequireOTPMiddleware:
         match = request.resolver_match
         if match is None or match.view_name in EXEMPT_VIEWS:
             return None
-        if not otp_required(request) or request.user.is_verified():
+        if not request.user.is_authenticated or is_verified(request):
             return None
-        verify_url = reverse("otp:verify")
+        if has_second_factor(request.user):
+            target = reverse("otp:verify")
+        elif must_use_two_factor(request.user):
+            target = reverse("otp:setup")
+        else:
+            return None
         next_url = request.get_full_path()
-        return HttpResponseRedirect(f"{verify_url}?next={quote(next_url, safe='/')}")
-
-
-def confirmed_device(user) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+        return HttpResponseRedirect(f"{target}?next={quote(next_url, safe='/')}")
 
 
 class TokenForm(forms.Form):
     token = forms.CharField(
         label=_("Code from the authenticator app"),
-        max_length=8,
+        max_length=16,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
@@ -105,19 +174,30 @@ class TokenForm(forms.Form):
         "throttled": _("Too many wrong codes. Wait a moment and try again."),
     }
 
-    def __init__(self, *args, device: TOTPDevice, **kwargs):
+    def __init__(self, *args, device: TOTPDevice, allow_recovery: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.device = device
+        self.allow_recovery = allow_recovery
 
     def clean_token(self):
         token = "".join(self.cleaned_data["token"].split())
-        if not token.isdigit():
+        if token.isdigit() and len(token) == self.device.digits:
+            self._check(TOTPDevice, self.device.pk, token)
+        elif self.allow_recovery and token.isalnum() and len(token) == 8:
+            recovery = StaticDevice.objects.filter(user_id=self.device.user_id).first()
+            if recovery is None:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            self._check(StaticDevice, recovery.pk, token.lower())
+        else:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return token
+
+    def _check(self, model, pk, token):
         # The row is locked so two tries at once cannot both slip past django-otp's throttling
         # (a growing wait after each wrong code). The error is raised after the transaction, so
         # the failure count it saved is not rolled back.
         with transaction.atomic():
-            device = TOTPDevice.objects.select_for_update().get(pk=self.device.pk)
+            device = model.objects.select_for_update().get(pk=pk)
             allowed, _extra = device.verify_is_allowed()
             error = None
             if not allowed:
@@ -126,8 +206,6 @@ class TokenForm(forms.Form):
                 error = "invalid"
         if error:
             raise forms.ValidationError(self.error_messages[error], code=error)
-        self.device = device
-        return token
 
 
 def _safe_next(request, default: str) -> str:
@@ -142,25 +220,23 @@ def _safe_next(request, default: str) -> str:
 @never_cache
 @login_required
 def verify(request):
-    """The second step of signing in: the code from the authenticator app."""
+    """The second step of signing in: the code from the authenticator app (or a recovery code)."""
     next_url = _safe_next(request, reverse("portal:home"))
+    if is_verified(request):
+        return redirect(next_url)
     device = confirmed_device(request.user)
     if device is None:
-        _remember(request, False)
+        if must_use_two_factor(request.user):
+            return redirect(f"{reverse('otp:setup')}?next={quote(next_url, safe='/')}")
         return redirect(next_url)
-    if request.user.is_verified():
-        return redirect(next_url)
-    form = TokenForm(request.POST or None, device=device)
+    form = TokenForm(request.POST or None, device=device, allow_recovery=True)
     if request.method == "POST" and form.is_valid():
-        otp_login(request, form.device)
+        mark_verified(request)
         return redirect(next_url)
     return render(request, "kalliola/otp_verify.html", {"form": form, "next": next_url})
 
 
 def _qr_svg(data: str) -> str:
-    import qrcode
-    import qrcode.image.svg
-
     image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = io.BytesIO()
     image.save(buffer)
@@ -171,28 +247,47 @@ def _qr_svg(data: str) -> str:
 @never_cache
 @login_required
 def setup(request):
-    """Turn on two-factor sign-in: scan the QR code (or type the secret) and confirm one code."""
+    """Enrol: scan the QR code (or type the secret), confirm one code, keep the recovery codes.
+
+    Once enrolled, the page says so and offers new recovery codes and a reset; those need a
+    verified session (a code given in this session).
+    """
+    next_url = _safe_next(request, reverse("portal:home"))
     if confirmed_device(request.user) is not None:
+        if not is_verified(request):
+            return redirect(f"{reverse('otp:verify')}?next={quote(request.path, safe='/')}")
         return render(
-            request, "kalliola/otp_setup.html", {"enabled": True, "disable_form": _disable_form()}
+            request,
+            "kalliola/otp_setup.html",
+            {
+                "enabled": True,
+                "reset_form": _reset_form(request.user),
+                "required": must_use_two_factor(request.user),
+                "codes": request.session.pop("kalliola_otp_new_codes", None),
+                "next": next_url,
+            },
         )
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by(
         "pk"
     ).first() or TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
     form = TokenForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
-        device = form.device
+        device.refresh_from_db()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
-        otp_login(request, device)
-        _remember(request, True)
+        codes = new_recovery_codes(request.user)
+        mark_verified(request)
+        end_other_sessions(request.user, keep_session_key=request.session.session_key)
+        request.session["kalliola_otp_new_codes"] = codes
         messages.success(request, gettext("Two-factor sign-in is on."))
-        return redirect("otp:setup")
+        return redirect(f"{reverse('otp:setup')}?next={quote(next_url, safe='/')}")
     secret = b32encode(device.bin_key).decode()
     context = {
         "enabled": False,
+        "required": must_use_two_factor(request.user),
         "form": form,
+        "next": next_url,
         "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         "config_url": device.config_url,
         "qr_svg": _qr_svg(device.config_url),
@@ -200,15 +295,32 @@ def setup(request):
     return render(request, "kalliola/otp_setup.html", context)
 
 
-def _disable_form(data=None):
-    return TokenForm(data, device=TOTPDevice())
+def _reset_form(user, data=None):
+    return TokenForm(data, device=confirmed_device(user) or TOTPDevice(user=user))
+
+
+@never_cache
+@login_required
+@require_POST
+def recovery_codes(request):
+    """New recovery codes (the old ones stop working); other sessions end."""
+    if confirmed_device(request.user) is None or not is_verified(request):
+        return redirect("otp:setup")
+    request.session["kalliola_otp_new_codes"] = new_recovery_codes(request.user)
+    end_other_sessions(request.user, keep_session_key=request.session.session_key)
+    messages.success(request, gettext("New recovery codes made; the old ones no longer work."))
+    return redirect("otp:setup")
 
 
 @never_cache
 @login_required
 @require_POST
 def disable(request):
-    """Turn two-factor sign-in off; asks for a current code so a borrowed session cannot do it."""
+    """Reset two-factor sign-in; asks for a current code so a borrowed session cannot do it.
+
+    Every session of the person ends but this one; whoever must use two-factor sign-in enrols
+    again right away.
+    """
     device = confirmed_device(request.user)
     if device is None:
         return redirect("otp:setup")
@@ -217,12 +329,15 @@ def disable(request):
         return render(
             request,
             "kalliola/otp_setup.html",
-            {"enabled": True, "disable_form": form},
+            {
+                "enabled": True,
+                "reset_form": form,
+                "required": must_use_two_factor(request.user),
+            },
             status=400,
         )
-    TOTPDevice.objects.filter(user=request.user).delete()
-    request.session.pop("otp_device_id", None)
-    _remember(request, False)
+    reset_two_factor(request.user, keep_session_key=request.session.session_key)
+    request.session.pop(VERIFIED_KEY, None)
     messages.success(request, gettext("Two-factor sign-in is off."))
     return redirect("otp:setup")
 
@@ -231,5 +346,6 @@ app_name = "otp"
 urlpatterns = [
     path("", setup, name="setup"),
     path("vahvista/", verify, name="verify"),
+    path("varakoodit/", recovery_codes, name="recovery_codes"),
     path("poista/", disable, name="disable"),
 ]

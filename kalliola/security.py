@@ -6,8 +6,9 @@ import ipaddress
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import BadRequest, ImproperlyConfigured
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -103,3 +104,55 @@ def lockout_response(request, original_response=None, credentials=None):
         "lockout_minutes": minutes,
     }
     return render(request, "kalliola/locked_out.html", context, status=429)
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in value for value in values)
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte in the path, the query string or a form value is a bad request (400), not a 500.
+
+    PostgreSQL refuses NUL in a text parameter (every filter, token and search would raise), and
+    no person types one: refusing it here keeps every view, admin changelist filter and token
+    look-up from ever seeing it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.GET
+        if (
+            "\x00" in request.path
+            or _has_nul(query.keys())
+            or _has_nul(v for values in query.lists() for v in values[1])
+            or (
+                request.method == "POST"
+                and (
+                    _has_nul(request.POST.keys())
+                    or _has_nul(v for values in request.POST.lists() for v in values[1])
+                )
+            )
+        ):
+            raise BadRequest("NUL byte in the request")
+        return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Every page answered to a signed-in person is private and never stored by a cache.
+
+    Admin and portal pages show children's and clients' data; a shared computer's browser cache
+    or a proxy must not keep them (`Cache-Control: private, no-store`). Public pages for
+    anonymous visitors keep their own caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

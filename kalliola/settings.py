@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Before kalliola: kalliola/admin.py replaces auditlog's admin with a read-only one.
     "auditlog",
     "kalliola",
@@ -58,6 +59,8 @@ MIDDLEWARE = [
     # answered before the host check and the https redirect (kalliola/probe.py).
     "kalliola.probe.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the request: a NUL byte anywhere is a 400, never a 500.
+    "kalliola.security.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kalliola.sessions.SlidingSessionMiddleware",
@@ -65,7 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # Pages for a signed-in person: Cache-Control: private, no-store.
+    "kalliola.security.PrivatePagesMiddleware",
     "kalliola.otp.RequireOTPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -167,8 +171,9 @@ AXES_CLIENT_STR_CALLABLE = "kalliola.security.client_str"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 
-# Two-factor sign-in is optional: whoever has confirmed an authenticator app must give a code
-# after the password (kalliola.otp); the issuer name is what the app shows.
+# Two-factor sign-in (kalliola.otp) is required for coordinators, superusers and support workers.
+# OTP_REQUIRED=false switches it off for the local demo only: with DEBUG off it is always on.
+OTP_REQUIRED = envbool("OTP_REQUIRED", True) or not DEBUG
 OTP_TOTP_ISSUER = envstr("OTP_TOTP_ISSUER", "Kalliola tukiperhetoiminta")
 
 LOGIN_URL = "portal:login"
@@ -299,8 +304,10 @@ if envbool("BEHIND_TLS_PROXY", False):
 TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", ["127.0.0.0/8", "::1"])
 
 # Logs carry no personal data: request paths never contain it (ids only), and nothing logs
-# form contents. Tracebacks are logged without the exception's message (kalliola/errors.py).
-# Under systemd the console is the journal, which rotates it (README, "Deploying").
+# form contents. Tracebacks are logged without the exception's message (kalliola/errors.py);
+# secrets in addresses (calendar-feed tokens, cancel links) are redacted from every record
+# (kalliola/logs.py; gunicorn's access log: gunicorn.conf.py). Under systemd the console is the
+# journal, which rotates it (README, "Deploying").
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -310,8 +317,20 @@ LOGGING = {
             "format": "%(levelname)s %(name)s %(message)s",
         }
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_secrets": {"()": "kalliola.logs.RedactSecretsFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        },
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    # Django's request and runserver loggers write request lines; they go through the filter too.
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # How many minutes before a session the reminder mails go out, and similar programme rules,

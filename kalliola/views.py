@@ -24,6 +24,10 @@ def health(request):
     return JsonResponse(body, status=status)
 
 
+def error_400(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
 def error_403(request, exception=None):
     return render(request, "403.html", status=403)
 

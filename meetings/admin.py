@@ -55,10 +55,13 @@ class OpenCaseActionForm(ActionForm):
 
 
 @admin.register(MeetingRequest)
-class MeetingRequestAdmin(LeanChangelistMixin, DataSubjectAdminMixin, admin.ModelAdmin):
+class MeetingRequestAdmin(
+    AuditedViewAdminMixin, LeanChangelistMixin, DataSubjectAdminMixin, admin.ModelAdmin
+):
     dsr_kind = "meeting-request"
     dsr_export = meetings_retention.export_request
     dsr_erase = meetings_retention.erase_request
+    dsr_records = meetings_retention.request_records
     list_display = [
         "__str__",
         "received_at",
@@ -74,7 +77,14 @@ class MeetingRequestAdmin(LeanChangelistMixin, DataSubjectAdminMixin, admin.Mode
     list_select_related = ["earlier_case"]
     date_hierarchy = "received_at"
     action_form = OpenCaseActionForm
-    actions = ["open_cases", "decline", "export_personal_data", "erase_personal_data"]
+    actions = [
+        "open_cases",
+        "decline",
+        "export_personal_data",
+        "erase_personal_data",
+        "show_access_log",
+        "export_access_log",
+    ]
     readonly_fields = [
         "received_at",
         "status",
@@ -165,6 +175,7 @@ class SupportCaseAdmin(
     dsr_kind = "support-case"
     dsr_export = meetings_retention.export_case
     dsr_erase = meetings_retention.erase_case
+    dsr_records = meetings_retention.case_records
     list_display = [
         "__str__",
         "status",
@@ -181,7 +192,14 @@ class SupportCaseAdmin(
     inlines = [ContactAdultInline, MeetingInline, StatusChangeInline]
     raw_id_fields = ["request", "earlier_case"]
     readonly_fields = ["status", "closed_on", "opened_by", "request"]
-    actions = ["export_statistics", "close_cases", "export_personal_data", "erase_personal_data"]
+    actions = [
+        "export_statistics",
+        "close_cases",
+        "export_personal_data",
+        "erase_personal_data",
+        "show_access_log",
+        "export_access_log",
+    ]
 
     def get_queryset(self, request):
         return (
@@ -229,7 +247,7 @@ class ServiceReferralInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(AuditedViewAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "updated_at", "written_by"]
     list_select_related = ["written_by"]
     inlines = [ServiceReferralInline]
@@ -238,7 +256,7 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(AuditedViewAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "updated_at", "written_by"]
     list_select_related = ["written_by"]
     raw_id_fields = ["case"]
@@ -264,7 +282,7 @@ class DueFilter(admin.SimpleListFilter):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(LeanChangelistMixin, admin.ModelAdmin):
+class FollowUpAdmin(AuditedViewAdminMixin, LeanChangelistMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "due_on",

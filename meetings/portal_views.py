@@ -53,9 +53,13 @@ def staff_only(view):
 
 
 def _case_or_404(request, pk):
-    return get_object_or_404(
+    """A case the user may see, and an access entry for it: every portal page of a case (its
+    page, the meeting, assessment, plan, closing and follow-up forms) shows the client's data."""
+    case = get_object_or_404(
         services.visible_cases(request.user).select_related("support_worker"), pk=pk
     )
+    record_view(request, case)
+    return case
 
 
 @staff_only
@@ -115,7 +119,6 @@ def _cards(rows: list[dict]) -> list[dict]:
 @staff_only
 def case_detail(request, pk):
     case = _case_or_404(request, pk)
-    record_view(request, case)
     meetings = list(case.meetings.all())
     context = {
         "case": case,
@@ -307,9 +310,13 @@ def calendar_reset(request):
 
 
 def feed(request, token):
-    """The private feed: the secret token is the only key, so no login is needed."""
+    """The private feed: the secret token is the only key, so no login is needed.
+
+    It answers only while its owner is an active support worker: a worker who leaves the role
+    (or the organisation) no longer gets the meetings, whoever still has the address.
+    """
     found = CalendarToken.objects.select_related("user").filter(token=token).first()
-    if found is None or not found.user.is_active:
+    if found is None or not found.user.is_active or not is_support_worker(found.user):
         raise Http404
     response = HttpResponse(calendar.worker_feed(found.user), content_type="text/calendar")
     response["Cache-Control"] = "private, no-store"

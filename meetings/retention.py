@@ -145,6 +145,23 @@ def _case_document(case: SupportCase) -> dict:
     }
 
 
+def case_records(case: SupportCase) -> list:
+    """The records holding a client's data in a case, for the access log."""
+    records = [case, *case.contacts.all(), *case.meetings.all()]
+    for model in (Assessment, Plan, FollowUp):
+        records += list(model.objects.filter(case=case))
+    for plan in Plan.objects.filter(case=case):
+        records += list(plan.referrals.all())
+    if case.request_id:
+        records.append(case.request)
+    return records
+
+
+def request_records(request: MeetingRequest) -> list:
+    case = SupportCase.objects.filter(request=request).first()
+    return case_records(case) if case else [request]
+
+
 def export_case(case: SupportCase) -> dict:
     """Everything stored about the family of a case: its request, contacts, meetings and texts."""
     request = case.request

@@ -1,6 +1,5 @@
 """Statistics export without names or free text: only codes, counts and months."""
 
-import csv
 from collections import Counter
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
@@ -8,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from kalliola.reports import export
 from kalliola.reports.base import Period, Table
 from meetings.models import (
     MAX_MEETINGS,
@@ -104,12 +104,8 @@ def _has(case, relation: str) -> bool:
 def csv_response(
     cases: QuerySet[SupportCase], filename: str = "tukitapaamiset.csv"
 ) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    for row in rows(cases):
-        writer.writerow(row)
-    return response
+    lines = rows(cases)
+    return export.csv_response(filename, next(lines), lines)
 
 
 # -- the yearly report's tables (coordinators only; aggregated, no case-level rows) ------------

@@ -7,7 +7,7 @@ and cache headers wrap them.
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from families import statistics as family_statistics
 from kalliola.reports.base import Period, Table
 from kalliola.reports.charts import chart_for
-from kalliola.reports.export import XLSX_TYPE, table_csv, tables_xlsx
+from kalliola.reports.export import CSV_TYPE, XLSX_TYPE, download, table_csv, tables_xlsx
 from kalliola.roles import is_coordinator
 from meetings import statistics as meeting_statistics
 from trainings import statistics as training_statistics
@@ -112,12 +112,6 @@ def statistics_view(request, admin_site, printable: bool = False):
     return TemplateResponse(request, template, context)
 
 
-def _download(content, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def export_view(request, key: str, fmt: str):
     """One table (or `kaikki`: all of them, XLSX only) as CSV or XLSX."""
     _require_coordinator(request)
@@ -133,8 +127,8 @@ def export_view(request, key: str, fmt: str):
         raise Http404
     name = f"tilastot-{key}-{period.slug}"
     if fmt == "csv":
-        return _download(table_csv(tables[0]), "text/csv; charset=utf-8", f"{name}.csv")
-    return _download(tables_xlsx(tables, _heading(period)), XLSX_TYPE, f"{name}.xlsx")
+        return download(table_csv(tables[0]), CSV_TYPE, f"{name}.csv")
+    return download(tables_xlsx(tables, _heading(period)), XLSX_TYPE, f"{name}.xlsx")
 
 
 def urls(admin_site) -> list:

@@ -7,6 +7,7 @@ from django.urls import include, path
 from kalliola import views as core_views
 from programme import views
 
+handler400 = "kalliola.views.error_400"
 handler403 = "kalliola.views.error_403"
 handler404 = "kalliola.views.error_404"
 handler500 = "kalliola.views.error_500"

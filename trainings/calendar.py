@@ -32,6 +32,11 @@ def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def one_line(text: str) -> str:
+    """A name as one line: a calendar's content lines cannot hold a line break of a name."""
+    return " ".join(str(text).split())
+
+
 def _event(item) -> Event:
     event = Event()
     event.add("uid", uid_for(item))
@@ -45,7 +50,7 @@ def _event(item) -> Event:
         summary = _("Support family info session")
         page = reverse("trainings:info_session_detail", args=[item.pk])
     else:
-        summary = _("Support family pre-training: %(group)s") % {"group": item.group.name}
+        summary = _("Support family pre-training: %(group)s") % {"group": one_line(item.group.name)}
         page = reverse("trainings:group_detail", args=[item.group_id])
     if cancelled:
         summary = _("CANCELLED: %(summary)s") % {"summary": summary}
@@ -70,7 +75,7 @@ def build(items, *, name: str = "", language: str | None = None) -> bytes:
         calendar.add("calscale", "GREGORIAN")
         calendar.add("method", "PUBLISH")
         if name:
-            calendar.add("x-wr-calname", name)
+            calendar.add("x-wr-calname", one_line(name))
         calendar.add("x-wr-timezone", settings.TIME_ZONE)
         for item in items:
             calendar.add_component(_event(item))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from families import retention as family_retention
-from families.admin.common import LanguageFilter, LanguagesField, csv_response
+from families.admin.common import LanguageFilter, LanguagesField
 from families.models import (
     Child,
     ChildStatus,
@@ -20,8 +20,9 @@ from families.models import (
 )
 from families.models.child import waiting_first
 from kalliola.admin_lists import CachedValuesFilter, LeanChangelistMixin
-from kalliola.audit import AuditedViewAdminMixin
+from kalliola.audit import AuditedViewAdminMixin, record_views
 from kalliola.dsr import DataSubjectAdminMixin
+from kalliola.reports.export import csv_response
 
 
 class ChildAdminForm(forms.ModelForm):
@@ -96,6 +97,7 @@ class ChildAdmin(
     dsr_kind = "child-and-guardians"
     dsr_export = family_retention.export_child
     dsr_erase = family_retention.erase_child
+    dsr_records = family_retention.child_records
     form = ChildAdminForm
     list_display = (
         "__str__",
@@ -119,7 +121,13 @@ class ChildAdmin(
     )
     search_fields = ("first_name", "last_name", "guardians__name", "guardians__phone")
     list_per_page = 50
-    actions = ("export_csv", "export_personal_data", "erase_personal_data")
+    actions = (
+        "export_csv",
+        "export_personal_data",
+        "erase_personal_data",
+        "show_access_log",
+        "export_access_log",
+    )
     inlines = (GuardianInline, ReferralInline)
     change_form_template = "families/admin/child_change_form.html"
     readonly_fields = ("created_at", "updated_at")
@@ -199,4 +207,5 @@ class ChildAdmin(
             ]
             for c in queryset.order_by("status", "waiting_since", "pk")
         )
+        record_views(request, queryset)
         return csv_response(f"children-{timezone.localdate():%Y-%m-%d}.csv", header, rows)

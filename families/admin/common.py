@@ -1,11 +1,8 @@
-"""What the households' and the children's back office share: languages and the CSV files."""
-
-import csv
+"""What the households' and the children's back office share: languages."""
 
 from django import forms
 from django.contrib import admin
 from django.db.models import Q
-from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from families.models import Language
@@ -14,25 +11,6 @@ from families.models import Language
 def speaks(code: str) -> Q:
     # Languages are a JSON list of codes; a quoted code matches one element on every database.
     return Q(languages__icontains=f'"{code}"')
-
-
-def _csv_cell(value) -> str:
-    text = "" if value is None else str(value)
-    # Spreadsheet programs run cells that start like a formula.
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        text = "'" + text
-    return text
-
-
-def csv_response(filename: str, header: list, rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so that spreadsheet programs read UTF-8
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([_csv_cell(h) for h in header])
-    for row in rows:
-        writer.writerow([_csv_cell(v) for v in row])
-    return response
 
 
 class LanguagesField(forms.MultipleChoiceField):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from families import retention as family_retention
-from families.admin.common import LanguageFilter, LanguagesField, csv_response
+from families.admin.common import LanguageFilter, LanguagesField
 from families.models import (
     CAN_TAKE_A_CHILD,
     OPEN_RELATIONSHIP_STATUSES,
@@ -38,7 +38,9 @@ from families.services import (
 )
 from kalliola.admin_inlines import ReadOnlyTableInline
 from kalliola.admin_lists import CachedValuesFilter, LeanChangelistMixin, list_figure
+from kalliola.audit import AuditedViewAdminMixin, record_views
 from kalliola.dsr import DataSubjectAdminMixin
+from kalliola.reports.export import csv_response
 from kalliola.subqueries import count_of
 
 
@@ -172,10 +174,13 @@ class FamilyStatusChangeInline(ReadOnlyTableInline):
 
 
 @admin.register(SupportFamily)
-class SupportFamilyAdmin(LeanChangelistMixin, DataSubjectAdminMixin, admin.ModelAdmin):
+class SupportFamilyAdmin(
+    AuditedViewAdminMixin, LeanChangelistMixin, DataSubjectAdminMixin, admin.ModelAdmin
+):
     dsr_kind = "household"
     dsr_export = family_retention.export_family
     dsr_erase = family_retention.erase_family
+    dsr_records = family_retention.family_records
     form = SupportFamilyAdminForm
     list_display = (
         "contact_name",
@@ -202,7 +207,14 @@ class SupportFamilyAdmin(LeanChangelistMixin, DataSubjectAdminMixin, admin.Model
         "second_adult_phone",
     )
     list_per_page = 50
-    actions = ("move_to_status", "export_csv", "export_personal_data", "erase_personal_data")
+    actions = (
+        "move_to_status",
+        "export_csv",
+        "export_personal_data",
+        "erase_personal_data",
+        "show_access_log",
+        "export_access_log",
+    )
     inlines = (FamilyStatusChangeInline,)
     readonly_fields = (
         "status",
@@ -401,4 +413,5 @@ class SupportFamilyAdmin(LeanChangelistMixin, DataSubjectAdminMixin, admin.Model
             ]
             for f in queryset.order_by("status", "contact_name", "pk")
         )
+        record_views(request, queryset)
         return csv_response(f"support-families-{timezone.localdate():%Y-%m-%d}.csv", header, rows)

@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,6 +18,8 @@ from families.models import (
 )
 from families.services import payments as payment_services
 from families.services import stays as stay_services
+from kalliola.audit import record_views
+from kalliola.reports.export import CSV_TYPE, XLSX_TYPE, download
 
 
 @admin.register(Rate)
@@ -25,6 +27,14 @@ class RateAdmin(admin.ModelAdmin):
     list_display = ("kind", "unit", "amount", "valid_from", "valid_until", "note")
     list_filter = ("kind", "unit")
     ordering = ("kind", "unit", "-valid_from")
+
+
+def _record_export(request, month) -> None:
+    """The payment file names households: each gets an access entry (kalliola.audit)."""
+    families = SupportFamily.objects.filter(
+        pk__in=[row[0] for row in payment_services.export_rows(month)]
+    )
+    record_views(request, families)
 
 
 def _parse_month(value: str | None) -> datetime.date:
@@ -117,22 +127,17 @@ class PaymentMonthAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         month = _parse_month(request.GET.get("month"))
-        response = HttpResponse(
-            payment_services.export_csv(month), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="payments-{month:%Y-%m}.csv"'
-        return response
+        content = payment_services.export_csv(month)
+        _record_export(request, month)
+        return download(content, CSV_TYPE, f"payments-{month:%Y-%m}.csv")
 
     def xlsx_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
         month = _parse_month(request.GET.get("month"))
-        response = HttpResponse(
-            payment_services.export_xlsx(month),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="payments-{month:%Y-%m}.xlsx"'
-        return response
+        content = payment_services.export_xlsx(month)
+        _record_export(request, month)
+        return download(content, XLSX_TYPE, f"payments-{month:%Y-%m}.xlsx")
 
     def print_view(self, request, family_id):
         if not self.has_view_permission(request):

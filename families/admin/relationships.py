@@ -36,6 +36,7 @@ from families.services import relationships as relationship_services
 from families.services import stays as stay_services
 from kalliola.admin_inlines import ReadOnlyTableInline
 from kalliola.admin_lists import LeanChangelistMixin
+from kalliola.audit import AuditedViewAdminMixin
 from kalliola.roles import SUPPORT_WORKERS
 from kalliola.subqueries import count_of
 
@@ -157,7 +158,7 @@ class CreateRelationshipForm(forms.Form):
 
 
 @admin.register(SupportRelationship)
-class SupportRelationshipAdmin(LeanChangelistMixin, admin.ModelAdmin):
+class SupportRelationshipAdmin(AuditedViewAdminMixin, LeanChangelistMixin, admin.ModelAdmin):
     list_display = (
         "child",
         "family",

@@ -1,8 +1,6 @@
 """Monthly payment reports per household: fees and expense reimbursements of their stays."""
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -13,6 +11,7 @@ from django.utils.translation import gettext as _
 from families.models import PaymentMonth, Rate, Stay, SupportFamily, SupportRelationship
 from families.models.relationship import first_of_month
 from families.services.stays import ZERO, StayAmounts, amounts_of
+from kalliola.reports.export import Sheet, csv_text, xlsx_bytes
 
 
 class PaymentError(Exception):
@@ -179,26 +178,11 @@ def export_rows(month: datetime.date) -> list[tuple]:
 
 
 def export_csv(month: datetime.date) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(EXPORT_HEADER)
-    for row in export_rows(month):
-        writer.writerow([f"{v:.2f}" if isinstance(v, Decimal) else v for v in row])
-    return out.getvalue()
+    return csv_text(EXPORT_HEADER, export_rows(month))
 
 
 def export_xlsx(month: datetime.date) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = f"{first_of_month(month):%Y-%m}"
-    sheet.append(EXPORT_HEADER)
-    for row in export_rows(month):
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
-    for column in ("F", "G", "H"):
-        for cell in sheet[column][1:]:
-            cell.number_format = "#,##0.00"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    sheet = Sheet(
+        title=f"{first_of_month(month):%Y-%m}", header=EXPORT_HEADER, rows=export_rows(month)
+    )
+    return xlsx_bytes([sheet])

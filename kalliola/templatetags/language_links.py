@@ -40,6 +40,9 @@ def language_links(context) -> list[LanguageLink]:
     request = context.get("request")
     current = translation.get_language()
     path = _without_prefix(request.path if request is not None else "/", current)
+    # One leading slash only: "//evil.example/" (or "/\\evil.example/") would be a link to
+    # another host (a 404 page is shown for any path a stranger makes up).
+    path = "/" + path.lstrip("/\\")
     query = request.META.get("QUERY_STRING", "") if request is not None else ""
     suffix = f"?{query}" if query else ""
     return [

@@ -233,6 +233,7 @@ def test_admin_login_survives_hostile_input(client, db, settings):
     )
 
 
+@pytest.mark.real_two_factor
 def test_two_factor_code_form_survives_hostile_input(client, db):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -241,7 +242,7 @@ def test_two_factor_code_form_survives_hostile_input(client, db):
     client.force_login(user)
 
     def still_unverified(response):
-        assert "otp_device_id" not in client.session
+        assert "kalliola_otp_verified" not in client.session
 
     post_hostile_values(
         client,

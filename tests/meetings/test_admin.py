@@ -116,9 +116,9 @@ def test_statistics_csv_has_no_names_or_free_text(client, coordinator):
         f"{ADMIN}supportcase/", {"action": "export_statistics", "_selected_action": [case.pk]}
     )
     assert response.status_code == 200
-    body = response.content.decode()
+    body = response.content.decode("utf-8-sig")
     assert "Salainen" not in body and "salainen" not in body and "Salaista" not in body
-    rows = list(csv.DictReader(io.StringIO(body)))
+    rows = list(csv.DictReader(io.StringIO(body), delimiter=";"))
     assert len(rows) == 1
     row = rows[0]
     assert row["source_of_contact"] == "relative"

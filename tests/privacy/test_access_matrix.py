@@ -136,6 +136,7 @@ PORTAL = {
         (LOGIN, (302, "/tyo/"), (302, "/tyo/"), (302, "/tyo/"), (302, "/tyo/")),
     ),
     "otp:disable": (lambda w: {}, (LOGIN, 405, 405, 405, 405)),
+    "otp:recovery_codes": (lambda w: {}, (LOGIN, 405, 405, 405, 405)),
     "families_portal:relationships": (lambda w: {}, LIST),
     "families_portal:relationship": (lambda w: {"pk": w.relationship.pk}, ON_OWN_OBJECT),
     "families_portal:log_stay": (lambda w: {"pk": w.relationship.pk}, ON_OWN_OBJECT),

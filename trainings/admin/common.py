@@ -1,12 +1,9 @@
-"""Pieces shared by the trainings back office: filters, CSV export, calendar revisions."""
-
-import csv
+"""Pieces shared by the trainings back office: filters, calendar revisions."""
 
 from django.contrib import admin
 from django.db import models
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -38,23 +35,6 @@ class WhenFilter(admin.SimpleListFilter):
 
 class GroupWhenFilter(WhenFilter):
     field = "last_end"
-
-
-def _csv_safe(value) -> str:
-    # Spreadsheet programs run cells that start with these as formulas.
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
-
-
-def _csv_response(filename: str, header: list, rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # Excel needs the BOM to read UTF-8
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([str(h) for h in header])
-    for row in rows:
-        writer.writerow([_csv_safe(v) for v in row])
-    return response
 
 
 def _places(capacity, taken):

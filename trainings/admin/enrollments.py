@@ -6,6 +6,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from families.services import PRETRAINING_HOURS, TransitionNotAllowed
+from kalliola.audit import AuditedViewAdminMixin
 from trainings import services
 from trainings.admin.common import _attended_hours_subquery, _home_visit_hours_subquery
 from trainings.models import (
@@ -49,7 +50,7 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(AuditedViewAdminMixin, admin.ModelAdmin):
     list_display = (
         "family",
         "group",
@@ -135,7 +136,7 @@ class EnrollmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(HomeVisit)
-class HomeVisitAdmin(admin.ModelAdmin):
+class HomeVisitAdmin(AuditedViewAdminMixin, admin.ModelAdmin):
     list_display = ("family", "visited_on", "worker", "hours")
     list_filter = ("visited_on",)
     search_fields = ("family__contact_name", "family__email")

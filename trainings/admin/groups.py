@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kalliola.audit import record_views
+from kalliola.reports.export import csv_response
 from trainings import services
 from trainings.admin.common import (
     URL_OVERRIDES,
@@ -17,7 +19,6 @@ from trainings.admin.common import (
     GroupWhenFilter,
     WhenFilter,
     _attended_hours_subquery,
-    _csv_response,
     _home_visit_hours_subquery,
     _places,
 )
@@ -247,6 +248,8 @@ class TrainingGroupAdmin(admin.ModelAdmin):
             .annotate(attended=_attended_hours_subquery())
             .order_by("group__name", "status", "joined_at")
         )
+        enrollments = list(enrollments)
+        record_views(request, [e.family for e in enrollments])
         rows = (
             (
                 e.group.name,
@@ -268,7 +271,7 @@ class TrainingGroupAdmin(admin.ModelAdmin):
             _("status"),
             _("hours attended"),
         ]
-        return _csv_response("valmennusryhmat.csv", header, rows)
+        return csv_response("valmennusryhmat.csv", header, rows)
 
 
 @admin.register(TrainingSession)

@@ -5,8 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kalliola.audit import AuditedViewAdminMixin, record_views
+from kalliola.reports.export import csv_response
 from trainings import services
-from trainings.admin.common import CalendarRevisionMixin, WhenFilter, _csv_response, _places
+from trainings.admin.common import CalendarRevisionMixin, WhenFilter, _places
 from trainings.models import (
     InfoSession,
     Registration,
@@ -73,6 +75,8 @@ class InfoSessionAdmin(CalendarRevisionMixin, admin.ModelAdmin):
             .select_related("session", "family")
             .order_by("session__starts_at", "family__contact_name")
         )
+        registrations = list(registrations)
+        record_views(request, [r.family for r in registrations])
         rows = (
             (
                 timezone.localtime(r.session.starts_at).strftime("%d.%m.%Y %H:%M"),
@@ -94,11 +98,11 @@ class InfoSessionAdmin(CalendarRevisionMixin, admin.ModelAdmin):
             _("status"),
             _("attended"),
         ]
-        return _csv_response("infotilaisuudet.csv", header, rows)
+        return csv_response("infotilaisuudet.csv", header, rows)
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(AuditedViewAdminMixin, admin.ModelAdmin):
     list_display = ("family", "session", "status", "attended", "created_at")
     list_filter = ("status", "attended", "session__language")
     search_fields = ("family__contact_name", "family__email")
