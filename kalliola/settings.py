@@ -317,18 +317,31 @@ LOGGING = {
             "format": "%(levelname)s %(name)s %(message)s",
         }
     },
-    "filters": {"redact_secrets": {"()": "kalliola.logs.RedactSecretsFilter"}},
+    "filters": {
+        "redact_secrets": {"()": "kalliola.logs.RedactSecretsFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
             "filters": ["redact_secrets"],
         },
+        # Server errors to ADMINS, written by DEFAULT_EXCEPTION_REPORTER (no values sent).
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["require_debug_false", "redact_secrets"],
+        },
     },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     # Django's request and runserver loggers write request lines; they go through the filter too.
     "loggers": {
-        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.request": {
+            "handlers": ["console", "mail_admins"],
+            "level": "WARNING",
+            "propagate": False,
+        },
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

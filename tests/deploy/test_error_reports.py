@@ -32,12 +32,15 @@ def log_output():
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(ValueFreeFormatter("%(levelname)s %(name)s %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
+    # Request errors go to django.request, which does not propagate to the root (settings).
+    loggers = [logging.getLogger(), logging.getLogger("django.request")]
+    for logger in loggers:
+        logger.addHandler(handler)
     try:
         yield stream
     finally:
-        root.removeHandler(handler)
+        for logger in loggers:
+            logger.removeHandler(handler)
 
 
 def test_a_server_error_mails_the_admins_without_any_value_the_person_sent(
