@@ -19,6 +19,7 @@ from django.db import models
 
 AUDITED_MODELS = [
     "families.SupportFamily",
+    "families.DuplicateSubmission",
     "families.Child",
     "families.Guardian",
     "families.Referral",
