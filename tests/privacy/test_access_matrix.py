@@ -257,6 +257,7 @@ def _build(world, model):
             family=world.relationship.family, source="application", data={"phone": "x"}
         ),
         "families.Child": lambda: world.relationship.child,
+        "families.Guardian": lambda: GuardianFactory(child=world.relationship.child),
         "families.SupportRelationship": lambda: world.relationship,
         "families.Rate": lambda: RateFactory(),
         "families.PaymentMonth": lambda: PaymentMonth.objects.create(

@@ -48,7 +48,8 @@ def test_same_email_twice_is_one_place_and_the_confirmation_again(
     assert Registration.objects.count() == 1
     assert SupportFamily.objects.count() == 1
     assert [message.to for message in mail.outbox] == [["hakija1@example.org"]]
-    assert "signed up again with your e-mail address" in mail.outbox[0].body
+    assert QueuedMail.objects.order_by("-pk").first().args == [first.pk, True]  # "again"
+    assert "ilmoittauduttiin uudelleen" in mail.outbox[0].body
     assert "/peru-ilmoittautuminen/" in mail.outbox[0].body  # its cancellation link still works
 
 
@@ -141,7 +142,8 @@ def test_same_email_in_same_group_twice_keeps_the_one_place(django_capture_on_co
     assert again.status == EnrollmentStatus.ENROLLED
     assert Enrollment.objects.count() == 1
     assert len(mail.outbox) == 1
-    assert "signed up again with your e-mail address" in mail.outbox[0].body
+    assert QueuedMail.objects.order_by("-pk").first().args == [first.pk, True]
+    assert "ilmoittauduttiin uudelleen" in mail.outbox[0].body
 
 
 def test_same_email_on_the_waiting_list_twice_stays_in_its_turn(django_capture_on_commit_callbacks):
