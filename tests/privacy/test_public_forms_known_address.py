@@ -7,13 +7,16 @@ to the address. The owner of the address learns of it from that e-mail; the coor
 the admin's list of possible duplicates.
 """
 
+import datetime
 import re
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from families.models import DuplicateStatus, DuplicateSubmission, FamilyStatus, SupportFamily
+from families.services import DuplicateError, dismiss_duplicate, merge_duplicate, submit_application
 from kalliola.models import QueuedMail
 from meetings.models import ContactAdult, MeetingRequest
 from tests.factories.families import SupportFamilyFactory
@@ -385,3 +388,36 @@ def test_support_workers_do_not_see_possible_duplicates(client, support_worker):
         302,
         403,
     )
+
+
+def test_a_handled_duplicate_cannot_be_merged_or_dismissed_again(coordinator):
+    family = _owner()
+    submit_application(email=OWNER, data={"contact_name": "Hostile Person"})
+    kept = DuplicateSubmission.objects.get()
+    dismiss_duplicate(kept, by=coordinator)
+    with pytest.raises(DuplicateError):
+        merge_duplicate(kept, fields=["contact_name"], by=coordinator)
+    with pytest.raises(DuplicateError):
+        dismiss_duplicate(kept, by=coordinator)
+    family.refresh_from_db()
+    assert family.contact_name == "Maija Meikäläinen"
+
+
+def test_merging_keeps_the_time_of_an_earlier_application_and_a_sign_up_sets_none(coordinator):
+    applied_at = timezone.now() - datetime.timedelta(days=30)
+    applied = _owner(application_submitted_at=applied_at)
+    submit_application(email=OWNER, data={"phone": "050 777 7777"})
+    merge_duplicate(DuplicateSubmission.objects.get(), fields=["phone"], by=coordinator)
+    applied.refresh_from_db()
+    assert (applied.phone, applied.application_submitted_at) == ("050 777 7777", applied_at)
+
+    signed_up = _owner(email="other@example.org", application_submitted_at=None)
+    trainings.register_for_info_session(
+        InfoSessionFactory(), name="Maija M", email="other@example.org", phone="040 000 0123"
+    )
+    merge_duplicate(
+        DuplicateSubmission.objects.get(family=signed_up), fields=["contact_name"], by=coordinator
+    )
+    signed_up.refresh_from_db()
+    assert signed_up.contact_name == "Maija M"
+    assert signed_up.application_submitted_at is None  # a sign-up is no application
