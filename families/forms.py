@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from families.models import Language, SupportFamily
-from families.services.households import APPLICATION_FIELDS
+from families.services.duplicates import APPLICATION_FIELDS
 from kalliola.public_forms import HoneypotFormMixin
 from kalliola.validators import normalise_email
 
@@ -147,8 +147,8 @@ class SupportFamilyApplicationForm(HoneypotFormMixin, forms.ModelForm):
         )
 
     def clean_email(self):
-        # Whether this address may apply is the service's rule (`submit_application` raises
-        # DuplicateApplication); the view shows its refusal on this field.
+        # A known address is no error: `submit_application` keeps that application apart, and
+        # the form answers as for any other address.
         return normalise_email(self.cleaned_data["email"])
 
     def clean_postal_code(self):

@@ -21,6 +21,8 @@ from families.models import (
     OPEN_RELATIONSHIP_STATUSES,
     Child,
     ChildStatus,
+    DuplicateStatus,
+    DuplicateSubmission,
     FamilyStatus,
     FamilyStatusChange,
     Guardian,
@@ -32,7 +34,7 @@ from families.models import (
     SupportFamily,
     SupportRelationship,
 )
-from kalliola.audit import ANONYMISED, AUDITED_MODELS, forget
+from kalliola.audit import ANONYMISED, AUDITED_MODELS, forget, forget_mentions
 from kalliola.dsr import ErasureRefused, audit_trail, record
 
 # Households that never got further than applying (or left or were declined on the way).
@@ -86,13 +88,28 @@ def anonymise_child(child_id: int, now: datetime.datetime) -> Counter:
     )
     counts["children"] += 1
     forget(Child, [child.pk])
-    guardians = list(Guardian.objects.filter(child=child).values_list("pk", flat=True))
-    Guardian.objects.filter(pk__in=guardians).update(name=ANONYMISED, phone="", email="")
-    forget(Guardian, guardians)
-    counts["guardians"] += len(guardians)
+    for guardian_id in Guardian.objects.filter(child=child).values_list("pk", flat=True):
+        counts += anonymise_guardian(guardian_id)
     referrals = list(Referral.objects.filter(child=child).values_list("pk", flat=True))
     Referral.objects.filter(pk__in=referrals).update(referring_worker="", notes="")
     forget(Referral, referrals)
+    # Other records' trail entries that name the child ("child – household", ...).
+    forget_mentions([str(child)])
+    return counts
+
+
+def anonymise_guardian(guardian_id: int) -> Counter:
+    """A guardian's name and contact details, here and wherever the trail quotes them."""
+    counts = Counter()
+    guardian = (
+        Guardian.objects.select_for_update().filter(pk=guardian_id).exclude(name=ANONYMISED).first()
+    )
+    if guardian is None:
+        return counts
+    Guardian.objects.filter(pk=guardian.pk).update(name=ANONYMISED, phone="", email="")
+    forget(Guardian, [guardian.pk])
+    forget_mentions([guardian.name, guardian.phone, guardian.email])
+    counts["guardians"] += 1
     return counts
 
 
@@ -142,6 +159,15 @@ def anonymise_family(family_id: int, now: datetime.datetime) -> Counter:
     )
     if family is None:
         return counts
+    quoted = [
+        family.contact_name,
+        family.email,
+        family.phone,
+        family.second_adult_name,
+        family.second_adult_email,
+        family.second_adult_phone,
+        family.street_address,
+    ]
     SupportFamily.objects.filter(pk=family.pk).update(
         contact_name=ANONYMISED,
         # The e-mail is unique and required: a unique address that cannot receive mail.
@@ -162,8 +188,17 @@ def anonymise_family(family_id: int, now: datetime.datetime) -> Counter:
     forget(SupportFamily, [family.pk])
     FamilyStatusChange.objects.filter(family=family).update(note="")
     counts["families"] += 1
+    # What public forms sent with the household's address, kept apart: gone with it.
+    submissions = DuplicateSubmission.objects.filter(family=family)
+    submissions.filter(status=DuplicateStatus.PENDING).update(
+        status=DuplicateStatus.DISMISSED, handled_at=now
+    )
+    submissions.update(data={})
+    forget(DuplicateSubmission, submissions.values_list("pk", flat=True))
     for records in _HOUSEHOLD_RECORDS.values():
         counts += records.anonymise(family.pk)
+    # Other records' trail entries that name the household (relationships, payment months).
+    forget_mentions(quoted)
     return counts
 
 
@@ -339,6 +374,31 @@ def erase_child(child: Child, now: datetime.datetime) -> Counter:
             counts += anonymise_relationship(pk, now)
         counts += anonymise_child(locked.pk, now)
         return counts
+
+
+def export_guardian(guardian: Guardian) -> dict:
+    """A guardian's own details and the child's name (not the child's data: another person)."""
+    return {
+        "guardian": record(guardian),
+        "audit_trail": audit_trail(guardian),
+    }
+
+
+def erase_guardian(guardian: Guardian, now: datetime.datetime) -> Counter:
+    """Anonymise one guardian, leaving the child and the other guardians; refused while the
+    child has an open relationship (the support worker and the family need the contact)."""
+    with transaction.atomic():
+        locked = Guardian.objects.select_for_update().get(pk=guardian.pk)
+        if SupportRelationship.objects.filter(
+            child_id=locked.child_id, status__in=OPEN_RELATIONSHIP_STATUSES
+        ).exists():
+            raise ErasureRefused(
+                gettext(
+                    "The child has an open support relationship. End it first; until then "
+                    "the data is needed."
+                )
+            )
+        return anonymise_guardian(locked.pk)
 
 
 def erase_family(family: SupportFamily, now: datetime.datetime) -> Counter:

@@ -1,28 +1,24 @@
 """Public pages of the families app."""
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from families.forms import SupportFamilyApplicationForm
-from families.services import DuplicateApplication, submit_application
+from families.services import submit_application
 from kalliola.public_forms import rate_limited
 
 
 @require_http_methods(["GET", "POST"])
 @rate_limited("family-application")
 def apply(request):
-    """The application to become a support family; a new household or the completion of one."""
+    """The application to become a support family; the answer never says whether the address is
+    known (`submit_application` keeps a known address's application apart)."""
     if request.method == "POST":
         form = SupportFamilyApplicationForm(request.POST)
         if form.is_valid():
-            try:
-                submit_application(email=form.cleaned_data["email"], data=form.application_data())
-            except DuplicateApplication as exc:
-                form.add_error("email", ValidationError(str(exc), code="duplicate"))
-            else:
-                return redirect("application_sent")
+            submit_application(email=form.cleaned_data["email"], data=form.application_data())
+            return redirect("application_sent")
     else:
         language = (get_language() or "fi")[:2]
         form = SupportFamilyApplicationForm(initial={"contact_language": language})

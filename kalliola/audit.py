@@ -10,6 +10,7 @@ To audit another model, add its label to AUDITED_MODELS. Labels of models that d
 are skipped, so the list can already name models other apps are still building.
 """
 
+import json
 from collections.abc import Iterable
 
 from auditlog.models import LogEntry
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 AUDITED_MODELS = [
     "families.SupportFamily",
+    "families.DuplicateSubmission",
     "families.Child",
     "families.Guardian",
     "families.Referral",
@@ -148,14 +150,67 @@ def forget(model: type[models.Model], pks: Iterable) -> int:
     if not pks:
         return 0
     content_type = ContentType.objects.get_for_model(model)
-    # The admin's own history names the record too.
+    # The admin's own history names the record too, and its message names the rows changed on
+    # the same page (a guardian added on the child's page).
     AdminLogEntry.objects.filter(content_type=content_type, object_id__in=pks).exclude(
         object_repr=ANONYMISED
-    ).update(object_repr=ANONYMISED)
+    ).update(object_repr=ANONYMISED, change_message="")
     entries = LogEntry.objects.filter(content_type=content_type, object_pk__in=pks).exclude(
         object_repr=ANONYMISED
     )
     return entries.update(
+        object_repr=ANONYMISED,
+        changes=None,
+        changes_text="",
+        serialized_data=None,
+        additional_data=None,
+    )
+
+
+# Shorter values are not searched for: "Anna" would blank every Anna's trail.
+MENTION_MIN_LENGTH = 5
+
+
+def forget_mentions(values: Iterable[str]) -> int:
+    """Blank every trail entry, of any record, that still quotes one of a person's values.
+
+    `forget` blanks the person's own records' entries; other records name the person too: a
+    relationship is "child – household", a payment month or a sign-up names the household, the
+    admin's message on a child's page names the guardian added there. Erasure passes the name,
+    e-mail and phone as they were, and every entry quoting one (as typed, or as JSON escapes
+    non-ASCII letters) is blanked like `forget` blanks: who did what and when stays. Values
+    shorter than `MENTION_MIN_LENGTH` are not searched for. Returns how many entries were
+    blanked.
+    """
+    from django.contrib.admin.models import LogEntry as AdminLogEntry
+    from django.db.models import Q, TextField
+    from django.db.models.functions import Cast
+
+    forms = set()
+    for value in values:
+        value = (value or "").strip()
+        if len(value) >= MENTION_MIN_LENGTH and value != ANONYMISED:
+            forms.update({value, json.dumps(value)[1:-1]})
+    if not forms:
+        return 0
+    audit = Q()
+    admin_entries = Q()
+    for form in forms:
+        audit |= (
+            Q(object_repr__icontains=form)
+            | Q(changes_text__icontains=form)
+            | Q(changes_as_text__icontains=form)
+            | Q(serialized_as_text__icontains=form)
+            | Q(additional_as_text__icontains=form)
+        )
+        admin_entries |= Q(object_repr__icontains=form) | Q(change_message__icontains=form)
+    AdminLogEntry.objects.filter(admin_entries).update(object_repr=ANONYMISED, change_message="")
+    quoting = LogEntry.objects.annotate(
+        changes_as_text=Cast("changes", TextField()),
+        serialized_as_text=Cast("serialized_data", TextField()),
+        additional_as_text=Cast("additional_data", TextField()),
+    ).filter(audit)
+    return LogEntry.objects.filter(pk__in=quoting.values("pk")).update(
         object_repr=ANONYMISED,
         changes=None,
         changes_text="",

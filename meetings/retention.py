@@ -12,7 +12,7 @@ from collections import Counter
 from django.db import transaction
 from django.utils.translation import gettext
 
-from kalliola.audit import ANONYMISED, forget
+from kalliola.audit import ANONYMISED, forget, forget_mentions
 from kalliola.dsr import ErasureRefused, audit_trail, record
 from meetings.models import (
     Assessment,
@@ -35,7 +35,8 @@ def anonymise_request(request_id: int, now: datetime.datetime) -> Counter:
     found = MeetingRequest.objects.select_for_update().filter(
         pk=request_id, anonymised_at__isnull=True
     )
-    if not found.exists():
+    quoted = found.values_list("name", "phone", "email").first()
+    if quoted is None:
         return counts
     # A request must keep a phone or an e-mail (a database rule): an address that reaches nobody.
     found.update(
@@ -48,6 +49,7 @@ def anonymise_request(request_id: int, now: datetime.datetime) -> Counter:
         anonymised_at=now,
     )
     forget(MeetingRequest, [request_id])
+    forget_mentions(quoted)
     counts["requests"] += 1
     return counts
 
@@ -65,10 +67,19 @@ def anonymise_case(case_id: int, now: datetime.datetime) -> Counter:
     forget(SupportCase, [case.pk])
     counts["cases"] += 1
     contacts = list(ContactAdult.objects.filter(case=case).values_list("pk", flat=True))
+    quoted = [
+        value
+        for values in ContactAdult.objects.filter(pk__in=contacts).values_list(
+            "name", "phone", "email"
+        )
+        for value in values
+    ]
     ContactAdult.objects.filter(pk__in=contacts).update(
         name=ANONYMISED, relation="", phone="", email="", best_time=""
     )
     forget(ContactAdult, contacts)
+    # The case's page names its contact adults in the admin's history of the case.
+    forget_mentions(quoted)
     counts["contact_adults"] += len(contacts)
     meetings = list(Meeting.objects.filter(case=case).values_list("pk", flat=True))
     Meeting.objects.filter(pk__in=meetings).update(notes="", tasks="")

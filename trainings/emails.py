@@ -69,12 +69,26 @@ def _send(
     message.send()
 
 
+def _repeated(repeated: bool) -> list[str]:
+    """The opening of a confirmation sent again because someone signed up again with the
+    address: the owner learns of it, and nothing changed."""
+    if not repeated:
+        return []
+    return [
+        _(
+            "Someone signed up again with your e-mail address. You had already signed up, so "
+            "nothing has changed: this message repeats the details. If it was not you, you do "
+            "not need to do anything."
+        )
+    ]
+
+
 def _family(pk) -> SupportFamily:
     return SupportFamily.objects.get(pk=pk)
 
 
 @mail_function(gettext_lazy("info-session sign-up confirmation"))
-def send_registration_confirmation(registration_pk: int) -> None:
+def send_registration_confirmation(registration_pk: int, repeated: bool = False) -> None:
     registration = Registration.objects.select_related("session", "family").get(pk=registration_pk)
     session, family = registration.session, registration.family
     with translation.override(family.contact_language):
@@ -82,6 +96,7 @@ def send_registration_confirmation(registration_pk: int) -> None:
             family,
             subject=_("You have signed up for the support family info session"),
             paragraphs=[
+                *_repeated(repeated),
                 _("Thank you for signing up. The info session is online."),
                 _("The calendar file in this message adds the session to your calendar."),
                 _("If you cannot come, please cancel with the link below."),
@@ -99,7 +114,7 @@ def _group_sessions(group):
 
 
 @mail_function(gettext_lazy("pre-training place confirmation"))
-def send_enrollment_confirmation(enrollment_pk: int) -> None:
+def send_enrollment_confirmation(enrollment_pk: int, repeated: bool = False) -> None:
     enrollment = Enrollment.objects.select_related("group", "family").get(pk=enrollment_pk)
     family, group = enrollment.family, enrollment.group
     sessions = _group_sessions(group)
@@ -108,6 +123,7 @@ def send_enrollment_confirmation(enrollment_pk: int) -> None:
             family,
             subject=_("You have a place in the pre-training group"),
             paragraphs=[
+                *_repeated(repeated),
                 _("Welcome to the pre-training group “%(group)s”.") % {"group": group.name},
                 _(
                     "The training has three evenings online and a home visit, "
@@ -129,7 +145,7 @@ def send_enrollment_confirmation(enrollment_pk: int) -> None:
 
 
 @mail_function(gettext_lazy("pre-training waiting-list notice"))
-def send_waitlist_notice(enrollment_pk: int) -> None:
+def send_waitlist_notice(enrollment_pk: int, repeated: bool = False) -> None:
     enrollment = Enrollment.objects.select_related("group", "family").get(pk=enrollment_pk)
     family, group = enrollment.family, enrollment.group
     with translation.override(family.contact_language):
@@ -137,6 +153,7 @@ def send_waitlist_notice(enrollment_pk: int) -> None:
             family,
             subject=_("You are on the waiting list of the pre-training group"),
             paragraphs=[
+                *_repeated(repeated),
                 _("The group “%(group)s” is full. You are on its waiting list.")
                 % {"group": group.name},
                 _("If a place becomes free, we will tell you by e-mail at once."),

@@ -106,26 +106,19 @@ def group_detail(request, pk: int):
     form = SignupForm(request.POST or None) if is_open else None
     if form is not None and request.method == "POST" and form.is_valid():
         try:
-            enrollment = services.enroll(group, **_signup_data(form))
+            services.enroll(group, **_signup_data(form))
         except services.SignupError as error:
             form.add_error(None, str(error))
         else:
-            if enrollment.status == EnrollmentStatus.WAITLISTED:
-                messages.info(
-                    request,
-                    _(
-                        "The group is full, so you are on the waiting list. We will e-mail you "
-                        "if a place becomes free."
-                    ),
-                )
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Thank you! You have a place in the group. We sent the details to your "
-                        "e-mail."
-                    ),
-                )
+            # One answer whatever the address: a place, the waiting list or signed up already
+            # is told by e-mail to the address, never on this page.
+            messages.success(
+                request,
+                _(
+                    "Thank you for signing up! We sent you an e-mail: it tells you whether you "
+                    "have a place in the group or are on its waiting list."
+                ),
+            )
             return redirect("trainings:group_detail", pk=group.pk)
     # A POST to a closed session is answered plainly (the page says why), not as success.
     status = 409 if request.method == "POST" and form is None else 200

@@ -1,3 +1,10 @@
 """Back office for the families app: households and children; relationships, stays, payments."""
 
-from families.admin import children, households, matching, payments, relationships  # noqa: F401
+from families.admin import (  # noqa: F401
+    children,
+    duplicates,
+    households,
+    matching,
+    payments,
+    relationships,
+)

@@ -209,3 +209,22 @@ class ChildAdmin(
         )
         record_views(request, queryset)
         return csv_response(f"children-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
+
+
+@admin.register(Guardian)
+class GuardianAdmin(AuditedViewAdminMixin, DataSubjectAdminMixin, admin.ModelAdmin):
+    """A guardian can ask to be exported or erased on their own, apart from the child."""
+
+    dsr_kind = "guardian"
+    dsr_export = family_retention.export_guardian
+    dsr_erase = family_retention.erase_guardian
+    list_display = ("name", "relation", "child")
+    list_select_related = ("child",)
+    search_fields = ("name", "phone", "email")
+    fields = ("child", "name", "relation", "phone", "email")
+    readonly_fields = ("child",)
+    actions = ("export_personal_data", "erase_personal_data")
+    list_per_page = 50
+
+    def has_add_permission(self, request):
+        return False  # a guardian is added on the child's page

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -22,6 +22,8 @@ from families.admin.common import LanguageFilter, LanguagesField
 from families.models import (
     CAN_TAKE_A_CHILD,
     OPEN_RELATIONSHIP_STATUSES,
+    DuplicateStatus,
+    DuplicateSubmission,
     FamilyStatus,
     FamilyStatusChange,
     SupportFamily,
@@ -98,6 +100,24 @@ class FreePlacesFilter(admin.SimpleListFilter):
             return queryset.filter(has_room)
         if self.value() == "no":
             return queryset.exclude(has_room)
+        return queryset
+
+
+class PossibleDuplicateFilter(admin.SimpleListFilter):
+    """Households a public form was sent for with their address, waiting for a coordinator."""
+
+    title = _("possible duplicate")
+    parameter_name = "duplicate"
+
+    def lookups(self, request, model_admin):
+        return [("pending", _("A form sent with the address, to compare"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            pending = DuplicateSubmission.objects.filter(
+                family=OuterRef("pk"), status=DuplicateStatus.PENDING
+            )
+            return queryset.filter(Exists(pending))
         return queryset
 
 
@@ -197,6 +217,7 @@ class SupportFamilyAdmin(
         ("municipality", CachedValuesFilter),
         LanguageFilter,
         FreePlacesFilter,
+        PossibleDuplicateFilter,
     )
     search_fields = (
         "contact_name",

@@ -1,5 +1,6 @@
 from families.models.child import Child, ChildStatus, Guardian, Referral, ReferralSource
 from families.models.choices import ContactLanguage, Language
+from families.models.duplicate import DuplicateStatus, DuplicateSubmission, SubmissionSource
 from families.models.household import (
     CAN_TAKE_A_CHILD,
     CLOSED_STATUSES,
@@ -28,6 +29,9 @@ from families.models.relationship import (
 )
 
 __all__ = [
+    "DuplicateStatus",
+    "DuplicateSubmission",
+    "SubmissionSource",
     "MatchingWeights",
     "CAN_TAKE_A_CHILD",
     "CLOSED_STATUSES",

@@ -1,11 +1,11 @@
 """Business operations of the families app; other apps call these, never the views."""
 
+from families.services.duplicates import DuplicateError, dismiss_duplicate, merge_duplicate
 from families.services.households import (
     ALLOWED_TRANSITIONS,
     CRIMINAL_RECORD_VALID_MONTHS,
     PRETRAINING_HOURS,
     ApprovalRefused,
-    DuplicateApplication,
     TransitionNotAllowed,
     approve_family,
     change_status,
@@ -46,7 +46,9 @@ __all__ = [
     "CRIMINAL_RECORD_VALID_MONTHS",
     "PRETRAINING_HOURS",
     "ApprovalRefused",
-    "DuplicateApplication",
+    "DuplicateError",
+    "dismiss_duplicate",
+    "merge_duplicate",
     "TransitionNotAllowed",
     "approve_family",
     "change_status",

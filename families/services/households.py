@@ -26,7 +26,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from families import emails
-from families.models import CLOSED_STATUSES, FamilyStatus, FamilyStatusChange, SupportFamily
+from families.models import (
+    CLOSED_STATUSES,
+    DuplicateSubmission,
+    FamilyStatus,
+    FamilyStatusChange,
+    SubmissionSource,
+    SupportFamily,
+)
+from families.services.duplicates import APPLICATION_FIELDS, keep_apart
 from kalliola.mail import mail_function, send_after_commit
 from kalliola.roles import is_coordinator
 from kalliola.validators import normalise_email
@@ -90,10 +98,6 @@ class ApprovalRefused(TransitionNotAllowed):
     def __init__(self, reasons: list[str]):
         self.reasons = reasons
         super().__init__(" ".join(reasons))
-
-
-class DuplicateApplication(Exception):
-    """The e-mail address already belongs to a household that has applied."""
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
@@ -243,22 +247,38 @@ def register_family(family: SupportFamily, *, by, note: str = "") -> SupportFami
 
 
 def find_or_create_applicant(
-    *, name: str, email: str, phone: str, municipality: str = "", language: str = "fi"
+    *,
+    name: str,
+    email: str,
+    phone: str,
+    municipality: str = "",
+    language: str = "fi",
+    source: str = SubmissionSource.INFO_SESSION,
 ) -> tuple[SupportFamily, bool]:
     """The household behind an e-mail address, created in *applied* if it is new.
 
     One household is one record across info sessions, training, home visit and application, so
-    every public sign-up comes through here. Returns (household, created).
+    every public sign-up comes through here. A sign-up never changes a household that exists:
+    details that differ from the stored ones are kept apart for a coordinator (`keep_apart`).
+    Returns (household, created).
     """
     email = normalise_email(email)
+    language = language if language in ("fi", "sv", "en") else "fi"
     family = SupportFamily.objects.with_email(email).first()
-    if family is not None:
-        return family, False
-    try:
-        return _create_applicant(name, email, phone, municipality, language), True
-    except IntegrityError:
-        # Someone with the same address signed up at the same moment: theirs is the household.
-        return SupportFamily.objects.with_email(email).get(), False
+    if family is None:
+        try:
+            return _create_applicant(name, email, phone, municipality, language), True
+        except IntegrityError:
+            # Someone with the same address signed up at the same moment: theirs is the household.
+            family = SupportFamily.objects.with_email(email).get()
+    values = {
+        "contact_name": name.strip(),
+        "phone": phone.strip(),
+        "municipality": municipality.strip(),
+        "contact_language": language,
+    }
+    keep_apart(family, source=source, values=values, only_if_different=True)
+    return family, False
 
 
 def _create_applicant(name, email, phone, municipality, language) -> SupportFamily:
@@ -268,7 +288,7 @@ def _create_applicant(name, email, phone, municipality, language) -> SupportFami
             email=email,
             phone=phone.strip(),
             municipality=municipality.strip(),
-            contact_language=language if language in ("fi", "sv", "en") else "fi",
+            contact_language=language,
             consent_given_at=timezone.now(),
         )
         FamilyStatusChange.objects.create(
@@ -277,47 +297,23 @@ def _create_applicant(name, email, phone, municipality, language) -> SupportFami
         return family
 
 
-# What the public application may set on a household; nothing else (status, checks) is
-# reachable from the form.
-APPLICATION_FIELDS = (
-    "contact_name",
-    "phone",
-    "second_adult_name",
-    "second_adult_email",
-    "second_adult_phone",
-    "contact_language",
-    "street_address",
-    "postal_code",
-    "municipality",
-    "household_members",
-    "languages",
-    "has_pets",
-    "pets",
-    "child_age_min",
-    "child_age_max",
-    "max_children",
-    "frequency",
-    "home_accessibility",
-    "wishes",
-)
-
-
 def submit_application(*, email: str, data: dict) -> tuple[SupportFamily, bool]:
-    """The public application: a new household in *applied*, or the completion of the household
-    that already signed up with this e-mail (e.g. for an info session).
+    """The public application: a new household in *applied* for an address nobody has.
 
-    A household that has already sent an application, or whose process has closed, is refused
-    with `DuplicateApplication`. The applicant has acknowledged the one-year commitment and
-    consented to data processing (the form requires both); the consent is time-stamped. A
-    confirmation e-mail leaves after the commit. Returns (household, created).
+    An address a household already has (an info-session sign-up, an earlier application, a
+    closed process) changes nothing stored: anyone can type anyone's address. The application
+    is kept apart as a possible duplicate for a coordinator to compare and merge
+    (`merge_duplicate`), and the address's owner is told by e-mail. The sender cannot tell the
+    two apart: the same answer, and one e-mail to the address either way. The applicant has
+    acknowledged the one-year commitment and consented to data processing (the form requires
+    both); the consent is time-stamped. Returns (household, created).
     """
     email = normalise_email(email)
     now = timezone.now()
     values = {field: data[field] for field in APPLICATION_FIELDS if field in data}
     with transaction.atomic():
         family = SupportFamily.objects.select_for_update().with_email(email).first()
-        created = family is None
-        if created:
+        if family is None:
             try:
                 with transaction.atomic():
                     family = SupportFamily.objects.create(
@@ -334,28 +330,22 @@ def submit_application(*, email: str, data: dict) -> tuple[SupportFamily, bool]:
                         to_status=S.APPLIED,
                         note=_("Application sent on the website."),
                     )
-            except IntegrityError as exc:
-                # The same address was used at the same moment in another request.
-                raise DuplicateApplication(_duplicate_message()) from exc
-        else:
-            if family.application_submitted_at is not None or not family.is_open:
-                raise DuplicateApplication(_duplicate_message())
-            for field, value in values.items():
-                setattr(family, field, value)
-            family.commitment_acknowledged = True
-            family.consent_given_at = now
-            family.application_submitted_at = now
-            family.save()
-        family_pk = family.pk
-        send_after_commit(_send_confirmation, family_pk)
-    return family, created
+            except IntegrityError:
+                # The same address was used at the same moment in another request: that
+                # household exists now, and this application is its possible duplicate.
+                family = SupportFamily.objects.select_for_update().with_email(email).get()
+            else:
+                send_after_commit(_send_confirmation, family.pk)
+                return family, True
+        submission = keep_apart(family, source=SubmissionSource.APPLICATION, values=values)
+        send_after_commit(_send_duplicate_notice, submission.pk)
+    return family, False
 
 
-def _duplicate_message() -> str:
-    return _(
-        "We already have an application from this e-mail address. If you want to change "
-        "something in it, please contact the coordinator."
-    )
+@mail_function(gettext_lazy("possible duplicate: the address's owner told"))
+def _send_duplicate_notice(submission_pk: int) -> None:
+    submission = DuplicateSubmission.objects.select_related("family").get(pk=submission_pk)
+    emails.send_duplicate_notice(submission)
 
 
 @mail_function(gettext_lazy("support-family application received"))

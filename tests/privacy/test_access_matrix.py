@@ -230,7 +230,7 @@ def _build(world, model):
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from families.models import MatchingWeights, PaymentMonth
+    from families.models import DuplicateSubmission, MatchingWeights, PaymentMonth
     from kalliola.models import QueuedMail
     from trainings.models import HomeVisit
 
@@ -254,7 +254,11 @@ def _build(world, model):
         ),
         "auditlog.LogEntry": lambda: LogEntry.objects.get_for_object(world.case).first(),
         "families.SupportFamily": lambda: world.relationship.family,
+        "families.DuplicateSubmission": lambda: DuplicateSubmission.objects.create(
+            family=world.relationship.family, source="application", data={"phone": "x"}
+        ),
         "families.Child": lambda: world.relationship.child,
+        "families.Guardian": lambda: GuardianFactory(child=world.relationship.child),
         "families.SupportRelationship": lambda: world.relationship,
         "families.Rate": lambda: RateFactory(),
         "families.PaymentMonth": lambda: PaymentMonth.objects.create(

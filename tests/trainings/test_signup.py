@@ -7,6 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from families.models import FamilyStatus, FamilyStatusChange, SupportFamily
+from kalliola.models import QueuedMail
 from tests.factories.families import SupportFamilyFactory
 from tests.factories.trainings import EnrollmentFactory, InfoSessionFactory, TrainingGroupFactory
 from trainings import services
@@ -36,13 +37,20 @@ def test_info_session_signup_creates_an_applied_household(django_capture_on_comm
     assert mail.outbox[0].to == ["hakija1@example.org"]
 
 
-def test_same_email_twice_gets_a_clear_message_not_a_duplicate():
+def test_same_email_twice_is_one_place_and_the_confirmation_again(
+    django_capture_on_commit_callbacks,
+):
     session = InfoSessionFactory()
-    services.register_for_info_session(session, **person())
-    with pytest.raises(services.AlreadySignedUp):
-        services.register_for_info_session(session, **person(email="HAKIJA1@example.org "))
+    first = services.register_for_info_session(session, **person())
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.register_for_info_session(session, **person(email="HAKIJA1@example.org "))
+    assert again == first
     assert Registration.objects.count() == 1
     assert SupportFamily.objects.count() == 1
+    assert [message.to for message in mail.outbox] == [["hakija1@example.org"]]
+    assert QueuedMail.objects.order_by("-pk").first().args == [first.pk, True]  # "again"
+    assert "ilmoittauduttiin uudelleen" in mail.outbox[0].body
+    assert "/peru-ilmoittautuminen/" in mail.outbox[0].body  # its cancellation link still works
 
 
 def test_one_household_across_info_session_and_group():
@@ -125,12 +133,38 @@ def test_cancelling_a_waitlisted_entry_promotes_nobody():
     assert group.enrollments.filter(status=EnrollmentStatus.ENROLLED).count() == 1
 
 
-def test_same_email_in_same_group_twice_is_refused():
+def test_same_email_in_same_group_twice_keeps_the_one_place(django_capture_on_commit_callbacks):
     group = TrainingGroupFactory()
-    services.enroll(group, **person())
-    with pytest.raises(services.AlreadySignedUp):
-        services.enroll(group, **person())
+    first = services.enroll(group, **person())
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.enroll(group, **person())
+    assert again == first
+    assert again.status == EnrollmentStatus.ENROLLED
     assert Enrollment.objects.count() == 1
+    assert len(mail.outbox) == 1
+    assert QueuedMail.objects.order_by("-pk").first().args == [first.pk, True]
+    assert "ilmoittauduttiin uudelleen" in mail.outbox[0].body
+
+
+def test_same_email_on_the_waiting_list_twice_stays_in_its_turn(django_capture_on_commit_callbacks):
+    group = TrainingGroupFactory(capacity=1)
+    services.enroll(group, **person(1))
+    waiting = services.enroll(group, **person(2))
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.enroll(group, **person(2))
+    assert again == waiting
+    again.refresh_from_db()
+    assert (again.status, again.joined_at) == (EnrollmentStatus.WAITLISTED, waiting.joined_at)
+    queued = QueuedMail.objects.order_by("-pk").first()
+    assert queued.mail.endswith(".send_waitlist_notice")
+    assert queued.args == [waiting.pk, True]
+
+
+def test_a_coordinator_putting_a_household_in_its_group_again_is_refused():
+    group = TrainingGroupFactory()
+    enrollment = services.enroll(group, **person())
+    with pytest.raises(services.AlreadySignedUp):
+        services.enroll_family(group, enrollment.family)
 
 
 def test_cancelled_household_may_sign_up_again_at_the_back_of_the_queue():

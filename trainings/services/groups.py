@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from families.models import FamilyStatus, SupportFamily
+from families.models import FamilyStatus, SubmissionSource, SupportFamily
 from families.services import find_or_create_applicant
 from kalliola.mail import send_after_commit
 from trainings import emails
@@ -49,16 +49,39 @@ def enroll(
     municipality: str = "",
     language: str = "fi",
 ) -> Enrollment:
-    """Public sign-up for a training group: a place if one is free, else the waiting list."""
+    """Public sign-up for a training group: a place if one is free, else the waiting list.
+
+    A household already in the group or on its waiting list keeps what it has, and the answer
+    is the same as for a new sign-up (nobody learns from the form who has signed up): its
+    confirmation or waiting-list notice is sent again, saying so, to the household's address.
+    """
     with transaction.atomic():
         # As for info sessions: the household first, then the lock, held only for the places.
         family, _created = find_or_create_applicant(
-            name=name, email=email, phone=phone, municipality=municipality, language=language
+            name=name,
+            email=email,
+            phone=phone,
+            municipality=municipality,
+            language=language,
+            source=SubmissionSource.TRAINING_GROUP,
         )
         locked = TrainingGroup.objects.select_for_update().get(pk=group.pk)
         reason = _group_signup_closed_reason(locked)
         if reason:
             raise SignupClosed(reason)
+        existing = (
+            Enrollment.objects.filter(group=locked, family=family)
+            .exclude(status=EnrollmentStatus.CANCELLED)
+            .first()
+        )
+        if existing is not None:
+            send = (
+                emails.send_waitlist_notice
+                if existing.status == EnrollmentStatus.WAITLISTED
+                else emails.send_enrollment_confirmation
+            )
+            send_after_commit(send, existing.pk, True)
+            return existing
         return _enroll_locked(locked, family, by=None)
 
 

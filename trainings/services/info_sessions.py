@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from families.models import FamilyStatus
+from families.models import FamilyStatus, SubmissionSource
 from families.services import find_or_create_applicant
 from kalliola.mail import send_after_commit
 from trainings import emails
@@ -14,7 +14,7 @@ from trainings.models import (
     RegistrationStatus,
     SessionStatus,
 )
-from trainings.services.common import AlreadySignedUp, SessionFull, SignupClosed, _advance
+from trainings.services.common import SessionFull, SignupClosed, _advance
 
 
 def register_for_info_session(
@@ -28,37 +28,41 @@ def register_for_info_session(
 ) -> Registration:
     """Sign a household up for an info session.
 
-    Refused when the session is past or cancelled, when it is full, or when the household has
-    already signed up. The session row is locked before counting.
+    Refused when the session is past or cancelled, or when it is full. The session row is
+    locked before counting. A household already signed up keeps its one place, and the answer
+    is the same as for a new sign-up (nobody learns from the form who has signed up): its
+    confirmation is sent again, saying so, to the household's address.
     """
     with transaction.atomic():
         # The household first (rolled back with the rest if the sign-up is refused), the lock
         # after it: simultaneous sign-ups then wait for each other only for the count and insert.
         family, created = find_or_create_applicant(
-            name=name, email=email, phone=phone, municipality=municipality, language=language
+            name=name,
+            email=email,
+            phone=phone,
+            municipality=municipality,
+            language=language,
+            source=SubmissionSource.INFO_SESSION,
         )
         session = InfoSession.objects.select_for_update().get(pk=session.pk)
         if session.is_cancelled:
             raise SignupClosed(_("This info session has been cancelled."))
         if session.starts_at <= timezone.now():
             raise SignupClosed(_("This info session has already taken place."))
-        # A household created just now has signed up for nothing yet.
-        existing = (
-            None if created else Registration.objects.filter(session=session, family=family).first()
-        )
-        if existing and existing.status == RegistrationStatus.REGISTERED:
-            raise AlreadySignedUp(
-                _(
-                    "You have already signed up for this info session with this e-mail address. "
-                    "The details are in the confirmation e-mail we sent you."
-                )
-            )
+        # Full is full for everyone, signed up already or not: the same answer for both.
         if session.capacity is not None:
             taken = Registration.objects.filter(
                 session=session, status=RegistrationStatus.REGISTERED
             ).count()
             if taken >= session.capacity:
                 raise SessionFull(_("This info session is full. Please choose another date."))
+        # A household created just now has signed up for nothing yet.
+        existing = (
+            None if created else Registration.objects.filter(session=session, family=family).first()
+        )
+        if existing and existing.status == RegistrationStatus.REGISTERED:
+            send_after_commit(emails.send_registration_confirmation, existing.pk, True)
+            return existing
         if existing:
             existing.status = RegistrationStatus.REGISTERED
             existing.save(update_fields=["status"])
