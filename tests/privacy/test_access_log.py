@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from families.models import DuplicateSubmission
 from kalliola.audit import AUDITED_MODELS, views_of
 from meetings.models import Assessment, FollowUp, Plan
 from tests.factories.families import GuardianFactory, ReferralFactory
@@ -75,6 +76,9 @@ def people(support_worker):
     )
     objects = {
         "families.SupportFamily": relationship.family,
+        "families.DuplicateSubmission": DuplicateSubmission.objects.create(
+            family=relationship.family, source="application", data={"phone": "x"}
+        ),
         "families.Child": child,
         "families.Guardian": GuardianFactory(child=child),
         "families.Referral": ReferralFactory(child=child),
