@@ -21,6 +21,7 @@ from meetings import retention as meetings_retention
 from meetings import services, statistics
 from meetings.models import (
     Assessment,
+    Benefit,
     CaseStatus,
     CaseStatusChange,
     ContactAdult,
@@ -31,8 +32,10 @@ from meetings.models import (
     RequestStatus,
     ServiceReferral,
     SupportCase,
+    Theme,
     Topic,
 )
+from meetings.models.themes import labels_of
 
 
 def staff_choices():
@@ -52,6 +55,78 @@ class OpenCaseActionForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["support_worker"].queryset = staff_choices()
+
+
+class SupportCaseAdminForm(forms.ModelForm):
+    """The case with its themes and the learning-support need; those are saved by
+    `services.record_case_details` (the need only with the client's recorded consent)."""
+
+    themes = forms.MultipleChoiceField(
+        label=_("Themes"),
+        choices=Theme.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    consent_given = forms.BooleanField(
+        label=_("The client agreed that a learning-support need may be recorded"),
+        required=False,
+        help_text=_("The day and who recorded it are kept. Untick if the consent is taken back."),
+    )
+    needs_learning_support = forms.BooleanField(
+        label=_("The parent needs support in learning and understanding"), required=False
+    )
+
+    class Meta:
+        model = SupportCase
+        # The learning-support need and its consent are not model fields here: the service
+        # records them (with the day and who) from the two ticks above.
+        fields = [
+            "opened_on",
+            "source",
+            "support_worker",
+            "question",
+            "preferred_mode",
+            "municipality",
+            "heard_from",
+            "earlier_case",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        case = self.instance
+        if case.pk:
+            self.fields["themes"].initial = services.case_themes(case)
+            self.fields["consent_given"].initial = case.learning_support_consent_on is not None
+            self.fields["needs_learning_support"].initial = case.learning_support_need
+
+    def clean(self):
+        data = super().clean()
+        if data.get("needs_learning_support") and not data.get("consent_given"):
+            self.add_error(
+                "consent_given",
+                _("The need can be recorded only if the client agreed. Tick this first."),
+            )
+        return data
+
+
+class FollowUpAdminForm(forms.ModelForm):
+    benefits = forms.MultipleChoiceField(
+        label=_("What the family got"),
+        choices=Benefit.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = FollowUp
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["benefits"].initial = list(
+                self.instance.benefit_rows.values_list("benefit", flat=True)
+            )
 
 
 @admin.register(MeetingRequest)
@@ -82,8 +157,13 @@ class MeetingRequestAdmin(LeanChangelistMixin, DataSubjectAdminMixin, admin.Mode
         "handled_by",
         "language",
         "opened_case",
+        "theme_names",
     ]
     raw_id_fields = ["earlier_case"]
+
+    @admin.display(description=_("themes"))
+    def theme_names(self, obj):
+        return ", ".join(labels_of(obj.theme_rows.values_list("theme", flat=True), Theme)) or "–"
 
     @admin.display(description=_("case opened from this request"))
     def opened_case(self, obj):
@@ -180,7 +260,15 @@ class SupportCaseAdmin(
     date_hierarchy = "opened_on"
     inlines = [ContactAdultInline, MeetingInline, StatusChangeInline]
     raw_id_fields = ["request", "earlier_case"]
-    readonly_fields = ["status", "closed_on", "opened_by", "request"]
+    readonly_fields = [
+        "status",
+        "closed_on",
+        "opened_by",
+        "request",
+        "learning_support_consent_on",
+        "learning_support_consent_by",
+    ]
+    form = SupportCaseAdminForm
     actions = ["export_statistics", "close_cases", "export_personal_data", "erase_personal_data"]
 
     def get_queryset(self, request):
@@ -207,6 +295,18 @@ class SupportCaseAdmin(
         super().save_model(request, obj, form, change)
         if not change:
             services.record_case_opened(obj, by=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        data = form.cleaned_data
+        services.record_case_details(
+            form.instance,
+            by=request.user,
+            themes=data.get("themes", []),
+            heard_from=form.instance.heard_from,
+            learning_support_need=data.get("needs_learning_support", False),
+            consent_given=data.get("consent_given", False),
+        )
 
     @admin.action(description=_("Export statistics as CSV (no names)"))
     def export_statistics(self, request, queryset):
@@ -276,6 +376,7 @@ class FollowUpAdmin(LeanChangelistMixin, admin.ModelAdmin):
     ]
     list_filter = [DueFilter, "outcome", "referred_again"]
     list_select_related = ["case__support_worker"]
+    form = FollowUpAdminForm
     readonly_fields = [
         "case",
         "due_on",
@@ -293,3 +394,6 @@ class FollowUpAdmin(LeanChangelistMixin, admin.ModelAdmin):
     @admin.display(description=_("support worker"), ordering="case__support_worker")
     def worker(self, obj):
         return obj.case.support_worker
+
+    def save_model(self, request, obj, form, change):
+        services.record_benefits(obj, by=request.user, benefits=form.cleaned_data["benefits"])

@@ -64,9 +64,7 @@ def _event(item, *, with_links: bool) -> Event:
     return event
 
 
-def build(
-    items, *, name: str = "", language: str | None = None, with_links: bool = False
-) -> bytes:
+def build(items, *, name: str = "", language: str | None = None, with_links: bool = False) -> bytes:
     """One VCALENDAR with an event per item (info sessions and training sessions).
 
     `with_links` only for an attendee's own copy (an e-mail attachment): the online link

@@ -29,9 +29,7 @@ class InvitationError(Exception):
     """Invitations that cannot be sent as asked; the message is shown to the coordinator."""
 
 
-def audience_families(
-    audiences: Iterable[str], *, support_worker=None
-) -> QuerySet[SupportFamily]:
+def audience_families(audiences: Iterable[str], *, support_worker=None) -> QuerySet[SupportFamily]:
     """The households in any of the ticked audiences; "one support worker's families" are the
     households with an open relationship followed by that worker."""
     audiences = set(audiences)
