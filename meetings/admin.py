@@ -19,6 +19,7 @@ from kalliola.roles import COORDINATORS, SUPPORT_WORKERS
 from kalliola.subqueries import count_of
 from meetings import retention as meetings_retention
 from meetings import services, statistics
+from meetings.forms import CaseDetailsFields
 from meetings.models import (
     Assessment,
     Benefit,
@@ -57,29 +58,14 @@ class OpenCaseActionForm(ActionForm):
         self.fields["support_worker"].queryset = staff_choices()
 
 
-class SupportCaseAdminForm(forms.ModelForm):
+class SupportCaseAdminForm(CaseDetailsFields, forms.ModelForm):
     """The case with its themes and the learning-support need; those are saved by
     `services.record_case_details` (the need only with the client's recorded consent)."""
-
-    themes = forms.MultipleChoiceField(
-        label=_("Themes"),
-        choices=Theme.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    consent_given = forms.BooleanField(
-        label=_("The client agreed that a learning-support need may be recorded"),
-        required=False,
-        help_text=_("The day and who recorded it are kept. Untick if the consent is taken back."),
-    )
-    needs_learning_support = forms.BooleanField(
-        label=_("The parent needs support in learning and understanding"), required=False
-    )
 
     class Meta:
         model = SupportCase
         # The learning-support need and its consent are not model fields here: the service
-        # records them (with the day and who) from the two ticks above.
+        # records them (with the day and who) from the two ticks of `CaseDetailsFields`.
         fields = [
             "opened_on",
             "source",
@@ -93,20 +79,10 @@ class SupportCaseAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        case = self.instance
-        if case.pk:
-            self.fields["themes"].initial = services.case_themes(case)
-            self.fields["consent_given"].initial = case.learning_support_consent_on is not None
-            self.fields["needs_learning_support"].initial = case.learning_support_need
-
-    def clean(self):
-        data = super().clean()
-        if data.get("needs_learning_support") and not data.get("consent_given"):
-            self.add_error(
-                "consent_given",
-                _("The need can be recorded only if the client agreed. Tick this first."),
-            )
-        return data
+        if self.instance.pk:
+            initial = self.initial_for(self.instance, services.case_themes(self.instance))
+            for name in ("themes", "consent_given", "needs_learning_support"):
+                self.fields[name].initial = initial[name]
 
 
 class FollowUpAdminForm(forms.ModelForm):
@@ -298,14 +274,8 @@ class SupportCaseAdmin(
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        data = form.cleaned_data
         services.record_case_details(
-            form.instance,
-            by=request.user,
-            themes=data.get("themes", []),
-            heard_from=form.instance.heard_from,
-            learning_support_need=data.get("needs_learning_support", False),
-            consent_given=data.get("consent_given", False),
+            form.instance, by=request.user, **form.details_kwargs(form.instance.heard_from)
         )
 
     @admin.action(description=_("Export statistics as CSV (no names)"))

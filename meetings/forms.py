@@ -273,9 +273,11 @@ class FollowUpForm(forms.Form):
     )
 
 
-class CaseDetailsForm(forms.Form):
-    """What the case is about, how the person heard of us, and (with consent only) the parent's
-    need of support in learning and understanding. The rule is `services.record_case_details`."""
+class CaseDetailsFields(forms.Form):
+    """The themes and the learning-support need with its consent, shared by the portal's
+    Themes page and the case admin. The rule is `services.record_case_details`; this only
+    says so on the form. (Not named after the model field: the admin's model form would
+    otherwise write the need straight into the case.)"""
 
     themes = forms.MultipleChoiceField(
         label=_("What the case is about"),
@@ -283,16 +285,57 @@ class CaseDetailsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    consent_given = forms.BooleanField(
+        label=_("The client agreed that a learning-support need may be recorded"),
+        required=False,
+        help_text=_("Ask the client first. Untick this if the client takes the consent back."),
+    )
+    needs_learning_support = forms.BooleanField(
+        label=_("The parent needs support in learning and understanding"), required=False
+    )
+
+    @staticmethod
+    def initial_for(case, themes: list[str]) -> dict:
+        return {
+            "themes": themes,
+            "heard_from": case.heard_from,
+            "consent_given": case.learning_support_consent_on is not None,
+            "consent_on": case.learning_support_consent_on,
+            "needs_learning_support": case.learning_support_need,
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("needs_learning_support") and not data.get("consent_given"):
+            self.add_error(
+                "consent_given",
+                _("The need can be recorded only if the client agreed. Tick this first."),
+            )
+        return data
+
+    def details_kwargs(self, heard_from: str) -> dict:
+        """The arguments of `services.record_case_details` (besides the case and who)."""
+        data = self.cleaned_data
+        return {
+            "themes": data.get("themes", []),
+            "heard_from": heard_from,
+            "learning_support_need": data.get("needs_learning_support", False),
+            "consent_given": data.get("consent_given", False),
+            "consent_on": data.get("consent_on"),
+        }
+
+
+class CaseDetailsForm(CaseDetailsFields):
+    """The portal's Themes page: the shared fields, how the person heard of us, the consent's
+    day."""
+
+    field_order = ["themes", "heard_from", "consent_given", "consent_on", "needs_learning_support"]
+
     heard_from = forms.ChoiceField(
         label=_("How the person heard of the service"),
         choices=[("", _("Not known"))] + HeardFrom.choices,
         widget=forms.RadioSelect,
         required=False,
-    )
-    consent_given = forms.BooleanField(
-        label=_("The client agreed that a learning-support need may be recorded"),
-        required=False,
-        help_text=_("Ask the client first. Untick this if the client takes the consent back."),
     )
     consent_on = forms.DateField(
         label=_("Day of the consent"),
@@ -300,27 +343,9 @@ class CaseDetailsForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Today if left empty. Kept as it is once recorded."),
     )
-    learning_support_need = forms.BooleanField(
-        label=_("The parent needs support in learning and understanding"), required=False
-    )
-
-    @classmethod
-    def initial_for(cls, case, themes: list[str]) -> dict:
-        return {
-            "themes": themes,
-            "heard_from": case.heard_from,
-            "consent_given": case.learning_support_consent_on is not None,
-            "consent_on": case.learning_support_consent_on,
-            "learning_support_need": case.learning_support_need,
-        }
 
     def clean(self):
         data = super().clean()
-        if data.get("learning_support_need") and not data.get("consent_given"):
-            self.add_error(
-                "consent_given",
-                _("The need can be recorded only if the client agreed. Tick this first."),
-            )
         consent_on = data.get("consent_on")
         if consent_on and consent_on > timezone.localdate():
             self.add_error("consent_on", _("The day of the consent cannot be in the future."))

@@ -220,7 +220,9 @@ def case_details(request, pk):
     form = CaseDetailsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_case_details(case, by=request.user, **form.cleaned_data)
+            services.record_case_details(
+                case, by=request.user, **form.details_kwargs(form.cleaned_data["heard_from"])
+            )
         except services.MeetingsError as error:
             _show_error(request, form, error)
         else:

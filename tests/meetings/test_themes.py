@@ -196,7 +196,7 @@ def test_worker_records_themes_and_consented_need_in_the_portal(
             "themes": ["baby_wishes", "own_rights"],
             "heard_from": "web_search",
             "consent_given": "on",
-            "learning_support_need": "on",
+            "needs_learning_support": "on",
         },
     )
     assert response.status_code == 302
@@ -211,7 +211,7 @@ def test_worker_records_themes_and_consented_need_in_the_portal(
 def test_portal_form_says_consent_first(client, support_worker):
     case = SupportCaseFactory(support_worker=support_worker)
     client.force_login(support_worker)
-    response = client.post(f"{PORTAL}{case.pk}/teemat/", {"learning_support_need": "on"})
+    response = client.post(f"{PORTAL}{case.pk}/teemat/", {"needs_learning_support": "on"})
     assert response.status_code == 200
     assert "only if the client agreed" in response.content.decode()
     case.refresh_from_db()
