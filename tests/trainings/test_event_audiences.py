@@ -124,3 +124,10 @@ def test_the_admin_form_asks_for_the_worker(client, coordinator, households, sup
     for bad in ("999999", "x\x00", "-1"):
         response = client.post("/en/admin/trainings/event/", {**data, "support_worker": bad})
         assert response.status_code == 200
+
+
+def test_audience_sizes_count_each_status_and_zero_when_empty(db):
+    assert services.audience_sizes() == {"active": 0, "waiting": 0, "on_hold": 0}
+    SupportFamilyFactory(status=FamilyStatus.ON_HOLD)
+    SupportFamilyFactory(status=FamilyStatus.TRAINED)
+    assert services.audience_sizes() == {"active": 0, "waiting": 0, "on_hold": 1}
