@@ -146,6 +146,10 @@ def test_consent_today_when_no_day_is_given_and_never_in_the_future(support_work
     details(case, support_worker, learning_support_need=True, consent_given=True)
     case.refresh_from_db()
     assert case.learning_support_consent_on == timezone.localdate()
+    other = SupportCaseFactory(support_worker=support_worker)
+    details(other, support_worker, consent_given=True, consent_on=timezone.localdate())
+    other.refresh_from_db()
+    assert other.learning_support_consent_on == timezone.localdate()
 
 
 def test_withdrawn_consent_erases_the_need(support_worker):
