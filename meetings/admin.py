@@ -19,8 +19,10 @@ from kalliola.roles import COORDINATORS, SUPPORT_WORKERS
 from kalliola.subqueries import count_of
 from meetings import retention as meetings_retention
 from meetings import services, statistics
+from meetings.forms import CaseDetailsFields
 from meetings.models import (
     Assessment,
+    Benefit,
     CaseStatus,
     CaseStatusChange,
     ContactAdult,
@@ -31,8 +33,10 @@ from meetings.models import (
     RequestStatus,
     ServiceReferral,
     SupportCase,
+    Theme,
     Topic,
 )
+from meetings.models.themes import labels_of
 
 
 def staff_choices():
@@ -52,6 +56,53 @@ class OpenCaseActionForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["support_worker"].queryset = staff_choices()
+
+
+class SupportCaseAdminForm(CaseDetailsFields, forms.ModelForm):
+    """The case with its themes and the learning-support need; those are saved by
+    `services.record_case_details` (the need only with the client's recorded consent)."""
+
+    class Meta:
+        model = SupportCase
+        # The learning-support need and its consent are not model fields here: the service
+        # records them (with the day and who) from the two ticks of `CaseDetailsFields`.
+        fields = [
+            "opened_on",
+            "source",
+            "support_worker",
+            "question",
+            "preferred_mode",
+            "municipality",
+            "heard_from",
+            "earlier_case",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            initial = self.initial_for(self.instance, services.case_themes(self.instance))
+            for name in ("themes", "consent_given", "needs_learning_support"):
+                self.fields[name].initial = initial[name]
+
+
+class FollowUpAdminForm(forms.ModelForm):
+    benefits = forms.MultipleChoiceField(
+        label=_("What the family got"),
+        choices=Benefit.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = FollowUp
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["benefits"].initial = list(
+                self.instance.benefit_rows.values_list("benefit", flat=True)
+            )
 
 
 @admin.register(MeetingRequest)
@@ -92,8 +143,13 @@ class MeetingRequestAdmin(
         "handled_by",
         "language",
         "opened_case",
+        "theme_names",
     ]
     raw_id_fields = ["earlier_case"]
+
+    @admin.display(description=_("themes"))
+    def theme_names(self, obj):
+        return ", ".join(labels_of(obj.theme_rows.values_list("theme", flat=True), Theme)) or "–"
 
     @admin.display(description=_("case opened from this request"))
     def opened_case(self, obj):
@@ -191,7 +247,15 @@ class SupportCaseAdmin(
     date_hierarchy = "opened_on"
     inlines = [ContactAdultInline, MeetingInline, StatusChangeInline]
     raw_id_fields = ["request", "earlier_case"]
-    readonly_fields = ["status", "closed_on", "opened_by", "request"]
+    readonly_fields = [
+        "status",
+        "closed_on",
+        "opened_by",
+        "request",
+        "learning_support_consent_on",
+        "learning_support_consent_by",
+    ]
+    form = SupportCaseAdminForm
     actions = [
         "export_statistics",
         "close_cases",
@@ -225,6 +289,12 @@ class SupportCaseAdmin(
         super().save_model(request, obj, form, change)
         if not change:
             services.record_case_opened(obj, by=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.record_case_details(
+            form.instance, by=request.user, **form.details_kwargs(form.instance.heard_from)
+        )
 
     @admin.action(description=_("Export statistics as CSV (no names)"))
     def export_statistics(self, request, queryset):
@@ -294,6 +364,7 @@ class FollowUpAdmin(AuditedViewAdminMixin, LeanChangelistMixin, admin.ModelAdmin
     ]
     list_filter = [DueFilter, "outcome", "referred_again"]
     list_select_related = ["case__support_worker"]
+    form = FollowUpAdminForm
     readonly_fields = [
         "case",
         "due_on",
@@ -311,3 +382,6 @@ class FollowUpAdmin(AuditedViewAdminMixin, LeanChangelistMixin, admin.ModelAdmin
     @admin.display(description=_("support worker"), ordering="case__support_worker")
     def worker(self, obj):
         return obj.case.support_worker
+
+    def save_model(self, request, obj, form, change):
+        services.record_benefits(obj, by=request.user, benefits=form.cleaned_data["benefits"])

@@ -1,7 +1,9 @@
 """Fictional demo data for this app (called by `manage.py seed_demo`; must be idempotent).
 
 Requests waiting, and cases at every stage: new, active, closed with a follow-up due, and
-followed up; one new request links to an earlier case of the same family.
+followed up; one new request links to an earlier case of the same family. Themes, how people
+heard of us, one consented learning-support need and what a family got, so the yearly
+statistics show them.
 """
 
 import datetime
@@ -10,16 +12,20 @@ from django.utils import timezone
 
 from meetings import services
 from meetings.models import (
+    Benefit,
     ContactAdult,
     ContactChannel,
     ContactRole,
+    HeardFrom,
     MeetingMode,
     MeetingRequest,
     Outcome,
     ReferralKind,
     ReferralStatus,
+    Theme,
     Topic,
 )
+from meetings.services.themes import set_request_themes
 
 DEMO_DOMAIN = "@demo.example.org"
 
@@ -28,10 +34,11 @@ def _at(day: datetime.date, hour: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
 
 
-def _request(today, days_ago, **fields) -> MeetingRequest:
+def _request(today, days_ago, themes=(), **fields) -> MeetingRequest:
     fields.setdefault("contact_channel", ContactChannel.PHONE_CALL)
     fields.setdefault("family_agreed", fields["contact_role"] == ContactRole.PROFESSIONAL)
     meeting_request = MeetingRequest.objects.create(**fields)
+    set_request_themes(meeting_request, themes)
     MeetingRequest.objects.filter(pk=meeting_request.pk).update(
         received_at=_at(today - datetime.timedelta(days=days_ago), 10)
     )
@@ -74,6 +81,8 @@ def seed(*, today, users) -> None:
         question="Haluan apua päiväkotipaikan hakemiseen.",
         preferred_mode=MeetingMode.PHONE,
         municipality="Vantaa",
+        themes=[Theme.FINDING_SERVICES, Theme.EVERYDAY_LIFE],
+        heard_from=HeardFrom.WEB_SEARCH,
     )
     _request(
         today,
@@ -86,6 +95,7 @@ def seed(*, today, users) -> None:
         question="Perhe tarvitsee tukea palaveriin valmistautumiseen sosiaalitoimen kanssa.",
         preferred_mode=MeetingMode.FACE_TO_FACE,
         municipality="Espoo",
+        themes=[Theme.PREPARING, Theme.SOCIAL_SERVICES],
     )
 
     # A new case after a phone call.
@@ -101,6 +111,8 @@ def seed(*, today, users) -> None:
             {"name": "Laura Lahtinen", "relation": "äiti", "email": "laura" + DEMO_DOMAIN},
         ],
         municipality="Helsinki",
+        themes=[Theme.EVERYDAY_LIFE, Theme.PARENTING],
+        heard_from=HeardFrom.SOMEONE_KNOWN,
     )
 
     # An active case with an assessment and a meeting coming up.
@@ -113,9 +125,21 @@ def seed(*, today, users) -> None:
         email="jari" + DEMO_DOMAIN,
         question="En ymmärrä lastensuojelun kirjettä. Haluan apua sen lukemiseen.",
         preferred_mode=MeetingMode.FACE_TO_FACE,
+        themes=[Theme.SOCIAL_SERVICES, Theme.OWN_RIGHTS],
+        heard_from=HeardFrom.WEB_SEARCH,
     )
     active = services.open_case_from_request(
         request, by=coordinator, support_worker=worker, opened_on=today - days(28)
+    )
+    # The father agreed at the first meeting that his need of support in reading is recorded.
+    services.record_case_details(
+        active,
+        by=worker,
+        themes=[Theme.SOCIAL_SERVICES, Theme.OWN_RIGHTS, Theme.PREPARING],
+        heard_from=HeardFrom.WEB_SEARCH,
+        learning_support_need=True,
+        consent_given=True,
+        consent_on=today - days(21),
     )
     _meetings(
         active,
@@ -141,6 +165,8 @@ def seed(*, today, users) -> None:
         preferred_mode=MeetingMode.ONLINE,
         opened_on=today - days(14),
         contacts=[{"name": "Pekka Pohjola", "relation": "isä", "phone": "040 000 0005"}],
+        themes=[Theme.BABY_WISHES, Theme.FEELINGS],
+        heard_from=HeardFrom.OTHER,
     )
     _meetings(online, worker2, [today - days(7)], [[Topic.MAPPING, Topic.OTHER_FAMILIES]])
 
@@ -154,6 +180,8 @@ def seed(*, today, users) -> None:
         opened_on=today - days(260),
         contacts=[{"name": "Hanna Honkanen", "relation": "äiti", "email": "hanna" + DEMO_DOMAIN}],
         municipality="Helsinki",
+        themes=[Theme.FINDING_SERVICES, Theme.PARENTING],
+        heard_from=HeardFrom.PROFESSIONAL,
     )
     _meetings(
         closed,
@@ -195,6 +223,8 @@ def seed(*, today, users) -> None:
         preferred_mode=MeetingMode.PHONE,
         opened_on=today - days(400),
         contacts=[{"name": "Tero Toivonen", "relation": "isä", "phone": "040 000 0006"}],
+        themes=[Theme.SOCIAL_SERVICES, Theme.FEELINGS],
+        heard_from=HeardFrom.PROFESSIONAL,
     )
     _meetings(
         done,
@@ -223,6 +253,7 @@ def seed(*, today, users) -> None:
         outcome=Outcome.SOMEWHAT_BETTER,
         notes="Palaverit sujuvat nyt paremmin.",
         referred_again=False,
+        benefits=[Benefit.SOCIAL_SERVICES_SUPPORT, Benefit.HEARD, Benefit.TASKS],
     )
     _request(
         today,
@@ -233,4 +264,6 @@ def seed(*, today, users) -> None:
         question="Tarvitsisin taas apua. Lapsen koulunkäynti mietityttää.",
         preferred_mode=MeetingMode.PHONE,
         earlier_case=done,
+        themes=[Theme.PARENTING],
+        heard_from=HeardFrom.SOMEONE_KNOWN,
     )

@@ -10,13 +10,16 @@ from kalliola.public_forms import HoneypotFormMixin
 from kalliola.validators import validate_phone
 from meetings.models import (
     Assessment,
+    Benefit,
     ContactChannel,
     ContactRole,
+    HeardFrom,
     MeetingMode,
     Outcome,
     Plan,
     ReferralKind,
     ReferralStatus,
+    Theme,
     Topic,
 )
 from meetings.models.choices import TEXT_MAX
@@ -35,6 +38,25 @@ CHANNEL_CHOICES = [
     (ContactChannel.PHONE_CALL, _("Call me")),
     (ContactChannel.TEXT_MESSAGE, _("Send me a text message")),
     (ContactChannel.EMAIL, _("Send me an e-mail")),
+]
+# The public form's words for the themes and for how the person heard of us: plain language
+# (many parents who ask have learning difficulties); the codes are the same as the workers'.
+PLAIN_THEME_CHOICES = [
+    (Theme.BABY_WISHES, _("Wish for a baby, family planning")),
+    (Theme.SOCIAL_SERVICES, _("Social services: disagreements or working together")),
+    (Theme.OWN_RIGHTS, _("My rights and the money I can get")),
+    (Theme.PARENTING, _("Being a parent")),
+    (Theme.FEELINGS, _("Feelings and things from the past")),
+    (Theme.FINDING_SERVICES, _("Finding help and applying for it")),
+    (Theme.PREPARING, _("Getting ready for a meeting")),
+    (Theme.EVERYDAY_LIFE, _("Everyday life")),
+    (Theme.OTHER, _("Something else")),
+]
+PLAIN_HEARD_FROM_CHOICES = [
+    (HeardFrom.WEB_SEARCH, _("I searched on the internet")),
+    (HeardFrom.PROFESSIONAL, _("A professional told me")),
+    (HeardFrom.SOMEONE_KNOWN, _("Someone I know told me")),
+    (HeardFrom.OTHER, _("Some other way")),
 ]
 DURATION_CHOICES = [(m, _("%(minutes)s minutes") % {"minutes": m}) for m in (15, 30, 45, 60, 90)]
 DURATION_CHOICES += [(120, _("2 hours")), (180, _("3 hours"))]
@@ -75,6 +97,13 @@ class MeetingRequestForm(HoneypotFormMixin, forms.Form):
         help_text=_("Write in your own words. A few sentences are enough."),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    themes = forms.MultipleChoiceField(
+        label=_("What is it about?"),
+        choices=PLAIN_THEME_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("You can tick many. You can also leave this empty."),
+    )
     preferred_mode = forms.ChoiceField(
         label=_("How would you like to meet?"), choices=MODE_CHOICES, widget=forms.RadioSelect
     )
@@ -83,6 +112,13 @@ class MeetingRequestForm(HoneypotFormMixin, forms.Form):
         max_length=100,
         required=False,
         help_text=_("The town or municipality. You can leave this empty."),
+    )
+    heard_from = forms.ChoiceField(
+        label=_("How did you hear about us?"),
+        choices=PLAIN_HEARD_FROM_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_("You can leave this empty."),
     )
     organisation = forms.CharField(
         label=_("Your workplace"),
@@ -219,6 +255,13 @@ class FollowUpForm(forms.Form):
         coerce=int,
         widget=forms.RadioSelect,
     )
+    benefits = forms.MultipleChoiceField(
+        label=_("What did the family get from the meetings?"),
+        choices=Benefit.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Tick all that the family says."),
+    )
     notes = forms.CharField(
         label=_("In the family's words"),
         max_length=TEXT_MAX,
@@ -228,3 +271,82 @@ class FollowUpForm(forms.Form):
     referred_again = forms.BooleanField(
         label=_("The family was referred to services again"), required=False
     )
+
+
+class CaseDetailsFields(forms.Form):
+    """The themes and the learning-support need with its consent, shared by the portal's
+    Themes page and the case admin. The rule is `services.record_case_details`; this only
+    says so on the form. (Not named after the model field: the admin's model form would
+    otherwise write the need straight into the case.)"""
+
+    themes = forms.MultipleChoiceField(
+        label=_("What the case is about"),
+        choices=Theme.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    consent_given = forms.BooleanField(
+        label=_("The client agreed that a learning-support need may be recorded"),
+        required=False,
+        help_text=_("Ask the client first. Untick this if the client takes the consent back."),
+    )
+    needs_learning_support = forms.BooleanField(
+        label=_("The parent needs support in learning and understanding"), required=False
+    )
+
+    @staticmethod
+    def initial_for(case, themes: list[str]) -> dict:
+        return {
+            "themes": themes,
+            "heard_from": case.heard_from,
+            "consent_given": case.learning_support_consent_on is not None,
+            "consent_on": case.learning_support_consent_on,
+            "needs_learning_support": case.learning_support_need,
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("needs_learning_support") and not data.get("consent_given"):
+            self.add_error(
+                "consent_given",
+                _("The need can be recorded only if the client agreed. Tick this first."),
+            )
+        return data
+
+    def details_kwargs(self, heard_from: str) -> dict:
+        """The arguments of `services.record_case_details` (besides the case and who)."""
+        data = self.cleaned_data
+        return {
+            "themes": data.get("themes", []),
+            "heard_from": heard_from,
+            "learning_support_need": data.get("needs_learning_support", False),
+            "consent_given": data.get("consent_given", False),
+            "consent_on": data.get("consent_on"),
+        }
+
+
+class CaseDetailsForm(CaseDetailsFields):
+    """The portal's Themes page: the shared fields, how the person heard of us, the consent's
+    day."""
+
+    field_order = ["themes", "heard_from", "consent_given", "consent_on", "needs_learning_support"]
+
+    heard_from = forms.ChoiceField(
+        label=_("How the person heard of the service"),
+        choices=[("", _("Not known"))] + HeardFrom.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    consent_on = forms.DateField(
+        label=_("Day of the consent"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Today if left empty. Kept as it is once recorded."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        consent_on = data.get("consent_on")
+        if consent_on and consent_on > timezone.localdate():
+            self.add_error("consent_on", _("The day of the consent cannot be in the future."))
+        return data

@@ -14,6 +14,7 @@ urlpatterns = [
         views.meeting_edit,
         name="meeting_edit",
     ),
+    path("asiakkuudet/<int:pk>/teemat/", views.case_details, name="case_details"),
     path("asiakkuudet/<int:pk>/arvio/", views.assessment, name="assessment"),
     path("asiakkuudet/<int:pk>/suunnitelma/", views.plan, name="plan"),
     path("asiakkuudet/<int:pk>/sulje/", views.close, name="close"),

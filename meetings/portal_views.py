@@ -20,6 +20,7 @@ from kalliola.rows import pk_link
 from meetings import calendar, portal, services
 from meetings.forms import (
     AssessmentForm,
+    CaseDetailsForm,
     CloseCaseForm,
     FollowUpForm,
     MeetingForm,
@@ -28,13 +29,17 @@ from meetings.forms import (
 )
 from meetings.models import (
     Assessment,
+    Benefit,
     CalendarToken,
     CaseStatus,
     FollowUp,
+    FollowUpBenefit,
     Meeting,
     Plan,
     ServiceReferral,
+    Theme,
 )
+from meetings.models.themes import labels_of
 
 CASES_PER_PAGE = 20
 # The case list shows the start of the family's question.
@@ -56,7 +61,10 @@ def _case_or_404(request, pk):
     """A case the user may see, and an access entry for it: every portal page of a case (its
     page, the meeting, assessment, plan, closing and follow-up forms) shows the client's data."""
     case = get_object_or_404(
-        services.visible_cases(request.user).select_related("support_worker"), pk=pk
+        services.visible_cases(request.user).select_related(
+            "support_worker", "learning_support_consent_by"
+        ),
+        pk=pk,
     )
     record_view(request, case)
     return case
@@ -120,14 +128,22 @@ def _cards(rows: list[dict]) -> list[dict]:
 def case_detail(request, pk):
     case = _case_or_404(request, pk)
     meetings = list(case.meetings.all())
+    follow_up = FollowUp.objects.filter(case=case).first()
+    benefits = (
+        FollowUpBenefit.objects.filter(follow_up=follow_up).values_list("benefit", flat=True)
+        if follow_up
+        else []
+    )
     context = {
         "case": case,
+        "themes": labels_of(services.case_themes(case), Theme),
+        "benefits": labels_of(benefits, Benefit),
         "contacts": list(case.contacts.all()),
         "meetings": meetings,
         "assessment": Assessment.objects.filter(case=case).first(),
         "plan": Plan.objects.filter(case=case).first(),
         "referrals": list(ServiceReferral.objects.filter(plan__case=case)),
-        "follow_up": FollowUp.objects.filter(case=case).first(),
+        "follow_up": follow_up,
         "status_changes": list(case.status_changes.select_related("changed_by")),
         "later_cases": list(services.visible_cases(request.user).filter(earlier_case=case)),
         "can_add_meeting": services.next_meeting_refusal(case, len(meetings)) is None,
@@ -196,6 +212,26 @@ def meeting_edit(request, pk, number):
         "meetings/portal/meeting_form.html",
         {"case": case, "form": form, "number": meeting.number, "meeting": meeting},
     )
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def case_details(request, pk):
+    """Themes, how the person heard of us, and the learning-support need with its consent."""
+    case = _case_or_404(request, pk)
+    initial = CaseDetailsForm.initial_for(case, services.case_themes(case))
+    form = CaseDetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_case_details(
+                case, by=request.user, **form.details_kwargs(form.cleaned_data["heard_from"])
+            )
+        except services.MeetingsError as error:
+            _show_error(request, form, error)
+        else:
+            messages.success(request, _("The themes were saved."))
+            return redirect("meetings_portal:case", pk=case.pk)
+    return render(request, "meetings/portal/case_details_form.html", {"case": case, "form": form})
 
 
 @staff_only

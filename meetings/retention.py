@@ -142,6 +142,7 @@ def _case_document(case: SupportCase) -> dict:
     follow_up = FollowUp.objects.filter(case=case).first()
     return {
         **record(case),
+        "themes": list(case.theme_rows.values_list("theme", flat=True)),
         "contact_adults": [record(contact) for contact in case.contacts.all()],
         "meetings": [record(meeting) for meeting in case.meetings.all()],
         "assessment": record(assessment) if assessment else None,
@@ -150,7 +151,14 @@ def _case_document(case: SupportCase) -> dict:
             if plan
             else None
         ),
-        "follow_up": record(follow_up) if follow_up else None,
+        "follow_up": (
+            {
+                **record(follow_up),
+                "benefits": list(follow_up.benefit_rows.values_list("benefit", flat=True)),
+            }
+            if follow_up
+            else None
+        ),
         "status_changes": [record(change) for change in case.status_changes.all()],
         "audit_trail": audit_trail(case),
     }
@@ -173,11 +181,19 @@ def request_records(request: MeetingRequest) -> list:
     return case_records(case) if case else [request]
 
 
+def _request_document(request: MeetingRequest) -> dict:
+    return {
+        **record(request),
+        "themes": list(request.theme_rows.values_list("theme", flat=True)),
+        "audit_trail": audit_trail(request),
+    }
+
+
 def export_case(case: SupportCase) -> dict:
     """Everything stored about the family of a case: its request, contacts, meetings and texts."""
     request = case.request
     return {
-        "request": {**record(request), "audit_trail": audit_trail(request)} if request else None,
+        "request": _request_document(request) if request else None,
         "case": _case_document(case),
     }
 
@@ -185,7 +201,7 @@ def export_case(case: SupportCase) -> dict:
 def export_request(request: MeetingRequest) -> dict:
     case = SupportCase.objects.filter(request=request).first()
     return {
-        "request": {**record(request), "audit_trail": audit_trail(request)},
+        "request": _request_document(request),
         "case": _case_document(case) if case else None,
     }
 

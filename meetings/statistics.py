@@ -11,16 +11,22 @@ from kalliola.reports import export
 from kalliola.reports.base import Period, Table
 from meetings.models import (
     MAX_MEETINGS,
+    Benefit,
+    CaseTheme,
     ContactRole,
     FollowUp,
+    FollowUpBenefit,
+    HeardFrom,
     Meeting,
     MeetingMode,
     MeetingRequest,
     Outcome,
     ReferralKind,
     ReferralStatus,
+    RequestTheme,
     ServiceReferral,
     SupportCase,
+    Theme,
     Topic,
 )
 
@@ -42,6 +48,9 @@ HEADER = [
     "referrals_received",
     "follow_up_outcome",
     "referred_again",
+    "themes",
+    "heard_from",
+    "follow_up_benefits",
 ]
 
 
@@ -50,10 +59,15 @@ def _counts(counter: Counter) -> str:
 
 
 def rows(cases: QuerySet[SupportCase]):
-    """One row per case. Three queries whatever the number of cases."""
+    """One row per case. Five queries whatever the number of cases.
+
+    Codes only; the learning-support need is left out of these case-level rows (it is counted
+    in the yearly report's table only)."""
     cases = (
         cases.select_related("follow_up", "plan")
         .prefetch_related(
+            Prefetch("theme_rows", queryset=CaseTheme.objects.only("case_id", "theme")),
+            "follow_up__benefit_rows",
             Prefetch(
                 "meetings",
                 queryset=Meeting.objects.only("case_id", "mode", "topics", "duration_minutes"),
@@ -90,6 +104,9 @@ def rows(cases: QuerySet[SupportCase]):
             sum(1 for r in referrals if r.status == "received"),
             follow_up.outcome if done else "",
             ("yes" if follow_up.referred_again else "no") if done else "",
+            ";".join(row.theme for row in case.theme_rows.all()),
+            case.heard_from,
+            ";".join(row.benefit for row in follow_up.benefit_rows.all()) if done else "",
         ]
 
 
@@ -265,12 +282,108 @@ def follow_up_table(period: Period) -> Table:
     )
 
 
+def _theme_counts(model, period_filter: dict, owner: str) -> dict:
+    return dict(
+        model.objects.filter(**{f"{owner}__{k}": v for k, v in period_filter.items()})
+        .values_list("theme")
+        .annotate(n=Count(owner, distinct=True))
+        .order_by()
+    )
+
+
+def themes_table(period: Period) -> Table:
+    """Themes of the requests received and of the cases opened in the period (two queries; a
+    request or a case has several themes, so the rows add up to more than the cases)."""
+    requests = _theme_counts(RequestTheme, period.moments("received_at"), "request")
+    cases = _theme_counts(CaseTheme, period.days("opened_on"), "case")
+    rows = [[label, requests.get(value, 0), cases.get(value, 0)] for value, label in Theme.choices]
+    return Table(
+        key="meeting_themes",
+        title=_("Support meetings: what people came with"),
+        columns=[_("Theme"), _("Requests received"), _("Cases opened")],
+        rows=rows,
+        chart=2,
+        note=_("A request or a case can have several themes."),
+    )
+
+
+def heard_from_table(period: Period) -> Table:
+    """How the people of the requests and cases of the period heard of the service (two
+    queries); those who did not say are a row of their own."""
+    requests = dict(
+        MeetingRequest.objects.filter(**period.moments("received_at"))
+        .values_list("heard_from")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    cases = dict(
+        SupportCase.objects.filter(**period.days("opened_on"))
+        .values_list("heard_from")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    choices = [*HeardFrom.choices, ("", _("Not known"))]
+    rows = [[label, requests.get(value, 0), cases.get(value, 0)] for value, label in choices]
+    return Table(
+        key="meeting_heard_from",
+        title=_("Support meetings: how people heard of them"),
+        columns=[_("Heard from"), _("Requests received"), _("Cases opened")],
+        rows=rows,
+        chart=1,
+        total=[_("Total"), sum(r[1] for r in rows), sum(r[2] for r in rows)],
+    )
+
+
+def learning_support_table(period: Period) -> Table:
+    """Cases opened in the period whose parent needs support in learning and understanding,
+    recorded with the client's consent (one query; a count, never a case)."""
+    counts = SupportCase.objects.filter(**period.days("opened_on")).aggregate(
+        total=Count("pk"), need=Count("pk", filter=Q(learning_support_need=True))
+    )
+    return Table(
+        key="meeting_learning_support",
+        title=_("Support meetings: support in learning and understanding"),
+        columns=[_("Cases opened"), _("Cases")],
+        rows=[
+            [_("All cases opened"), counts["total"]],
+            [_("The parent needs support in learning and understanding"), counts["need"]],
+        ],
+        chart=1,
+        note=_("Recorded only with the client's consent."),
+    )
+
+
+def benefits_table(period: Period) -> Table:
+    """What the families of the follow-ups done in the period got (one query; several each)."""
+    counts = dict(
+        FollowUpBenefit.objects.filter(
+            **{f"follow_up__{k}": v for k, v in period.days("done_on").items()}
+        )
+        .values_list("benefit")
+        .annotate(n=Count("follow_up", distinct=True))
+        .order_by()
+    )
+    rows = [[label, counts.get(value, 0)] for value, label in Benefit.choices]
+    return Table(
+        key="follow_up_benefits",
+        title=_("Follow-up: what the families got"),
+        columns=[_("What the family got"), _("Follow-ups")],
+        rows=rows,
+        chart=1,
+        note=_("Follow-ups done during the period. A family can name several."),
+    )
+
+
 def tables(period: Period) -> list[Table]:
     return [
         sources_table(period),
+        themes_table(period),
+        heard_from_table(period),
+        learning_support_table(period),
         modes_table(period),
         meetings_per_case_table(period),
         topics_table(period),
         service_referrals_table(period),
         follow_up_table(period),
+        benefits_table(period),
     ]

@@ -1,5 +1,8 @@
 """iCalendar files: the public feed, per-item downloads and e-mail attachments.
 
+The online meeting link is only for people who signed up: it goes into the .ics attached to
+their own e-mail (`with_links=True`), never into a public download or the public feed.
+
 UIDs are stable (`<kind>-<pk>@<site host>`), times are in Europe/Helsinki with a VTIMEZONE, and
 SEQUENCE follows the item's revision so calendar programs apply changes and cancellations.
 """
@@ -37,7 +40,7 @@ def one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _event(item) -> Event:
+def _event(item, *, with_links: bool) -> Event:
     event = Event()
     event.add("uid", uid_for(item))
     event.add("dtstamp", timezone.now())
@@ -56,7 +59,7 @@ def _event(item) -> Event:
         summary = _("CANCELLED: %(summary)s") % {"summary": summary}
     event.add("summary", summary)
     lines = [_absolute(page)]
-    if item.online_link and not cancelled:
+    if with_links and item.online_link and not cancelled:
         event.add("location", item.online_link)
         lines.insert(0, _("Join online: %(link)s") % {"link": item.online_link})
     else:
@@ -66,8 +69,11 @@ def _event(item) -> Event:
     return event
 
 
-def build(items, *, name: str = "", language: str | None = None) -> bytes:
-    """One VCALENDAR with an event per item (info sessions and training sessions)."""
+def build(items, *, name: str = "", language: str | None = None, with_links: bool = False) -> bytes:
+    """One VCALENDAR with an event per item (info sessions and training sessions).
+
+    `with_links` only for an attendee's own copy (an e-mail attachment): the online link
+    lets anyone into the meeting."""
     with translation.override(language or translation.get_language()):
         calendar = Calendar()
         calendar.add("prodid", PRODID)
@@ -78,7 +84,7 @@ def build(items, *, name: str = "", language: str | None = None) -> bytes:
             calendar.add("x-wr-calname", one_line(name))
         calendar.add("x-wr-timezone", settings.TIME_ZONE)
         for item in items:
-            calendar.add_component(_event(item))
+            calendar.add_component(_event(item, with_links=with_links))
         for position, tzid in enumerate(sorted(calendar.get_missing_tzids())):
             calendar.subcomponents.insert(position, _timezone_component(tzid))
         return calendar.to_ical()

@@ -43,7 +43,10 @@ def _send(
     cancel_path: str = "",
     action_path: str = "",
     action_label: str = "",
+    with_links: bool = False,
 ) -> None:
+    """`with_links`: the online link of each session goes into the text and the attached .ics
+    (only in mail to someone who has a place or a sign-up; public pages never show it)."""
     if cancel_path:
         action_path, action_label = cancel_path, _("Cancel your sign-up")
     context = {
@@ -52,6 +55,7 @@ def _send(
         "family": family,
         "paragraphs": paragraphs,
         "sessions": list(sessions),
+        "with_links": with_links,
         "link": f"{settings.SITE_URL}{link_path}" if link_path else "",
         "site_url": settings.SITE_URL,
         "subject": subject,
@@ -63,7 +67,7 @@ def _send(
     if ics_items:
         message.attach(
             ics_name,
-            calendar.build(ics_items, language=family.contact_language),
+            calendar.build(ics_items, language=family.contact_language, with_links=with_links),
             "text/calendar",
         )
     message.send()
@@ -105,6 +109,7 @@ def send_registration_confirmation(registration_pk: int, repeated: bool = False)
             link_path=reverse("trainings:info_session_detail", args=[session.pk]),
             ics_items=[session],
             ics_name="infotilaisuus.ics",
+            with_links=True,
             cancel_path=_cancel_path(REGISTRATION, registration.pk),
         )
 
@@ -140,6 +145,7 @@ def send_enrollment_confirmation(enrollment_pk: int, repeated: bool = False) -> 
             link_path=reverse("trainings:group_detail", args=[group.pk]),
             ics_items=sessions,
             ics_name="valmennus.ics",
+            with_links=True,
             cancel_path=_cancel_path(ENROLLMENT, enrollment.pk),
         )
 
@@ -186,6 +192,7 @@ def send_promotion_notice(enrollment_pk: int) -> None:
             link_path=reverse("trainings:group_detail", args=[group.pk]),
             ics_items=sessions,
             ics_name="valmennus.ics",
+            with_links=True,
             cancel_path=_cancel_path(ENROLLMENT, enrollment.pk),
         )
 
@@ -256,17 +263,17 @@ def send_session_changed(is_info_session: bool, session_pk: int, family_pk: int)
         path = reverse("trainings:group_detail", args=[session.group_id])
     family = _family(family_pk)
     with translation.override(family.contact_language):
-        paragraphs = [_("The time or the online link of your session has changed. Here it is now.")]
-        if session.online_link:
-            paragraphs.append(_("Join online: %(link)s") % {"link": session.online_link})
-        paragraphs.append(_("The calendar file in this message updates your calendar."))
         _send(
             family,
             subject=_("Changed: your session has a new time or link"),
-            paragraphs=paragraphs,
+            paragraphs=[
+                _("The time or the online link of your session has changed. Here it is now."),
+                _("The calendar file in this message updates your calendar."),
+            ],
             sessions=[session],
             link_path=path,
             ics_items=[session],
+            with_links=True,
         )
 
 
@@ -299,16 +306,14 @@ def send_reminder(item, family: SupportFamily, *, signup: tuple[str, int] | None
         else:
             subject = _("Reminder: the pre-training evening is tomorrow")
             path = reverse("trainings:group_detail", args=[item.group_id])
-        paragraphs = [_("This is a friendly reminder of the session below.")]
-        if item.online_link:
-            paragraphs.append(_("Join online: %(link)s") % {"link": item.online_link})
         _send(
             family,
             subject=subject,
-            paragraphs=paragraphs,
+            paragraphs=[_("This is a friendly reminder of the session below.")],
             sessions=[item],
             link_path=path,
             ics_items=[item],
+            with_links=True,
             cancel_path=_cancel_path(*signup) if signup else "",
         )
 

@@ -12,6 +12,14 @@ from meetings.models.choices import (
     RequestStatus,
     Topic,
 )
+from meetings.models.themes import (
+    Benefit,
+    CaseTheme,
+    FollowUpBenefit,
+    HeardFrom,
+    RequestTheme,
+    Theme,
+)
 from meetings.models.work import (
     Assessment,
     CalendarToken,
@@ -22,6 +30,12 @@ from meetings.models.work import (
 )
 
 __all__ = [
+    "Theme",
+    "RequestTheme",
+    "HeardFrom",
+    "FollowUpBenefit",
+    "CaseTheme",
+    "Benefit",
     "FOLLOW_UP_AFTER_DAYS",
     "MAX_MEETINGS",
     "Assessment",

@@ -13,6 +13,7 @@ from meetings.models.choices import (
     RequestStatus,
 )
 from meetings.models.fields import BoundedTextField
+from meetings.models.themes import HeardFrom
 
 
 class MeetingRequest(models.Model):
@@ -39,6 +40,9 @@ class MeetingRequest(models.Model):
         _("preferred way to meet"), max_length=16, choices=MeetingMode.choices
     )
     family_agreed = models.BooleanField(_("the family agreed to the contact"), default=False)
+    heard_from = models.CharField(
+        _("heard of the service from"), max_length=16, choices=HeardFrom.choices, blank=True
+    )
     language = models.CharField(_("language"), max_length=8, default="fi")
     earlier_case = models.ForeignKey(
         "meetings.SupportCase",
@@ -115,6 +119,25 @@ class SupportCase(models.Model):
         _("preferred way to meet"), max_length=16, choices=MeetingMode.choices
     )
     municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    heard_from = models.CharField(
+        _("heard of the service from"), max_length=16, choices=HeardFrom.choices, blank=True
+    )
+    # The parent's need of support in learning and understanding: recorded only with the
+    # client's consent, whose date and recorder are kept (a constraint: no need without it).
+    learning_support_need = models.BooleanField(
+        _("the parent needs support in learning and understanding"), default=False
+    )
+    learning_support_consent_on = models.DateField(
+        _("consent to record the learning-support need given on"), null=True, blank=True
+    )
+    learning_support_consent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("consent recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     earlier_case = models.ForeignKey(
         "self",
         verbose_name=_("earlier case of the same family"),
@@ -138,6 +161,14 @@ class SupportCase(models.Model):
                 condition=Q(status__in=[CaseStatus.NEW, CaseStatus.ACTIVE])
                 | Q(closed_on__isnull=False),
                 name="meetings_closed_case_has_closing_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(learning_support_need=False)
+                | Q(learning_support_consent_on__isnull=False),
+                name="meetings_case_learning_support_needs_consent",
+                violation_error_message=_(
+                    "The learning-support need can be recorded only with the client's consent."
+                ),
             ),
         ]
         indexes = [

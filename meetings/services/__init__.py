@@ -16,6 +16,8 @@ from meetings.services.cases import (
 from meetings.services.errors import (
     AgreementMissing,
     CaseNotOpen,
+    ConsentDateInvalid,
+    ConsentMissing,
     ContactMissing,
     FirstMeetingMissing,
     FollowUpNotAllowed,
@@ -32,10 +34,13 @@ from meetings.services.requests import (
     open_case_from_request,
     submit_request,
 )
+from meetings.services.themes import case_themes, record_benefits, record_case_details
 
 __all__ = [
     "AgreementMissing",
     "CaseNotOpen",
+    "ConsentDateInvalid",
+    "ConsentMissing",
     "ContactMissing",
     "FirstMeetingMissing",
     "FollowUpNotAllowed",
@@ -45,6 +50,7 @@ __all__ = [
     "RequestAlreadyHandled",
     "TransitionNotAllowed",
     "assign_worker",
+    "case_themes",
     "change_status",
     "close_case",
     "decline_request",
@@ -53,6 +59,8 @@ __all__ = [
     "next_meeting_refusal",
     "open_case",
     "open_case_from_request",
+    "record_benefits",
+    "record_case_details",
     "record_case_opened",
     "record_follow_up",
     "save_assessment",

@@ -30,6 +30,7 @@ from meetings.services.errors import (
     MeetingLimitReached,
     TransitionNotAllowed,
 )
+from meetings.services.themes import clean_heard_from, set_case_themes
 
 
 def visible_cases(user) -> QuerySet[SupportCase]:
@@ -66,6 +67,8 @@ def open_case(
     municipality: str = "",
     earlier_case: SupportCase | None = None,
     request=None,
+    themes=(),
+    heard_from: str = "",
 ) -> SupportCase:
     """Open a case (from a request, or directly after a phone call); the opening is recorded."""
     with transaction.atomic():
@@ -79,9 +82,11 @@ def open_case(
             municipality=municipality,
             earlier_case=earlier_case,
             request=request,
+            heard_from=clean_heard_from(heard_from),
         )
         case.full_clean(exclude=["request", "earlier_case"])
         case.save()
+        set_case_themes(case, themes)
         for contact in contacts:
             adult = ContactAdult(case=case, **contact)
             adult.full_clean(exclude=["case"])

@@ -51,3 +51,14 @@ class FirstMeetingMissing(MeetingsError):
 
 class FollowUpNotAllowed(MeetingsError):
     default_message = _("The follow-up can only be recorded after the case has been closed.")
+
+
+class ConsentMissing(MeetingsError):
+    default_message = _(
+        "The learning-support need can be recorded only with the client's consent. "
+        "Ask the client first, then tick that they agreed."
+    )
+
+
+class ConsentDateInvalid(MeetingsError):
+    default_message = _("The day of the consent cannot be in the future.")

@@ -7,6 +7,7 @@ from django.db import transaction
 from meetings.models import CaseStatus, FollowUp, SupportCase
 from meetings.services.cases import _lock, _record_status
 from meetings.services.errors import FollowUpNotAllowed
+from meetings.services.themes import set_benefits
 
 
 def record_follow_up(
@@ -17,8 +18,10 @@ def record_follow_up(
     outcome: int,
     notes: str,
     referred_again: bool,
+    benefits=(),
 ) -> FollowUp:
-    """Record how things went. Only for a closed case, not before the day it closed."""
+    """Record how things went (the 4-point scale) and what the family got (`benefits`, several
+    codes of `Benefit`). Only for a closed case, not before the day it closed."""
     with transaction.atomic():
         case = _lock(case)
         if case.status != CaseStatus.CLOSED or case.closed_on is None:
@@ -35,6 +38,7 @@ def record_follow_up(
         follow_up.recorded_by = by
         follow_up.full_clean(exclude=["case"], validate_unique=False)
         follow_up.save()
+        set_benefits(follow_up, benefits)
         _record_status(case, CaseStatus.FOLLOWED_UP, by=by)
         case.save(update_fields=["status"])
     return follow_up

@@ -19,6 +19,7 @@ from meetings.models import (
 )
 from meetings.services.cases import open_case
 from meetings.services.errors import AgreementMissing, ContactMissing, RequestAlreadyHandled
+from meetings.services.themes import clean_heard_from, set_request_themes
 
 
 def _phone_variants(phone: str) -> set[str]:
@@ -75,6 +76,8 @@ def submit_request(
     organisation: str = "",
     municipality: str = "",
     language: str = "fi",
+    themes=(),
+    heard_from: str = "",
 ) -> MeetingRequest:
     """Save a request from the public form and confirm it by e-mail (after commit).
 
@@ -100,10 +103,12 @@ def submit_request(
             organisation=organisation.strip(),
             municipality=municipality.strip(),
             language=language,
+            heard_from=clean_heard_from(heard_from),
             earlier_case=find_earlier_case(email=email, phone=phone),
         )
         meeting_request.full_clean(exclude=["earlier_case", "handled_by"])
         meeting_request.save()
+        set_request_themes(meeting_request, themes)
         if email:
             send_after_commit(emails.send_request_confirmation, meeting_request.pk)
     return meeting_request
@@ -139,6 +144,8 @@ def open_case_from_request(
             municipality=meeting_request.municipality,
             earlier_case=meeting_request.earlier_case,
             request=meeting_request,
+            themes=meeting_request.theme_rows.values_list("theme", flat=True),
+            heard_from=meeting_request.heard_from,
         )
         meeting_request.status = RequestStatus.CASE_OPENED
         meeting_request.handled_at = timezone.now()

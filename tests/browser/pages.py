@@ -80,6 +80,7 @@ def portal_pages(worker) -> dict[str, str]:
         "case": f"/tyo/asiakkuudet/{c}/",
         "meeting_form": f"/tyo/asiakkuudet/{c}/tapaaminen/",
         "meeting_edit": f"/tyo/asiakkuudet/{c}/tapaaminen/1/",
+        "case_details": f"/tyo/asiakkuudet/{c}/teemat/",
         "assessment": f"/tyo/asiakkuudet/{c}/arvio/",
         "plan": f"/tyo/asiakkuudet/{c}/suunnitelma/",
         "close": f"/tyo/asiakkuudet/{c}/sulje/",

@@ -12,7 +12,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from families.models import FamilyStatusChange, Stay, SupportFamily
-from meetings.models import Meeting, SupportCase
+from meetings.models import CaseTheme, Meeting, SupportCase
 from tests.dashboard import fixtures
 from tests.factories.families import SupportFamilyFactory
 from tests.factories.meetings import SupportCaseFactory
@@ -22,8 +22,8 @@ from tests.factories.users import SupportWorkerFactory
 pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime(2026, 3, 15, 12, 0, tzinfo=datetime.UTC)
-# Session, user, groups and the admin chrome, then 21 queries for the sixteen tables.
-QUERIES = 29
+# Session, user, groups and the admin chrome, then 27 queries for the twenty tables.
+QUERIES = 35
 
 
 @pytest.fixture(autouse=True)
@@ -236,6 +236,9 @@ def make_volume(n: int):
     Meeting.objects.bulk_create(
         Meeting(case=c, number=1, starts_at=fixtures.at(datetime.date(2026, 2, 2)), mode="phone")
         for c in cases
+    )
+    CaseTheme.objects.bulk_create(
+        CaseTheme(case=c, theme=theme) for c in cases for theme in ("parenting", "feelings")
     )
 
 

@@ -149,6 +149,7 @@ PORTAL = {
     "meetings_portal:case": (lambda w: {"pk": w.case.pk}, ON_OWN_OBJECT),
     "meetings_portal:meeting_add": (lambda w: {"pk": w.case.pk}, ON_OWN_OBJECT),
     "meetings_portal:meeting_edit": (lambda w: {"pk": w.case.pk, "number": 1}, ON_OWN_OBJECT),
+    "meetings_portal:case_details": (lambda w: {"pk": w.case.pk}, ON_OWN_OBJECT),
     "meetings_portal:assessment": (lambda w: {"pk": w.case.pk}, ON_OWN_OBJECT),
     "meetings_portal:plan": (lambda w: {"pk": w.case.pk}, ON_OWN_OBJECT),
     "meetings_portal:close": (lambda w: {"pk": w.case.pk}, ON_OWN_OBJECT),

@@ -227,12 +227,18 @@ def test_adding_an_enrollment_in_admin_respects_capacity(staff):
     assert family.enrollments.get().status == EnrollmentStatus.WAITLISTED
 
 
-def test_invite_active_families_action(staff):
+def test_invite_families_action_invites_the_ticked_audience_once(staff):
     event = EventFactory()
     active = SupportFamilyFactory(status=FamilyStatus.ACTIVE)
     SupportFamilyFactory(status=FamilyStatus.APPLIED)
-    action(staff, "event", "invite_active_families", [event.pk])
-    action(staff, "event", "invite_active_families", [event.pk])  # twice: no duplicates
+    page = action(staff, "event", "invite_families", [event.pk])
+    assert page.status_code == 200
+    assert "Approved families waiting for a child" in page.content.decode()
+    for _run in range(2):  # twice: no duplicates
+        response = action(
+            staff, "event", "invite_families", [event.pk], apply="1", audiences=["active"]
+        )
+        assert response.status_code == 302
     assert list(EventInvitation.objects.values_list("family", flat=True)) == [active.pk]
 
 
@@ -240,7 +246,7 @@ def test_invitation_reply_is_recorded(django_capture_on_commit_callbacks):
     event = EventFactory()
     SupportFamilyFactory(status=FamilyStatus.ACTIVE)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.invite_active_families(event) == 1
+        assert services.invite_families(event, audiences=["active"]) == 1
     assert len(mail.outbox) == 1
     invitation = EventInvitation.objects.get()
     services.reply_to_invitation(invitation, reply="yes", participants=3)

@@ -1,4 +1,4 @@
-"""Events for active support families: invitations by e-mail and replies through a signed link."""
+"""Events for support families: invitations by e-mail and replies through a signed link."""
 
 import re
 
@@ -19,7 +19,7 @@ def invite(django_capture_on_commit_callbacks, event=None):
     event = event or EventFactory()
     SupportFamilyFactory(status=FamilyStatus.ACTIVE, contact_language="en")
     with django_capture_on_commit_callbacks(execute=True):
-        services.invite_active_families(event)
+        services.invite_families(event, audiences=["active"])
     match = re.search(r"https?://[^/\s]+(/\S*tapahtumat/vastaa/\S+/)", mail.outbox[-1].body)
     assert match, mail.outbox[-1].body
     return EventInvitation.objects.get(event=event), match.group(1)

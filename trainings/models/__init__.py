@@ -4,6 +4,7 @@ from trainings.models.events import (
     Event,
     EventInvitation,
     EventKind,
+    InvitationAudience,
     InvitationReply,
 )
 from trainings.models.reminders import (
@@ -45,6 +46,7 @@ __all__ = [
     "HomeVisit",
     "EventKind",
     "Event",
+    "InvitationAudience",
     "InvitationReply",
     "EventInvitation",
     "SentReminder",

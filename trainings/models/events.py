@@ -43,6 +43,15 @@ class Event(models.Model):
         return self.title
 
 
+class InvitationAudience(models.TextChoices):
+    """Whom a coordinator can invite to an event (several at once)."""
+
+    ACTIVE = "active", _("Active support families")
+    WAITING = "waiting", _("Approved families waiting for a child")
+    ON_HOLD = "on_hold", _("Families on hold")
+    WORKER = "worker", _("The families of one support worker")
+
+
 class InvitationReply(models.TextChoices):
     PENDING = "pending", _("No reply yet")
     YES = "yes", _("Coming")
@@ -50,7 +59,7 @@ class InvitationReply(models.TextChoices):
 
 
 class EventInvitation(models.Model):
-    """An active support family invited to an event, and its reply."""
+    """A support family invited to an event, and its reply."""
 
     event = models.ForeignKey(
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="invitations"

@@ -24,7 +24,13 @@ from trainings.services.completion import (
     record_attendance,
     record_home_visit,
 )
-from trainings.services.events import invite_active_families, reply_to_invitation
+from trainings.services.events import (
+    InvitationError,
+    audience_families,
+    audience_sizes,
+    invite_families,
+    reply_to_invitation,
+)
 from trainings.services.groups import (
     add_default_sessions,
     cancel_enrollment,
@@ -91,7 +97,10 @@ __all__ = [
     "groups_with_places",
     "home_listing",
     "info_sessions_with_places",
-    "invite_active_families",
+    "InvitationError",
+    "audience_families",
+    "audience_sizes",
+    "invite_families",
     "mark_info_session_attended",
     "mark_session_attended",
     "notify_session_changed",
