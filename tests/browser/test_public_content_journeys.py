@@ -10,7 +10,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from kalliola.models import AccessibilityFeedback
+from kalliola.models import AccessibilityFeedback, SiteContent
 from kalliola.site_content import DEFAULT_CONTACT
 from tests.browser.conftest import save_screenshot
 from tests.browser.test_accessibility import axe_violations
@@ -65,10 +65,11 @@ def test_coordinator_changes_the_contact_and_sees_it_on_the_public_pages(
     visitor_page.goto(f"{live_server.url}/tukiperhetoiminta/")
     assert DEFAULT_CONTACT["coordinator_name"] in visitor_page.locator("footer").inner_text()
 
+    finnish = SiteContent.objects.get(language="fi")
     _sign_in(page, live_server, CoordinatorFactory())
     page.goto(f"{live_server.url}/admin/kalliola/sitecontent/")
     with page.expect_navigation():
-        page.locator("#result_list a", has_text="fi").first.click()
+        page.locator(f"#result_list a[href$='/sitecontent/{finnish.pk}/change/']").click()
     page.locator("#id_coordinator_name").fill("Ville Vastaava")
     page.locator("#id_coordinator_phone").fill("+358 50 765 4321")
     page.locator("#id_coordinator_email").fill("ville.vastaava@example.org")

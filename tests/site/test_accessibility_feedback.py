@@ -200,3 +200,13 @@ def test_retention_anonymises_answered_feedback_after_its_period(settings, coord
         )
         == 0
     )  # anonymised once only
+
+
+@pytest.mark.parametrize("sent", [0, 40])
+def test_the_statement_page_reads_a_bounded_number_of_queries(sent, django_assert_max_num_queries):
+    for n in range(sent):
+        submit_accessibility_feedback(message=f"Palaute {n}")
+    Client().get(_url())  # the footer's content is cached from here on
+    with django_assert_max_num_queries(0):
+        response = Client().get(_url())
+    assert response.status_code == 200
