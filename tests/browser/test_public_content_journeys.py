@@ -65,7 +65,8 @@ def test_coordinator_changes_the_contact_and_sees_it_on_the_public_pages(
     visitor_page.goto(f"{live_server.url}/tukiperhetoiminta/")
     assert DEFAULT_CONTACT["coordinator_name"] in visitor_page.locator("footer").inner_text()
 
-    finnish = SiteContent.objects.get(language="fi")
+    # The live server's database is emptied between tests: the seeded row may be gone.
+    finnish, _created = SiteContent.objects.get_or_create(language="fi", defaults=DEFAULT_CONTACT)
     _sign_in(page, live_server, CoordinatorFactory())
     page.goto(f"{live_server.url}/admin/kalliola/sitecontent/")
     with page.expect_navigation():
