@@ -6,5 +6,6 @@ from families import views
 
 app_name = "families"
 urlpatterns = [
+    path("tukiperhetoiminta/", views.about, name="about"),
     path("tukiperheeksi/", views.apply, name="apply"),
 ]

@@ -9,8 +9,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kalliola import mail, otp
 from kalliola.access import ACCESS
-from kalliola.models import QueuedMail
+from kalliola.audit import AuditedViewAdminMixin
+from kalliola.models import AccessibilityFeedback, FaqItem, FeedbackStatus, QueuedMail, SiteContent
 from kalliola.roles import is_coordinator
+from kalliola.services import mark_feedback_answered
 
 admin.site.site_header = _("Support family programme – back office")
 admin.site.site_title = _("Support family programme")
@@ -128,6 +130,88 @@ class QueuedMailAdmin(admin.ModelAdmin):
         return obj is None and super().has_change_permission(request)
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class FaqItemInline(admin.StackedInline):
+    model = FaqItem
+    fields = ("position", "question", "answer")
+    extra = 1
+
+
+@admin.register(SiteContent)
+class SiteContentAdmin(admin.ModelAdmin):
+    """The support-family page's texts, questions and the coordinator's contact, per language.
+
+    Saved, they show on every public page at once (kalliola/site_content.py).
+    """
+
+    list_display = ("language", "coordinator_name", "coordinator_phone", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("language",)}),
+        (
+            _("Contact on every public page"),
+            {
+                "fields": (
+                    "coordinator_name",
+                    "coordinator_title",
+                    "coordinator_phone",
+                    "coordinator_email",
+                )
+            },
+        ),
+        (_("The support-family page"), {"fields": ("children", "expectations", "offer")}),
+    )
+    inlines = [FaqItemInline]
+
+
+@admin.register(AccessibilityFeedback)
+class AccessibilityFeedbackAdmin(AuditedViewAdminMixin, admin.ModelAdmin):
+    """Feedback from the accessibility statement's form; answer each within 14 days.
+
+    Read-only as sent; "Mark as answered" records who answered and when.
+    """
+
+    list_display = ("__str__", "answer_by", "status", "page_address", "language")
+    list_filter = ("status", "language")
+    list_select_related = ("answered_by",)
+    date_hierarchy = "received_at"
+    fields = (
+        "received_at",
+        "answer_by",
+        "status",
+        "message",
+        "page_address",
+        "name",
+        "email",
+        "language",
+        "answered_at",
+        "answered_by",
+    )
+    readonly_fields = fields
+    actions = ["mark_answered"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("status", "answer_by", "pk")
+
+    @admin.action(description=_("Mark the selected feedback as answered"), permissions=["change"])
+    def mark_answered(self, request, queryset):
+        count = sum(
+            mark_feedback_answered(f, by=request.user)
+            for f in queryset.filter(status=FeedbackStatus.NEW)
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d feedback marked as answered.",
+                "%(count)d feedback marked as answered.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def has_add_permission(self, request):
         return False
 
 

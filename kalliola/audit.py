@@ -39,6 +39,7 @@ AUDITED_MODELS = [
     "trainings.Registration",
     "trainings.Enrollment",
     "trainings.HomeVisit",
+    "kalliola.AccessibilityFeedback",
 ]
 
 # What an anonymised text field holds instead of the personal value (retention and erasure).

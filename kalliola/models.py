@@ -86,3 +86,143 @@ class QueuedMail(models.Model):
 
     def __str__(self):
         return f"{self.mail} {self.args} ({self.get_status_display()})"
+
+
+class SiteLanguage(models.TextChoices):
+    FI = "fi", _("Finnish")
+    SV = "sv", _("Swedish")
+    EN = "en", _("English")
+
+
+class SiteContent(models.Model):
+    """What the public pages say about support families in one language, and whom to ask.
+
+    One row per language, edited by coordinators. A text left empty shows the programme's default
+    text (kalliola/site_content.py), so no page is ever without it. The contact is the
+    coordinator's work contact, public on every page's footer: never a family's data.
+    """
+
+    language = models.CharField(
+        _("language"), max_length=2, choices=SiteLanguage.choices, unique=True
+    )
+    coordinator_name = models.CharField(_("coordinator's name"), max_length=120)
+    coordinator_title = models.CharField(
+        _("coordinator's title"),
+        max_length=120,
+        blank=True,
+        help_text=_("Empty: Support family coordinator."),
+    )
+    coordinator_phone = models.CharField(_("coordinator's phone"), max_length=40)
+    coordinator_email = models.EmailField(_("coordinator's e-mail"), max_length=254)
+    children = models.TextField(
+        _("which children need a support family"),
+        max_length=3000,
+        blank=True,
+        help_text=_("Paragraphs separated by an empty line. Empty: the default text."),
+    )
+    expectations = models.TextField(
+        _("what we expect of a support family"),
+        max_length=3000,
+        blank=True,
+        help_text=_("One point per line. Empty: the default text."),
+    )
+    offer = models.TextField(
+        _("what we offer a support family"),
+        max_length=3000,
+        blank=True,
+        help_text=_("One point per line. Empty: the default text."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("public page texts and contact")
+        verbose_name_plural = _("public page texts and contacts")
+        ordering = ["language"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(language__in=["fi", "sv", "en"]),
+                name="sitecontent_language_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Public pages in %(language)s") % {"language": self.get_language_display()}
+
+
+class FaqItem(models.Model):
+    """One question and answer on the support-family page, in its content's language."""
+
+    content = models.ForeignKey(
+        SiteContent, verbose_name=_("page texts"), on_delete=models.CASCADE, related_name="faq"
+    )
+    question = models.CharField(_("question"), max_length=300)
+    answer = models.TextField(_("answer"), max_length=3000)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("question and answer")
+        verbose_name_plural = _("questions and answers")
+        ordering = ["content", "position", "pk"]
+
+    def __str__(self):
+        return self.question
+
+
+class FeedbackStatus(models.TextChoices):
+    NEW = "new", _("new")
+    ANSWERED = "answered", _("answered")
+
+
+ANSWER_WITHIN_DAYS = 14
+
+
+class AccessibilityFeedback(models.Model):
+    """Feedback on the site's accessibility sent from the accessibility statement's form.
+
+    The law (306/2019) gives the organisation 14 days to answer; `answer_by` is that day. The
+    sender's name and address are personal data: audited, never cached, anonymised by retention.
+    """
+
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    answer_by = models.DateField(_("answer by"))
+    message = models.TextField(_("message"), max_length=5000)
+    page_address = models.CharField(_("page concerned"), max_length=500, blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True)
+    language = models.CharField(
+        _("language"), max_length=2, choices=SiteLanguage.choices, default="fi"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=FeedbackStatus.choices, default=FeedbackStatus.NEW
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("accessibility feedback")
+        verbose_name_plural = _("accessibility feedback")
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["status", "answer_by"], name="a11yfeedback_due_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["new", "answered"]),
+                name="a11yfeedback_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="answered", answered_at__isnull=False)
+                | (models.Q(status="new") & models.Q(answered_at__isnull=True)),
+                name="a11yfeedback_answered_at_iff_answered",
+            ),
+        ]
+
+    def __str__(self):
+        local = timezone.localtime(self.received_at)
+        return _("Accessibility feedback %(date)s") % {"date": local.strftime("%d.%m.%Y %H:%M")}

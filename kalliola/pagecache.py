@@ -7,6 +7,9 @@ trainings.services.listings) and served from there. Anyone with a session (staff
 message, and any address with a query string, gets the page rendered as usual. Pages with a
 form are never wrapped: their places left are counted fresh on every request. Copies also
 expire after the data's timeout, so pages listing "upcoming" items move on with the clock.
+
+Every public page's footer shows the coordinator's contact (kalliola/site_content.py), so each
+cache a page is kept under also follows the site content: a coordinator's edit shows at once.
 """
 
 from functools import wraps
@@ -16,6 +19,7 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
+from kalliola.site_content import SITE_CONTENT_MODELS
 from kalliola.versioned_cache import VersionedCache
 
 MESSAGES_COOKIE = "messages"
@@ -47,6 +51,7 @@ def cache_public_page(data: VersionedCache):
     `data` is the versioned cache of what the page shows: a copy is served only under the
     version current now, read in the same round trip as the page.
     """
+    data.follow(*SITE_CONTENT_MODELS)
 
     def decorator(view):
         @wraps(view)

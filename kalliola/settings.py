@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
     "anymail",
@@ -357,3 +358,6 @@ PRIVACY_CONTACT_EMAIL = envstr("PRIVACY_CONTACT_EMAIL", "tietosuoja@example.org"
 RETENTION_RELATIONSHIP_DAYS = envint("RETENTION_RELATIONSHIP_DAYS", 6 * 365)
 RETENTION_CASE_DAYS = envint("RETENTION_CASE_DAYS", 2 * 365)
 RETENTION_APPLICATION_DAYS = envint("RETENTION_APPLICATION_DAYS", 365)
+# Accessibility feedback: a year after it was answered (long enough to see a complaint through
+# the supervising authority).
+RETENTION_FEEDBACK_DAYS = envint("RETENTION_FEEDBACK_DAYS", 365)

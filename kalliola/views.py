@@ -1,19 +1,48 @@
+import datetime
 import sys
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
+from kalliola.forms import AccessibilityFeedbackForm
 from kalliola.health import report as health_report
+from kalliola.public_forms import rate_limited
+from kalliola.services import submit_accessibility_feedback
+
+# When the accessibility statement was last reviewed against the site (change with the text).
+STATEMENT_DATE = datetime.date(2026, 12, 3)
 
 
 def privacy(request):
     return render(request, "kalliola/privacy.html")
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("accessibility_feedback")
+def accessibility(request):
+    """The accessibility statement (Act 306/2019) with its feedback form."""
+    form = AccessibilityFeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        submit_accessibility_feedback(language=(get_language() or "fi")[:2], **form.cleaned_data)
+        messages.success(
+            request,
+            _("Thank you for your feedback. If you gave your e-mail, we answer in 14 days."),
+        )
+        return redirect("accessibility")
+    return render(
+        request,
+        "kalliola/accessibility.html",
+        {"form": form, "statement_date": STATEMENT_DATE},
+    )
 
 
 @never_cache

@@ -34,7 +34,7 @@ from families.models import (
 )
 from families.models.child import Child
 from kalliola.mail import label_for
-from kalliola.models import MailStatus, QueuedMail
+from kalliola.models import AccessibilityFeedback, FeedbackStatus, MailStatus, QueuedMail
 from kalliola.roles import is_coordinator
 from kalliola.subqueries import count_of
 from kalliola.versioned_cache import VersionedCache
@@ -427,6 +427,34 @@ def mails_not_sent(totals: Totals) -> Item:
     )
 
 
+def accessibility_feedback(totals: Totals, today) -> Item:
+    """Feedback on accessibility not yet answered; the law gives 14 days (the answer-by date)."""
+    count, feedback = _first(
+        totals,
+        "accessibility_feedback",
+        AccessibilityFeedback.objects.filter(status=FeedbackStatus.NEW).order_by(
+            "answer_by", "received_at", "pk"
+        ),
+    )
+    return Item(
+        key="accessibility_feedback",
+        title=_("Accessibility feedback to answer"),
+        count=count,
+        url=_admin("kalliola_accessibilityfeedback_changelist", query="status__exact=new"),
+        link_text=_("Open the accessibility feedback"),
+        entries=[
+            Entry(
+                text=str(f),
+                url=_admin("kalliola_accessibilityfeedback_change", f.pk),
+                detail=_("answer by %(date)s") % {"date": f"{f.answer_by:%d.%m.%Y}"},
+                urgent=f.answer_by <= today,
+            )
+            for f in feedback
+        ],
+        empty_text=_("No accessibility feedback waiting for an answer."),
+    )
+
+
 def dashboard_items(totals: Totals) -> list[Item]:
     """Every item, in the order a coordinator works through them (one query each for the rows,
     one more for each count not in `totals`).
@@ -440,6 +468,7 @@ def dashboard_items(totals: Totals) -> list[Item]:
         *([mails] if mails.count else []),
         applications(totals, today),
         meeting_requests(totals, today),
+        accessibility_feedback(totals, today),
         trained_households(totals, today),
         waiting_children(totals, today),
         reviews_due(totals, today),

@@ -10,7 +10,8 @@ from settings (environment variables, defaults in kalliola/settings.py and the R
 - RETENTION_CASE_DAYS: after a support case closed (contacts, request, question, notes,
   assessment, plan, follow-up notes), and after a request was not taken forward;
 - RETENTION_APPLICATION_DAYS: after the last activity of a household still applied, withdrawn or
-  declined.
+  declined;
+- RETENTION_FEEDBACK_DAYS: after accessibility feedback was answered (kalliola/retention.py).
 
 Rows stay and keep what statistics count; personal values become "anonymised" or empty and the
 audit trail's copies of them are blanked. A record anonymised once is skipped afterwards, so the
@@ -25,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from families import retention as families_retention
+from kalliola import retention as kalliola_retention
 from meetings import retention as meetings_retention
 
 
@@ -41,6 +43,9 @@ def apply_retention(*, dry_run: bool = False, now=None) -> dict[str, int]:
         )
         counts += families_retention.apply_application_retention(
             days=settings.RETENTION_APPLICATION_DAYS, now=now
+        )
+        counts += kalliola_retention.apply_feedback_retention(
+            days=settings.RETENTION_FEEDBACK_DAYS, now=now
         )
         if dry_run:
             transaction.set_rollback(True)

@@ -21,6 +21,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from families.models import Child, PaymentMonth, Stay, SupportFamily, SupportRelationship
 from kalliola.access import access_changed, is_sign_in_save
 from kalliola.admin_lists import LIST_FIGURES
+from kalliola.models import AccessibilityFeedback
 from meetings.models import FollowUp, MeetingRequest
 from programme import dashboard
 from trainings.models import Enrollment, InfoSession, Registration, TrainingGroup, TrainingSession
@@ -38,6 +39,7 @@ DASHBOARD_MODELS = (
     TrainingGroup,
     TrainingSession,
     Enrollment,
+    AccessibilityFeedback,
 )
 
 

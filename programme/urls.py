@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from kalliola import views as core_views
 from programme import views
+from programme.sitemaps import robots_txt, sitemap_xml
 
 handler400 = "kalliola.views.error_400"
 handler403 = "kalliola.views.error_403"
@@ -15,12 +16,15 @@ handler500 = "kalliola.views.error_500"
 urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("", include("trainings.feed_urls")),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap_xml, name="sitemap"),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("tukiperheeksi/kiitos/", views.application_sent, name="application_sent"),
     path("tietosuoja/", core_views.privacy, name="privacy"),
+    path("saavutettavuus/", core_views.accessibility, name="accessibility"),
     path("tyo/kaksivaiheinen/", include("kalliola.otp")),
     path("tyo/", include("programme.portal")),
     path("tyo/", include("families.portal_urls")),

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from kalliola.pagecache import cache_public_page
 from kalliola.public_forms import rate_limited
-from trainings import calendar, services
+from trainings import calendar, services, structured_data
 from trainings.forms import EventReplyForm, SignupForm
 from trainings.models import (
     Enrollment,
@@ -52,7 +52,11 @@ def info_session_list(request):
     # The rendered list is cached too, under the same version (template fragment cache).
     version = services.listing_version()
     sessions = services.cached_upcoming_info_sessions()
-    context = {"sessions": sessions, "listing_version": version}
+    context = {
+        "sessions": sessions,
+        "listing_version": version,
+        "session_events": structured_data.events(sessions, structured_data.info_session_event),
+    }
     return render(request, "trainings/info_session_list.html", context)
 
 
@@ -80,7 +84,12 @@ def info_session_detail(request, pk: int):
     return render(
         request,
         "trainings/info_session_detail.html",
-        {"session": session, "form": form, "is_open": is_open},
+        {
+            "session": session,
+            "form": form,
+            "is_open": is_open,
+            "session_events": [structured_data.info_session_event(session)],
+        },
         status=status,
     )
 
@@ -90,7 +99,12 @@ def info_session_detail(request, pk: int):
 def group_list(request):
     version = services.listing_version()
     groups = services.cached_upcoming_groups()
-    context = {"groups": groups, "now": timezone.now(), "listing_version": version}
+    context = {
+        "groups": groups,
+        "now": timezone.now(),
+        "listing_version": version,
+        "group_events": structured_data.events(groups, structured_data.group_event),
+    }
     return render(request, "trainings/group_list.html", context)
 
 
@@ -125,7 +139,12 @@ def group_detail(request, pk: int):
     return render(
         request,
         "trainings/group_detail.html",
-        {"group": group, "form": form, "is_open": is_open},
+        {
+            "group": group,
+            "form": form,
+            "is_open": is_open,
+            "group_events": structured_data.events([group], structured_data.group_event),
+        },
         status=status,
     )
 

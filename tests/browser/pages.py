@@ -27,6 +27,7 @@ PUBLIC_FORMS = {
     "group": "form.signup-form",
     "application": "form.application-form",
     "meetings_request": "form.request-form",
+    "accessibility": "form.feedback-form",
     "login": "main form",
 }
 
@@ -36,12 +37,15 @@ def public_pages() -> dict[str, str]:
     session = InfoSessionFactory(days_ahead=5)
     InfoSessionFactory(days_ahead=40, language="sv")
     group = TrainingGroupFactory()
+    TrainingGroupFactory(attendance="in_person", location="Kalliolan setlementti, Sturenkatu 11")
     registration = RegistrationFactory(session=InfoSessionFactory(days_ahead=12))
     event = EventFactory()
     invitation = EventInvitation.objects.create(event=event, family=SupportFamilyFactory())
     return {
         "home": "/",
         "privacy": "/tietosuoja/",
+        "accessibility": "/saavutettavuus/",
+        "support_families": "/tukiperhetoiminta/",
         "info_session_list": "/infotilaisuudet/",
         "info_session": f"/infotilaisuudet/{session.pk}/",
         "group_list": "/valmennus/",

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from families.models import PaymentMonth, SupportFamily
 from kalliola.models import MailStatus, QueuedMail
+from kalliola.services import mark_feedback_answered, submit_accessibility_feedback
 from meetings.models import FollowUp, MeetingRequest
 from programme.dashboard import dashboard_changed
 from tests.dashboard.fixtures import at
@@ -30,8 +31,8 @@ pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime(2026, 3, 15, 12, 0, tzinfo=datetime.UTC)
 D = datetime.date
-# Session, user, groups, recent actions and one query per dashboard item (eleven).
-INDEX_QUERIES = 20
+# Session, user, groups, recent actions and one query per dashboard item (twelve).
+INDEX_QUERIES = 21
 
 
 @pytest.fixture(autouse=True)
@@ -106,6 +107,9 @@ def make_work():
     group = TrainingGroupFactory(capacity=8)
     EnrollmentFactory.create_batch(2, group=group, family__status="in_training")
     TrainingGroupFactory(status=GroupStatus.DRAFT)
+    submit_accessibility_feedback(message="Kontrasti on heikko.")
+    answered = submit_accessibility_feedback(message="Linkki ei toimi.")
+    mark_feedback_answered(answered, by=None)
 
 
 def test_each_item_counts_what_waits_for_action(admin_client):
@@ -115,6 +119,7 @@ def test_each_item_counts_what_waits_for_action(admin_client):
     assert counts == {
         "applications": 2,
         "meeting_requests": 1,
+        "accessibility_feedback": 1,
         "trained": 1,
         "children": 2,
         "reviews": 2,

@@ -26,7 +26,7 @@ D = datetime.date
 # Session, user, the recent actions and the rows each item lists (ten; the payment months are
 # counts only): the counts, the user's permissions (for the app list) and the app list come from
 # the cache.
-CACHED_INDEX_QUERIES = 13
+CACHED_INDEX_QUERIES = 14
 
 
 @pytest.fixture(autouse=True)

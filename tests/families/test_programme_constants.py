@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
         ("/en/", "Take the 12-hour pre-training"),
         ("/en/tukiperheeksi/kiitos/", "You take the 12-hour pre-training"),
         ("/en/valmennus/", "The pre-training takes 12 hours"),
-        ("group", "a home visit, 12 hours in all"),
+        ("group", "a home visit: 12 hours in all"),
     ],
 )
 def test_public_pages_format_the_pretraining_hours(client, monkeypatch, path, text):

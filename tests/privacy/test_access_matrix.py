@@ -232,7 +232,8 @@ def _build(world, model):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from families.models import DuplicateSubmission, MatchingWeights, PaymentMonth
-    from kalliola.models import QueuedMail
+    from kalliola.models import QueuedMail, SiteContent
+    from kalliola.services import submit_accessibility_feedback
     from trainings.models import HomeVisit
 
     axes_fields = {
@@ -289,6 +290,10 @@ def _build(world, model):
         ),
         "meetings.FollowUp": lambda: FollowUp.objects.create(
             case=world.case, due_on=timezone.localdate()
+        ),
+        "kalliola.SiteContent": lambda: SiteContent.objects.get(language="fi"),
+        "kalliola.AccessibilityFeedback": lambda: submit_accessibility_feedback(
+            message="Kontrasti", name="Liisa", email="liisa@example.org"
         ),
     }
     assert label in builders, f"Add a way to build a {label} to the access matrix."

@@ -289,6 +289,8 @@ def test_new_group_gets_three_evenings_by_default(staff):
             "capacity": "8",
             "language": "fi",
             "status": "draft",
+            "attendance": "online",
+            "location": "",
             "notes": "",
             "first_evening": first.isoformat(),
             "sessions-TOTAL_FORMS": "0",

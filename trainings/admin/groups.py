@@ -96,7 +96,7 @@ class TrainingGroupForm(forms.ModelForm):
 
     class Meta:
         model = TrainingGroup
-        fields = ("name", "capacity", "language", "status", "notes")
+        fields = ("name", "capacity", "language", "status", "attendance", "location", "notes")
 
 
 @admin.register(TrainingGroup)
@@ -150,7 +150,7 @@ class TrainingGroupAdmin(admin.ModelAdmin):
             services.notify_session_changed(session)
 
     def get_fields(self, request, obj=None):
-        fields = ["name", "capacity", "language", "status", "notes"]
+        fields = ["name", "capacity", "language", "status", "attendance", "location", "notes"]
         return fields if obj else [*fields, "first_evening"]
 
     def save_related(self, request, form, formsets, change):

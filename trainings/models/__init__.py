@@ -12,6 +12,7 @@ from trainings.models.reminders import (
 )
 from trainings.models.sessions import (
     MAX_SESSION_HOURS,
+    GroupFormat,
     GroupStatus,
     InfoSession,
     SessionStatus,
@@ -33,6 +34,7 @@ __all__ = [
     "MAX_SESSION_HOURS",
     "SessionStatus",
     "GroupStatus",
+    "GroupFormat",
     "TimedItem",
     "InfoSession",
     "TrainingGroup",

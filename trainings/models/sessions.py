@@ -105,6 +105,11 @@ class InfoSession(TimedItem):
         return self.status == SessionStatus.CANCELLED
 
 
+class GroupFormat(models.TextChoices):
+    ONLINE = "online", _("Online")
+    IN_PERSON = "in_person", _("In person")
+
+
 class TrainingGroup(models.Model):
     """A pre-training group: evening sessions that households attend together."""
 
@@ -117,6 +122,18 @@ class TrainingGroup(models.Model):
     )
     status = models.CharField(
         _("status"), max_length=16, choices=GroupStatus.choices, default=GroupStatus.DRAFT
+    )
+    attendance = models.CharField(
+        _("how the group meets"),
+        max_length=10,
+        choices=GroupFormat.choices,
+        default=GroupFormat.ONLINE,
+    )
+    location = models.CharField(
+        _("where"),
+        max_length=300,
+        blank=True,
+        help_text=_("The address of an in-person group, shown on its public page."),
     )
     notes = models.TextField(_("notes"), max_length=2000, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -134,10 +151,50 @@ class TrainingGroup(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=GroupStatus.values), name="traininggroup_status_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(attendance__in=GroupFormat.values),
+                name="traininggroup_attendance_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(attendance=GroupFormat.ONLINE) | ~Q(location=""),
+                name="traininggroup_in_person_has_location",
+                violation_error_message=_("Say where an in-person group meets."),
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.attendance == GroupFormat.IN_PERSON and not self.location.strip():
+            raise ValidationError({"location": _("Say where an in-person group meets.")})
+
+    @property
+    def is_in_person(self) -> bool:
+        return self.attendance == GroupFormat.IN_PERSON
+
+    @property
+    def evenings(self) -> list:
+        """The group's sessions that take place (from the prefetched sessions)."""
+        return [s for s in self.sessions.all() if s.status == SessionStatus.SCHEDULED]
+
+    @property
+    def weekday_sessions(self) -> list:
+        """One session per weekday the group meets on, in weekday order (to name the days)."""
+        first = {}
+        for session in self.evenings:
+            first.setdefault(timezone.localtime(session.starts_at).isoweekday(), session)
+        return [first[day] for day in sorted(first)]
+
+    @property
+    def common_hours(self):
+        """The (start, end) of a session when every evening starts and ends at the same time."""
+        times = {
+            (timezone.localtime(s.starts_at).time(), timezone.localtime(s.ends_at).time())
+            for s in self.evenings
+        }
+        return next(iter(times)) if len(times) == 1 else None
 
     @property
     def is_cancelled(self) -> bool:

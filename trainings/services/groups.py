@@ -258,6 +258,8 @@ def duplicate_group(
             capacity=group.capacity,
             language=group.language,
             status=GroupStatus.DRAFT,
+            attendance=group.attendance,
+            location=group.location,
             notes=group.notes,
         )
         for session in sessions:

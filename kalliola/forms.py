@@ -1,0 +1,30 @@
+"""The core's public form: accessibility feedback on the accessibility statement's page."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kalliola.public_forms import HoneypotFormMixin
+
+
+class AccessibilityFeedbackForm(HoneypotFormMixin, forms.Form):
+    message = forms.CharField(
+        label=_("What did you find hard to use?"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("You can also ask for content in a form that suits you."),
+    )
+    page_address = forms.CharField(
+        label=_("Which page or which part of the site?"), max_length=500, required=False
+    )
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Your e-mail"),
+        required=False,
+        help_text=_("Give your e-mail if you want an answer. We answer within 14 days."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
