@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 
 from families.models import DuplicateSubmission
 from kalliola.audit import AUDITED_MODELS, views_of
+from kalliola.models import AccessibilityFeedback
 from meetings.models import Assessment, FollowUp, Plan
 from tests.factories.families import GuardianFactory, ReferralFactory
 from tests.factories.meetings import (
@@ -43,6 +44,7 @@ NO_PERSON_PAGE = {
     "families.PaymentMonth": "approval rows; the payment files are logged as exports",
     "families.Rate": "fees and reimbursements",
     "kalliola.QueuedMail": "record ids only",
+    "kalliola.SiteContent": "the public pages' texts and the coordinator's contact",
     "trainings.Event": "events",
     "trainings.InfoSession": "sessions; the participant file is logged as an export",
     "trainings.TrainingGroup": "groups; the participant file is logged as an export",
@@ -97,6 +99,9 @@ def people(support_worker):
         "trainings.Registration": RegistrationFactory(),
         "trainings.Enrollment": EnrollmentFactory(),
         "trainings.HomeVisit": HomeVisitFactory(),
+        "kalliola.AccessibilityFeedback": AccessibilityFeedback.objects.create(
+            answer_by=timezone.localdate(), message="x", name="Liisa"
+        ),
     }
     return objects
 
