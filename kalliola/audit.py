@@ -172,6 +172,22 @@ def forget(model: type[models.Model], pks: Iterable) -> int:
 MENTION_MIN_LENGTH = 5
 
 
+def blank(queryset: models.QuerySet, values: dict) -> int:
+    """Give these rows the anonymised `values` where they still differ and blank their trail.
+
+    Retention and erasure use it for the parts of a record (a case's meetings, a relationship's
+    stays): run again on an anonymised record, it blanks what was written to it since (past the
+    services' guard) and changes nothing else. Returns how many rows changed.
+    """
+    model = queryset.model
+    pks = list(queryset.values_list("pk", flat=True))
+    if not pks:
+        return 0
+    changed = model._default_manager.filter(pk__in=pks).exclude(**values).update(**values)
+    forget(model, pks)
+    return changed
+
+
 def forget_mentions(values: Iterable[str]) -> int:
     """Blank every trail entry, of any record, that still quotes one of a person's values.
 
