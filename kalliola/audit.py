@@ -19,6 +19,8 @@ from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
+from kalliola.admin_anonymised import ClosedWhenAnonymisedAdminMixin
+
 AUDITED_MODELS = [
     "families.SupportFamily",
     "families.DuplicateSubmission",
@@ -236,8 +238,11 @@ def forget_mentions(values: Iterable[str]) -> int:
     )
 
 
-class AuditedViewAdminMixin:
+class AuditedViewAdminMixin(ClosedWhenAnonymisedAdminMixin):
     """Records a view in the audit trail whenever a change page of an existing object is shown.
+
+    Every admin of personal data uses it, so it also keeps anonymised records closed
+    (kalliola.admin_anonymised).
 
     Put it first in the bases: `class ChildAdmin(AuditedViewAdminMixin, admin.ModelAdmin)`.
     A form shown again with errors counts too: the person saw the data.

@@ -47,3 +47,32 @@ def refuse_anonymised(*records: models.Model | None, error: type[Exception] = Re
     for record in records:
         if is_anonymised(record):
             raise error()
+
+
+def belongs_to(record: models.Model) -> list[models.Model]:
+    """The record and the anonymisable records it belongs to (a meeting's case and the case's
+    request, a stay's relationship with its child and household), found through its links.
+    A link to an earlier case or request (`earlier_…`) is history, not belonging."""
+    found, todo = [], [record]
+    while todo:
+        current = todo.pop()
+        if current is None or any(current is seen for seen in found):
+            continue
+        found.append(current)
+        for field in current._meta.concrete_fields:
+            if not field.many_to_one and not field.one_to_one:
+                continue
+            if field.name.startswith("earlier") or not anonymisable(field.related_model):
+                continue
+            if getattr(current, field.attname) is not None:
+                todo.append(getattr(current, field.name))
+    return found
+
+
+def anonymisable(model) -> bool:
+    return any(field.name == "anonymised_at" for field in model._meta.concrete_fields)
+
+
+def closed_for_good(record: models.Model | None) -> bool:
+    """Whether the record, or one it belongs to, is anonymised."""
+    return record is not None and any(is_anonymised(item) for item in belongs_to(record))
