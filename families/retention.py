@@ -4,8 +4,8 @@ Anonymising keeps every row (statistics count relationships, stays, nights, fees
 birth years and municipalities) and replaces the personal values: names become "anonymised",
 contact details, addresses and free texts become empty. Updates go through `QuerySet.update()`
 so the audit trail does not record the old values once more; `kalliola.audit.forget` then blanks
-the values the trail already holds. Every function is idempotent: what is anonymised already is
-skipped (`anonymised_at`).
+the values the trail already holds. Every function can run again: on a record anonymised already
+(`anonymised_at`) it blanks only what was written to it since, and counts only what changed.
 """
 
 import datetime
@@ -34,7 +34,7 @@ from families.models import (
     SupportFamily,
     SupportRelationship,
 )
-from kalliola.audit import ANONYMISED, AUDITED_MODELS, forget, forget_mentions
+from kalliola.audit import ANONYMISED, AUDITED_MODELS, blank, forget, forget_mentions
 from kalliola.dsr import ErasureRefused, audit_trail, record
 
 # Households that never got further than applying (or left or were declined on the way).
@@ -68,31 +68,34 @@ def keep_household_records(app_label: str, records: HouseholdRecords) -> None:
 def anonymise_child(child_id: int, now: datetime.datetime) -> Counter:
     """The child, their guardians and referrals; keeps the birth year and the municipality."""
     counts = Counter()
-    child = Child.objects.select_for_update().filter(pk=child_id, anonymised_at__isnull=True)
-    child = child.first()
+    child = Child.objects.select_for_update().filter(pk=child_id).first()
     if child is None:
         return counts
-    Child.objects.filter(pk=child.pk).update(
-        first_name=ANONYMISED,
-        last_name=ANONYMISED,
-        birth_date=child.birth_date.replace(month=1, day=1),
-        enjoys="",
-        needs="",
-        has_animal_allergy=False,
-        allergies="",
-        practical_needs="",
-        child_wishes="",
-        guardian_wishes="",
-        anonymised_at=now,
-        updated_at=now,
+    first_time = child.anonymised_at is None
+    changed = blank(
+        Child.objects.filter(pk=child.pk),
+        {
+            "first_name": ANONYMISED,
+            "last_name": ANONYMISED,
+            "birth_date": child.birth_date.replace(month=1, day=1),
+            "enjoys": "",
+            "needs": "",
+            "has_animal_allergy": False,
+            "allergies": "",
+            "practical_needs": "",
+            "child_wishes": "",
+            "guardian_wishes": "",
+        },
     )
-    counts["children"] += 1
-    forget(Child, [child.pk])
+    if first_time:
+        Child.objects.filter(pk=child.pk).update(anonymised_at=now, updated_at=now)
     for guardian_id in Guardian.objects.filter(child=child).values_list("pk", flat=True):
         counts += anonymise_guardian(guardian_id)
-    referrals = list(Referral.objects.filter(child=child).values_list("pk", flat=True))
-    Referral.objects.filter(pk__in=referrals).update(referring_worker="", notes="")
-    forget(Referral, referrals)
+    found = blank(Referral.objects.filter(child=child), {"referring_worker": "", "notes": ""})
+    if found:
+        counts["referrals"] += found
+    if first_time or changed:
+        counts["children"] += 1
     # Other records' trail entries that name the child ("child – household", ...).
     forget_mentions([str(child)])
     return counts
@@ -115,32 +118,40 @@ def anonymise_guardian(guardian_id: int) -> Counter:
 
 def anonymise_relationship(relationship_id: int, now: datetime.datetime) -> Counter:
     """An ended relationship's texts, its stays' and contacts' notes; then the child, if the
-    child has no other relationship that still keeps its data."""
+    child has no other relationship that still keeps its data. On a relationship anonymised
+    already, blanks again what was written to it since (past the services' guard)."""
     counts = Counter()
     relationship = (
         SupportRelationship.objects.select_for_update()
-        .filter(pk=relationship_id, anonymised_at__isnull=True)
-        .exclude(status__in=OPEN_RELATIONSHIP_STATUSES)
+        .filter(pk=relationship_id)
+        .filter(Q(anonymised_at__isnull=False) | ~Q(status__in=OPEN_RELATIONSHIP_STATUSES))
         .first()
     )
     if relationship is None:
         return counts
-    SupportRelationship.objects.filter(pk=relationship.pk).update(
-        end_reason="", rhythm="", anonymised_at=now, updated_at=now
+    first_time = relationship.anonymised_at is None
+    changed = blank(
+        SupportRelationship.objects.filter(pk=relationship.pk), {"end_reason": "", "rhythm": ""}
     )
-    forget(SupportRelationship, [relationship.pk])
-    RelationshipStatusChange.objects.filter(relationship=relationship).update(note="")
-    counts["relationships"] += 1
-    stays = list(Stay.objects.filter(relationship=relationship).values_list("pk", flat=True))
-    Stay.objects.filter(pk__in=stays).update(notes="")
-    forget(Stay, stays)
-    counts["stays"] += len(stays)
-    contacts = list(
-        SupervisionContact.objects.filter(relationship=relationship).values_list("pk", flat=True)
+    if first_time:
+        SupportRelationship.objects.filter(pk=relationship.pk).update(
+            anonymised_at=now, updated_at=now
+        )
+    changed += blank(
+        RelationshipStatusChange.objects.filter(relationship=relationship), {"note": ""}
     )
-    SupervisionContact.objects.filter(pk__in=contacts).update(notes="")
-    forget(SupervisionContact, contacts)
-    counts["supervision_contacts"] += len(contacts)
+    if first_time or changed:
+        counts["relationships"] += 1
+    stays = Stay.objects.filter(relationship=relationship)
+    found = stays.count() if first_time else 0
+    found = max(found, blank(stays, {"notes": ""}))
+    if found:
+        counts["stays"] += found
+    contacts = SupervisionContact.objects.filter(relationship=relationship)
+    found = contacts.count() if first_time else 0
+    found = max(found, blank(contacts, {"notes": ""}))
+    if found:
+        counts["supervision_contacts"] += found
     still_kept = SupportRelationship.objects.filter(
         child_id=relationship.child_id, anonymised_at__isnull=True
     )
@@ -152,13 +163,10 @@ def anonymise_relationship(relationship_id: int, now: datetime.datetime) -> Coun
 def anonymise_family(family_id: int, now: datetime.datetime) -> Counter:
     """A household's contact details, address and texts; keeps status, municipality, offer."""
     counts = Counter()
-    family = (
-        SupportFamily.objects.select_for_update()
-        .filter(pk=family_id, anonymised_at__isnull=True)
-        .first()
-    )
+    family = SupportFamily.objects.select_for_update().filter(pk=family_id).first()
     if family is None:
         return counts
+    first_time = family.anonymised_at is None
     quoted = [
         family.contact_name,
         family.email,
@@ -168,25 +176,31 @@ def anonymise_family(family_id: int, now: datetime.datetime) -> Counter:
         family.second_adult_phone,
         family.street_address,
     ]
-    SupportFamily.objects.filter(pk=family.pk).update(
-        contact_name=ANONYMISED,
-        # The e-mail is unique and required: a unique address that cannot receive mail.
-        email=f"anonymised-{family.pk}@anonymised.invalid",
-        phone="",
-        second_adult_name="",
-        second_adult_email="",
-        second_adult_phone="",
-        street_address="",
-        postal_code="",
-        household_members="",
-        pets="",
-        home_accessibility="",
-        wishes="",
-        anonymised_at=now,
-        updated_at=now,
+    changed = blank(
+        SupportFamily.objects.filter(pk=family.pk),
+        {
+            "contact_name": ANONYMISED,
+            # The e-mail is unique and required: a unique address that cannot receive mail.
+            "email": f"anonymised-{family.pk}@anonymised.invalid",
+            "phone": "",
+            "second_adult_name": "",
+            "second_adult_email": "",
+            "second_adult_phone": "",
+            "street_address": "",
+            "postal_code": "",
+            "household_members": "",
+            "pets": "",
+            "home_accessibility": "",
+            "wishes": "",
+        },
     )
-    forget(SupportFamily, [family.pk])
-    FamilyStatusChange.objects.filter(family=family).update(note="")
+    changed += blank(FamilyStatusChange.objects.filter(family=family), {"note": ""})
+    if not first_time:
+        if changed:
+            counts["families"] += 1
+            forget_mentions(quoted)
+        return counts
+    SupportFamily.objects.filter(pk=family.pk).update(anonymised_at=now, updated_at=now)
     counts["families"] += 1
     # What public forms sent with the household's address, kept apart: gone with it.
     submissions = DuplicateSubmission.objects.filter(family=family)
@@ -267,6 +281,14 @@ def apply_relationship_retention(*, today: datetime.date, days: int, now) -> Cou
         counts += anonymise_child(pk, now)
     for pk in ended_families_due(cutoff).values_list("pk", flat=True):
         counts += anonymise_family(pk, now)
+    # What was written to an anonymised record since (past the services' guard) goes too.
+    for model, anonymise in (
+        (SupportRelationship, anonymise_relationship),
+        (Child, anonymise_child),
+        (SupportFamily, anonymise_family),
+    ):
+        for pk in model.objects.filter(anonymised_at__isnull=False).values_list("pk", flat=True):
+            counts += anonymise(pk, now)
     return counts
 
 

@@ -19,6 +19,8 @@ from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
+from kalliola.admin_anonymised import ClosedWhenAnonymisedAdminMixin
+
 AUDITED_MODELS = [
     "families.SupportFamily",
     "families.DuplicateSubmission",
@@ -172,6 +174,22 @@ def forget(model: type[models.Model], pks: Iterable) -> int:
 MENTION_MIN_LENGTH = 5
 
 
+def blank(queryset: models.QuerySet, values: dict) -> int:
+    """Give these rows the anonymised `values` where they still differ and blank their trail.
+
+    Retention and erasure use it for the parts of a record (a case's meetings, a relationship's
+    stays): run again on an anonymised record, it blanks what was written to it since (past the
+    services' guard) and changes nothing else. Returns how many rows changed.
+    """
+    model = queryset.model
+    pks = list(queryset.values_list("pk", flat=True))
+    if not pks:
+        return 0
+    changed = model._default_manager.filter(pk__in=pks).exclude(**values).update(**values)
+    forget(model, pks)
+    return changed
+
+
 def forget_mentions(values: Iterable[str]) -> int:
     """Blank every trail entry, of any record, that still quotes one of a person's values.
 
@@ -220,8 +238,11 @@ def forget_mentions(values: Iterable[str]) -> int:
     )
 
 
-class AuditedViewAdminMixin:
+class AuditedViewAdminMixin(ClosedWhenAnonymisedAdminMixin):
     """Records a view in the audit trail whenever a change page of an existing object is shown.
+
+    Every admin of personal data uses it, so it also keeps anonymised records closed
+    (kalliola.admin_anonymised).
 
     Put it first in the bases: `class ChildAdmin(AuditedViewAdminMixin, admin.ModelAdmin)`.
     A form shown again with errors counts too: the person saw the data.

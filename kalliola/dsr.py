@@ -196,12 +196,16 @@ class DataSubjectAdminMixin:
             return TemplateResponse(request, "admin/kalliola/erase_confirm.html", context)
         erase = type(self).dsr_erase
         now = timezone.now()
-        erased = 0
+        erased = unchanged = 0
         for obj in queryset:
             try:
-                erase(obj, now)
+                changed = erase(obj, now)
             except ErasureRefused as refusal:
                 messages.error(request, f"{obj.pk}: {refusal}")
+                continue
+            # The erase functions return what they changed: nothing means nothing was left.
+            if changed is not None and not any(changed.values()):
+                unchanged += 1
             else:
                 erased += 1
         if erased:
@@ -209,5 +213,11 @@ class DataSubjectAdminMixin:
                 request,
                 gettext("%(count)s erased: their personal data is now anonymised.")
                 % {"count": erased},
+            )
+        if unchanged:
+            messages.info(
+                request,
+                gettext("%(count)s: nothing to erase, their personal data was anonymised already.")
+                % {"count": unchanged},
             )
         return None

@@ -3,16 +3,17 @@
 Anonymising keeps every row and every number statistics use (source of contact, municipality,
 dates, meetings, modes, durations, topics, outcomes, kinds and statuses of referrals) and replaces
 what identifies or describes the family: contact adults, the request's contact data, the question,
-notes, the assessment and the plan. Idempotent through `anonymised_at`.
+notes, the assessment and the plan. Run again, it blanks only what was written since.
 """
 
 import datetime
 from collections import Counter
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext
 
-from kalliola.audit import ANONYMISED, forget, forget_mentions
+from kalliola.audit import ANONYMISED, blank, forget_mentions
 from kalliola.dsr import ErasureRefused, audit_trail, record
 from meetings.models import (
     Assessment,
@@ -23,6 +24,7 @@ from meetings.models import (
     MeetingRequest,
     Plan,
     RequestStatus,
+    ServiceReferral,
     SupportCase,
 )
 from meetings.models.cases import CaseStatusChange
@@ -31,61 +33,68 @@ CLOSED_CASE_STATUSES = (CaseStatus.CLOSED, CaseStatus.FOLLOWED_UP)
 
 
 def anonymise_request(request_id: int, now: datetime.datetime) -> Counter:
+    """A request's contact data and question. On a request anonymised already, blanks only what
+    was written to it since (nothing, unless something went past the services' guard)."""
     counts = Counter()
-    found = MeetingRequest.objects.select_for_update().filter(
-        pk=request_id, anonymised_at__isnull=True
-    )
-    quoted = found.values_list("name", "phone", "email").first()
+    found = MeetingRequest.objects.select_for_update().filter(pk=request_id)
+    quoted = found.values_list("name", "phone", "email", "anonymised_at").first()
     if quoted is None:
         return counts
+    *quoted, anonymised_at = quoted
     # A request must keep a phone or an e-mail (a database rule): an address that reaches nobody.
-    found.update(
-        name=ANONYMISED,
-        phone="",
-        email=f"anonymised-{request_id}@anonymised.invalid",
-        best_time="",
-        organisation="",
-        question=ANONYMISED,
-        anonymised_at=now,
+    changed = blank(
+        found,
+        {
+            "name": ANONYMISED,
+            "phone": "",
+            "email": f"anonymised-{request_id}@anonymised.invalid",
+            "best_time": "",
+            "organisation": "",
+            "question": ANONYMISED,
+        },
     )
-    forget(MeetingRequest, [request_id])
+    if anonymised_at is None:
+        found.update(anonymised_at=now)
     forget_mentions(quoted)
-    counts["requests"] += 1
+    if changed or anonymised_at is None:
+        counts["requests"] += 1
     return counts
 
 
 def anonymise_case(case_id: int, now: datetime.datetime) -> Counter:
+    """A closed case's question, contacts, notes, assessment, plan and follow-up notes.
+
+    On a case anonymised already it blanks whatever personal text it finds there again (written
+    past the services' guard, for example straight through the database) instead of skipping
+    the case; the counts say exactly what changed, nothing when nothing did.
+    """
     counts = Counter()
     case = (
         SupportCase.objects.select_for_update()
-        .filter(pk=case_id, anonymised_at__isnull=True, status__in=CLOSED_CASE_STATUSES)
+        .filter(Q(anonymised_at__isnull=False) | Q(status__in=CLOSED_CASE_STATUSES), pk=case_id)
         .first()
     )
     if case is None:
         return counts
-    SupportCase.objects.filter(pk=case.pk).update(question=ANONYMISED, anonymised_at=now)
-    forget(SupportCase, [case.pk])
-    counts["cases"] += 1
-    contacts = list(ContactAdult.objects.filter(case=case).values_list("pk", flat=True))
+    first_time = case.anonymised_at is None
+    changed = blank(SupportCase.objects.filter(pk=case.pk), {"question": ANONYMISED})
+    if first_time:
+        SupportCase.objects.filter(pk=case.pk).update(anonymised_at=now)
+    contacts = ContactAdult.objects.filter(case=case)
     quoted = [
-        value
-        for values in ContactAdult.objects.filter(pk__in=contacts).values_list(
-            "name", "phone", "email"
-        )
-        for value in values
+        value for values in contacts.values_list("name", "phone", "email") for value in values
     ]
-    ContactAdult.objects.filter(pk__in=contacts).update(
-        name=ANONYMISED, relation="", phone="", email="", best_time=""
+    found = blank(
+        contacts, {"name": ANONYMISED, "relation": "", "phone": "", "email": "", "best_time": ""}
     )
-    forget(ContactAdult, contacts)
     # The case's page names its contact adults in the admin's history of the case.
     forget_mentions(quoted)
-    counts["contact_adults"] += len(contacts)
-    meetings = list(Meeting.objects.filter(case=case).values_list("pk", flat=True))
-    Meeting.objects.filter(pk__in=meetings).update(notes="", tasks="")
-    forget(Meeting, meetings)
-    for model, texts in (
+    if found:
+        counts["contact_adults"] += found
+    parts = (
+        ("meetings", Meeting, {"notes": "", "tasks": ""}),
         (
+            "assessments",
             Assessment,
             {
                 "life_situation": ANONYMISED,
@@ -94,13 +103,22 @@ def anonymise_case(case_id: int, now: datetime.datetime) -> Counter:
                 "what_would_help": "",
             },
         ),
-        (Plan, {"next_steps": ANONYMISED, "who_does_what": ""}),
-        (FollowUp, {"notes": ""}),
-    ):
-        pks = list(model.objects.filter(case=case).values_list("pk", flat=True))
-        model.objects.filter(pk__in=pks).update(**texts)
-        forget(model, pks)
-    CaseStatusChange.objects.filter(case=case).update(note="")
+        ("plans", Plan, {"next_steps": ANONYMISED, "who_does_what": ""}),
+        ("follow_ups", FollowUp, {"notes": ""}),
+        ("status_changes", CaseStatusChange, {"note": ""}),
+    )
+    for kind, model, texts in parts:
+        found = blank(model.objects.filter(case=case), texts)
+        if found:
+            counts[kind] += found
+    referrals = ServiceReferral.objects.filter(plan__case=case)
+    quoted = list(referrals.values_list("name", flat=True))
+    found = blank(referrals, {"name": ANONYMISED})
+    forget_mentions(quoted)
+    if found:
+        counts["service_referrals"] += found
+    if first_time or changed or counts:
+        counts["cases"] += 1
     if case.request_id is not None:
         counts += anonymise_request(case.request_id, now)
     return counts
@@ -129,6 +147,12 @@ def apply_case_retention(*, today: datetime.date, days: int, now) -> Counter:
         counts += anonymise_case(pk, now)
     cutoff = now - datetime.timedelta(days=days)
     for pk in declined_requests_due(cutoff).values_list("pk", flat=True):
+        counts += anonymise_request(pk, now)
+    # What was written to an anonymised case or request since (past the guard) goes too.
+    for pk in SupportCase.objects.filter(anonymised_at__isnull=False).values_list("pk", flat=True):
+        counts += anonymise_case(pk, now)
+    alone = MeetingRequest.objects.filter(anonymised_at__isnull=False, case__isnull=True)
+    for pk in alone.values_list("pk", flat=True):
         counts += anonymise_request(pk, now)
     return counts
 

@@ -14,9 +14,10 @@ from settings (environment variables, defaults in kalliola/settings.py and the R
 - RETENTION_FEEDBACK_DAYS: after accessibility feedback was answered (kalliola/retention.py).
 
 Rows stay and keep what statistics count; personal values become "anonymised" or empty and the
-audit trail's copies of them are blanked. A record anonymised once is skipped afterwards, so the
-command is safe to run daily. A dry run does the same work inside a transaction and rolls it back:
-the counts are exact, nothing changes.
+audit trail's copies of them are blanked. A record anonymised once is looked at again on every
+run: whatever personal text was written to it since (past the services' guard) is blanked, and
+nothing else changes, so the command is safe to run daily. A dry run does the same work inside a
+transaction and rolls it back: the counts are exact, nothing changes.
 """
 
 from collections import Counter

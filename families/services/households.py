@@ -37,6 +37,7 @@ from families.models import (
 from families.services.duplicates import APPLICATION_FIELDS, keep_apart
 from kalliola.mail import mail_function, send_after_commit
 from kalliola.roles import is_coordinator
+from kalliola.services.anonymised import RecordAnonymised, refuse_anonymised
 from kalliola.validators import normalise_email
 
 S = FamilyStatus
@@ -90,6 +91,10 @@ def register_step(to: str, take_step: Callable) -> None:
 
 class TransitionNotAllowed(Exception):
     """A status change the pipeline does not allow; the message is shown to the user."""
+
+
+class HouseholdAnonymised(TransitionNotAllowed, RecordAnonymised):
+    """The household was erased: its status and steps stay as they were."""
 
 
 class ApprovalRefused(TransitionNotAllowed):
@@ -155,6 +160,7 @@ def lock_for_step(family: SupportFamily, to: str) -> SupportFamily:
     refusal for a household in the wrong status reads as the pipeline's.
     """
     locked = SupportFamily.objects.select_for_update().get(pk=family.pk)
+    refuse_anonymised(locked, error=HouseholdAnonymised)
     if to not in ALLOWED_TRANSITIONS[locked.status]:
         raise TransitionNotAllowed(
             _("A household cannot move from “%(from)s” to “%(to)s”.")
@@ -206,6 +212,7 @@ def approve_family(
     checked_by = criminal_record_checked_by or by
     with transaction.atomic():
         locked = SupportFamily.objects.select_for_update().get(pk=family.pk)
+        refuse_anonymised(locked, error=HouseholdAnonymised)
         if criminal_record_checked_on is not None and checked_by is not None:
             locked.criminal_record_checked_on = criminal_record_checked_on
             locked.criminal_record_checked_by = checked_by

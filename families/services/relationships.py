@@ -20,10 +20,15 @@ from families.models.child import ChildStatus
 from families.models.relationship import review_date_for
 from families.services.households import change_status
 from kalliola.roles import is_support_worker
+from kalliola.services.anonymised import RecordAnonymised, refuse_anonymised
 
 
 class RelationshipError(Exception):
     """A relationship operation the rules do not allow; the message is shown to the user."""
+
+
+class PersonAnonymised(RelationshipError, RecordAnonymised):
+    """The relationship, its child or its household was erased: nothing more is written."""
 
 
 def create_relationship(
@@ -49,6 +54,7 @@ def create_relationship(
         with transaction.atomic():
             locked_child = Child.objects.select_for_update().get(pk=child.pk)
             locked_family = SupportFamily.objects.select_for_update().get(pk=family.pk)
+            refuse_anonymised(locked_child, locked_family, error=PersonAnonymised)
             if (
                 locked_child.status != ChildStatus.WAITING
                 or locked_child.support_relationships.filter(
@@ -113,6 +119,7 @@ def pause_relationship(relationship: SupportRelationship, *, by=None, note: str 
     """Pause an active relationship; the child keeps the household's place."""
     with transaction.atomic():
         locked = SupportRelationship.objects.select_for_update().get(pk=relationship.pk)
+        refuse_anonymised(locked, locked.child, locked.family, error=PersonAnonymised)
         if locked.status != RelationshipStatus.ACTIVE:
             raise RelationshipError(_("Only an active relationship can be paused."))
         _set_status(locked, RelationshipStatus.PAUSED, by=by, note=note)
@@ -125,6 +132,7 @@ def resume_relationship(relationship: SupportRelationship, *, by=None, note: str
     """Resume a paused relationship."""
     with transaction.atomic():
         locked = SupportRelationship.objects.select_for_update().get(pk=relationship.pk)
+        refuse_anonymised(locked, locked.child, locked.family, error=PersonAnonymised)
         if locked.status != RelationshipStatus.PAUSED:
             raise RelationshipError(_("Only a paused relationship can be resumed."))
         _set_status(locked, RelationshipStatus.ACTIVE, by=by, note=note)
@@ -155,6 +163,7 @@ def end_relationship(
         locked = SupportRelationship.objects.select_for_update().get(pk=relationship.pk)
         family = SupportFamily.objects.select_for_update().get(pk=locked.family_id)
         child = Child.objects.select_for_update().get(pk=locked.child_id)
+        refuse_anonymised(locked, child, family, error=PersonAnonymised)
         if locked.status == RelationshipStatus.ENDED:
             raise RelationshipError(_("The relationship has already ended."))
         if end_date < locked.start_date:

@@ -20,6 +20,7 @@ from families.models import (
     SupportRelationship,
 )
 from families.models.relationship import first_of_month
+from kalliola.services.anonymised import RecordAnonymised, refuse_anonymised
 
 # How far ahead a stay may be logged (a planned weekend, agreed already).
 MAX_DAYS_AHEAD = 7
@@ -28,6 +29,18 @@ ZERO = Decimal("0.00")
 
 class StayError(Exception):
     """A stay the rules do not allow; the message is shown to the user."""
+
+
+class RelationshipAnonymised(StayError, RecordAnonymised):
+    """The relationship (or its child or household) was erased: no stay or contact is written."""
+
+
+def refuse_anonymised_relationship(relationship: SupportRelationship) -> None:
+    """The guard for everything written to a relationship: the relationship, its child and its
+    household must not be anonymised."""
+    refuse_anonymised(
+        relationship, relationship.child, relationship.family, error=RelationshipAnonymised
+    )
 
 
 @dataclass(frozen=True)
@@ -120,7 +133,9 @@ def _validate(
 def _lock(relationship: SupportRelationship) -> SupportRelationship:
     # The relationship row serialises stays of one relationship (overlap) and approval of its
     # household's month (lock), see families.services.payments.approve_month.
-    return SupportRelationship.objects.select_for_update().get(pk=relationship.pk)
+    locked = SupportRelationship.objects.select_for_update().get(pk=relationship.pk)
+    refuse_anonymised_relationship(locked)
+    return locked
 
 
 def log_stay(
@@ -219,6 +234,7 @@ def log_supervision_contact(
     if date < relationship.start_date:
         raise StayError(_("The contact cannot be before the support relationship started."))
     with transaction.atomic():
+        relationship = _lock(relationship)
         return SupervisionContact.objects.create(
             relationship=relationship, date=date, mode=mode, notes=notes.strip(), created_by=by
         )

@@ -15,6 +15,7 @@ from meetings.services.cases import (
 )
 from meetings.services.errors import (
     AgreementMissing,
+    CaseAnonymised,
     CaseNotOpen,
     ConsentDateInvalid,
     ConsentMissing,
@@ -38,6 +39,7 @@ from meetings.services.themes import case_themes, record_benefits, record_case_d
 
 __all__ = [
     "AgreementMissing",
+    "CaseAnonymised",
     "CaseNotOpen",
     "ConsentDateInvalid",
     "ConsentMissing",

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kalliola.roles import is_coordinator, is_support_worker
+from kalliola.services.anonymised import refuse_anonymised
 from meetings.models import (
     FOLLOW_UP_AFTER_DAYS,
     MAX_MEETINGS,
@@ -24,6 +25,7 @@ from meetings.models import (
 )
 from meetings.models.choices import CASE_TRANSITIONS
 from meetings.services.errors import (
+    CaseAnonymised,
     CaseNotOpen,
     FirstMeetingMissing,
     MeetingBeforeCaseOpened,
@@ -44,7 +46,10 @@ def visible_cases(user) -> QuerySet[SupportCase]:
 
 
 def _lock(case: SupportCase) -> SupportCase:
-    return SupportCase.objects.select_for_update().get(pk=case.pk)
+    """Lock the case row for a write to it or to its parts; refused once it is anonymised."""
+    locked = SupportCase.objects.select_for_update().get(pk=case.pk)
+    refuse_anonymised(locked, error=CaseAnonymised)
+    return locked
 
 
 def _record_status(case: SupportCase, to: str, *, by, note: str = "") -> CaseStatusChange:

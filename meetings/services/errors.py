@@ -1,5 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
+from kalliola.services.anonymised import ANONYMISED_MESSAGE, RecordAnonymised
+
 
 class MeetingsError(Exception):
     """A business rule of support meetings said no; the message is shown to the user as is."""
@@ -62,3 +64,9 @@ class ConsentMissing(MeetingsError):
 
 class ConsentDateInvalid(MeetingsError):
     default_message = _("The day of the consent cannot be in the future.")
+
+
+class CaseAnonymised(MeetingsError, RecordAnonymised):
+    """The case (or the request) was erased: nothing more is written to it or its parts."""
+
+    default_message = ANONYMISED_MESSAGE

@@ -9,6 +9,7 @@ from django.db.models.functions import Replace
 from django.utils import timezone
 
 from kalliola.mail import send_after_commit
+from kalliola.services.anonymised import refuse_anonymised
 from meetings import emails
 from meetings.models import (
     ContactAdult,
@@ -18,7 +19,12 @@ from meetings.models import (
     SupportCase,
 )
 from meetings.services.cases import open_case
-from meetings.services.errors import AgreementMissing, ContactMissing, RequestAlreadyHandled
+from meetings.services.errors import (
+    AgreementMissing,
+    CaseAnonymised,
+    ContactMissing,
+    RequestAlreadyHandled,
+)
 from meetings.services.themes import clean_heard_from, set_request_themes
 
 
@@ -124,6 +130,7 @@ def open_case_from_request(
     """A coordinator opens a case from a waiting request; the request cannot be used twice."""
     with transaction.atomic():
         meeting_request = MeetingRequest.objects.select_for_update().get(pk=meeting_request.pk)
+        refuse_anonymised(meeting_request, error=CaseAnonymised)
         if meeting_request.status != RequestStatus.WAITING:
             raise RequestAlreadyHandled()
         contact = {
@@ -158,6 +165,7 @@ def decline_request(meeting_request: MeetingRequest, *, by) -> MeetingRequest:
     """Mark a waiting request as not taken forward (for example a duplicate)."""
     with transaction.atomic():
         meeting_request = MeetingRequest.objects.select_for_update().get(pk=meeting_request.pk)
+        refuse_anonymised(meeting_request, error=CaseAnonymised)
         if meeting_request.status != RequestStatus.WAITING:
             raise RequestAlreadyHandled()
         meeting_request.status = RequestStatus.DECLINED

@@ -9,6 +9,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from kalliola.services.anonymised import refuse_anonymised
 from meetings.models import (
     Benefit,
     CaseTheme,
@@ -20,7 +21,7 @@ from meetings.models import (
     SupportCase,
     Theme,
 )
-from meetings.services.errors import ConsentDateInvalid, ConsentMissing
+from meetings.services.errors import CaseAnonymised, ConsentDateInvalid, ConsentMissing
 
 
 def clean_codes(codes, choices) -> list[str]:
@@ -80,6 +81,7 @@ def record_case_details(
     """
     with transaction.atomic():
         case = SupportCase.objects.select_for_update().get(pk=case.pk)
+        refuse_anonymised(case, error=CaseAnonymised)
         if learning_support_need and not consent_given:
             raise ConsentMissing()
         today = timezone.localdate()
@@ -111,5 +113,6 @@ def record_benefits(follow_up: FollowUp, *, by, benefits) -> FollowUp:
     """What the family got, ticked at (or corrected after) the follow-up."""
     with transaction.atomic():
         follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+        refuse_anonymised(follow_up.case, error=CaseAnonymised)
         set_benefits(follow_up, benefits)
     return follow_up
