@@ -1,6 +1,7 @@
 """Validators shared by every app's forms and models."""
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -57,3 +58,78 @@ def guard_every_date_field(form_fields) -> None:
                 *field_class.default_validators,
                 validate_sensible_date,
             ]
+
+
+# A person's name as people write it, in any script: letters (with their accents and other
+# combining marks), spaces, hyphens, apostrophes and periods. Anything else (a colon, a slash,
+# an @, digits, a line break) is how a web address, an e-mail address, a phone number or a
+# message would get into the greeting of a mail the programme sends.
+NAME_MAX_LENGTH = 100
+_NAME_PUNCTUATION = frozenset(" -'’.")
+# A period with letters right after it ("maija.fi", "Maija.ILMOITTAUTUMINEN"): a web address.
+# Initials ("Anna M. Virtanen", "J.R. Smith") keep a space or a single letter after the period.
+_DOMAIN_LIKE = re.compile(r"\.[^\W\d_]{2,}")
+
+
+def validate_person_name(value: str) -> None:
+    """What a person's name looks like; refuses web and e-mail addresses, digits, line breaks."""
+    if len(value) > NAME_MAX_LENGTH:
+        raise ValidationError(
+            _("A name can be at most %(limit)s letters long."),
+            code="name_too_long",
+            params={"limit": NAME_MAX_LENGTH},
+        )
+    has_letter = any(unicodedata.category(c).startswith("L") for c in value)
+    only_name_characters = all(
+        c in _NAME_PUNCTUATION or unicodedata.category(c)[0] in "LM" for c in value
+    )
+    if not has_letter or not only_name_characters or _DOMAIN_LIKE.search(value):
+        raise ValidationError(
+            _(
+                "Write only a name. A name has letters. It can have spaces, hyphens (-) and "
+                "apostrophes ('). It cannot have numbers, web addresses or e-mail addresses."
+            ),
+            code="invalid_name",
+        )
+
+
+# Text people type, anywhere (public forms, the portal, the admin): Unicode format characters
+# (category Cf: bidi overrides that turn "exe.pdf" around, zero-width spaces that hide inside a
+# name) and control characters are removed, and the text is stored composed (NFC), so that the
+# same name typed on two keyboards is the same name. Multi-line text areas keep their line
+# breaks and tabs; a single-line field that gets a line break (no browser sends one) refuses it.
+_LINE_BREAKS = frozenset("\n\r")
+
+
+def clean_typed_text(value: str, *, multiline: bool) -> str:
+    """`value` without format and control characters, in NFC; see the note above."""
+    if not multiline and any(c in _LINE_BREAKS for c in value):
+        raise ValidationError(_("Write this on one line."), code="line_break")
+    kept_controls = "\n\r\t" if multiline else "\t"
+    kept = "".join(
+        c for c in value if c in kept_controls or unicodedata.category(c) not in ("Cc", "Cf")
+    )
+    if not multiline:
+        kept = kept.replace("\t", " ")
+    return unicodedata.normalize("NFC", kept)
+
+
+def guard_every_text_field(form_fields) -> None:
+    """Make every form text field of Django (admin, portal, public forms) clean what is typed
+    with `clean_typed_text` before anything else looks at it.
+
+    Called once when Django reads the app list (kalliola/apps.py), like the date guard above.
+    Password fields are left as typed: a secret is compared exactly as it was set.
+    """
+    char_field = form_fields.CharField
+    if getattr(char_field.to_python, "cleans_typed_text", False):
+        return
+    original_to_python = char_field.to_python
+
+    def to_python(self, value):
+        if isinstance(value, str) and not isinstance(self.widget, form_fields.PasswordInput):
+            value = clean_typed_text(value, multiline=isinstance(self.widget, form_fields.Textarea))
+        return original_to_python(self, value)
+
+    to_python.cleans_typed_text = True
+    char_field.to_python = to_python
