@@ -1,10 +1,13 @@
 """Validators shared by every app's forms and models."""
 
+import calendar
+import datetime
 import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 postal_code_validator = RegexValidator(
@@ -133,3 +136,47 @@ def guard_every_text_field(form_fields) -> None:
 
     to_python.cleans_typed_text = True
     char_field.to_python = to_python
+
+
+# Plausible dates (issue 24): a date that starts retention or a follow-up must not postpone
+# them. A day that says something happened (a case closed, a follow-up took place) is today or
+# earlier; a relationship's end is at most three months ahead; a planned day (a session, a stay,
+# a meeting, a follow-up's due day) at most two years ahead.
+HAPPENED = "happened"
+ENDS = "ends"
+PLANNED = "planned"
+END_MONTHS_AHEAD = 3
+PLANNED_YEARS_AHEAD = 2
+
+
+def _months_ahead(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def latest_plausible_date(kind: str, today: datetime.date | None = None) -> datetime.date:
+    """The last day a date of `kind` (HAPPENED, ENDS, PLANNED) may be."""
+    today = today or timezone.localdate()
+    months = {HAPPENED: 0, ENDS: END_MONTHS_AHEAD, PLANNED: 12 * PLANNED_YEARS_AHEAD}[kind]
+    return _months_ahead(today, months)
+
+
+def implausible_date_error(value, kind: str) -> str | None:
+    """The reader's message when `value` (a date or an aware date and time) is later than a
+    date of `kind` may be, else None. The services raise it as their own error."""
+    if value is None:
+        return None
+    day = timezone.localtime(value).date() if isinstance(value, datetime.datetime) else value
+    if day <= latest_plausible_date(kind):
+        return None
+    if kind == HAPPENED:
+        return str(_("This day is in the future. Choose today or a day before today."))
+    if kind == ENDS:
+        return str(
+            _("The end date can be at most %(months)s months from today.")
+            % {"months": END_MONTHS_AHEAD}
+        )
+    return str(
+        _("The date can be at most %(years)s years from today.") % {"years": PLANNED_YEARS_AHEAD}
+    )
