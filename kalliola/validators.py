@@ -108,7 +108,8 @@ def clean_typed_text(value: str, *, multiline: bool) -> str:
     """`value` without format and control characters, in NFC; see the note above."""
     if not multiline and any(c in _LINE_BREAKS for c in value):
         raise ValidationError(_("Write this on one line."), code="line_break")
-    kept_controls = "\n\r\t" if multiline else "\t"
+    # A NUL byte stays: Django's own validator of every CharField refuses it with a form error.
+    kept_controls = "\x00\n\r\t" if multiline else "\x00\t"
     kept = "".join(
         c for c in value if c in kept_controls or unicodedata.category(c) not in ("Cc", "Cf")
     )

@@ -35,7 +35,7 @@ def test_format_and_control_characters_are_removed_and_text_is_composed():
     form = AnyForm(
         data={
             "line": f"\u200b{BIDI_AND_ZERO_WIDTH}\x07\ttab {DECOMPOSED}\ufeff",
-            "text": "Rivi 1\r\nRivi\t2\x00\x1b[31m\u2066x\u2069",
+            "text": "Rivi 1\r\nRivi\t2\x1b[31m\u2066x\u2069",
             "secret": "pa\u200bss",
         }
     )
@@ -51,6 +51,12 @@ def test_a_line_break_in_a_single_line_field_is_refused_in_the_readers_language(
         form = AnyForm(data={"line": "Hei\nMaija"})
         assert not form.is_valid()
         assert form.errors["line"] == ["Kirjoita tämä yhdelle riville."]
+
+
+def test_a_nul_byte_is_refused_not_dropped():
+    form = AnyForm(data={"line": "a\x00b", "text": "a\x00b"})
+    assert not form.is_valid()
+    assert set(form.errors) == {"line", "text"}
 
 
 def test_only_invisible_characters_are_an_empty_value():
