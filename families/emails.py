@@ -33,12 +33,6 @@ def send_application_received(family: SupportFamily) -> None:
     )
 
 
-def first_name(full_name: str) -> str:
-    """The first word of a name: all an e-mail about a possible duplicate may say."""
-    words = (full_name or "").split()
-    return words[0] if words else ""
-
-
 def send_duplicate_notice(submission: DuplicateSubmission) -> None:
     """Tell the owner of an address that a public form was sent with it, and that nothing
     stored changed. Only the household's first name; nothing of what the form said."""
@@ -47,5 +41,5 @@ def send_duplicate_notice(submission: DuplicateSubmission) -> None:
         family,
         "duplicate_notice",
         _("A form was sent with your e-mail address"),
-        {"first_name": first_name(family.contact_name), "source": submission.get_source_display},
+        {"first_name": family.first_name, "source": submission.get_source_display},
     )

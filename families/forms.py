@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from families.models import Language, SupportFamily
 from families.services.duplicates import APPLICATION_FIELDS
 from kalliola.public_forms import HoneypotFormMixin
-from kalliola.validators import normalise_email
+from kalliola.validators import normalise_email, validate_person_name
 
 AGE_CHOICES = [(age, str(age)) for age in range(18)]
 MAX_CHILDREN_CHOICES = [(n, str(n)) for n in range(1, 5)]
@@ -104,6 +104,8 @@ class SupportFamilyApplicationForm(HoneypotFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("street_address", "postal_code", "municipality", "household_members"):
             self.fields[name].required = True
+        for name in ("contact_name", "second_adult_name"):
+            self.fields[name].validators.append(validate_person_name)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the template's <form> has the token

@@ -3,11 +3,12 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from kalliola.validators import guard_every_date_field
+from kalliola.validators import guard_every_date_field, guard_every_text_field
 
 # Here, when Django first reads the app list, and not in ready(): the admin's ready() runs
 # earlier and imports every forms module, whose date fields must already get the range.
 guard_every_date_field(forms)
+guard_every_text_field(forms)
 
 
 class KalliolaConfig(AppConfig):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kalliola.public_forms import HoneypotFormMixin
+from kalliola.validators import validate_person_name
 
 
 class AccessibilityFeedbackForm(HoneypotFormMixin, forms.Form):
@@ -20,6 +21,7 @@ class AccessibilityFeedbackForm(HoneypotFormMixin, forms.Form):
         label=_("Your name"),
         max_length=200,
         required=False,
+        validators=[validate_person_name],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kalliola.public_forms import HoneypotFormMixin
-from kalliola.validators import validate_phone
+from kalliola.validators import validate_person_name, validate_phone
 from meetings.models import (
     Assessment,
     Benefit,
@@ -68,7 +68,7 @@ class MeetingRequestForm(HoneypotFormMixin, forms.Form):
     contact_role = forms.ChoiceField(
         label=_("Who are you?"), choices=ROLE_CHOICES, widget=forms.RadioSelect
     )
-    name = forms.CharField(label=_("Your name"), max_length=200)
+    name = forms.CharField(label=_("Your name"), max_length=200, validators=[validate_person_name])
     phone = forms.CharField(
         label=_("Your phone number"),
         max_length=32,

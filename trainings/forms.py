@@ -6,11 +6,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from kalliola.public_forms import HoneypotFormMixin
-from kalliola.validators import normalise_email, validate_phone
+from kalliola.validators import normalise_email, validate_person_name, validate_phone
 
 
 class SignupForm(HoneypotFormMixin, forms.Form):
-    name = forms.CharField(label=_("Your name"), max_length=200)
+    name = forms.CharField(label=_("Your name"), max_length=200, validators=[validate_person_name])
     email = forms.EmailField(label=_("E-mail"), max_length=254)
     phone = forms.CharField(
         label=_("Phone"),

@@ -185,6 +185,13 @@ class SupportFamily(models.Model):
         return self.contact_name
 
     @property
+    def first_name(self) -> str:
+        """The first word of the contact's name: all a mail's greeting says, so that a name
+        cannot carry a message to the address it was sent with."""
+        words = self.contact_name.split()
+        return words[0] if words else ""
+
+    @property
     def is_open(self) -> bool:
         return self.status not in CLOSED_STATUSES
 

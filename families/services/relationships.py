@@ -21,6 +21,7 @@ from families.models.relationship import review_date_for
 from families.services.households import change_status
 from kalliola.roles import is_support_worker
 from kalliola.services.anonymised import RecordAnonymised, refuse_anonymised
+from kalliola.validators import ENDS, implausible_date_error
 
 
 class RelationshipError(Exception):
@@ -168,6 +169,8 @@ def end_relationship(
             raise RelationshipError(_("The relationship has already ended."))
         if end_date < locked.start_date:
             raise RelationshipError(_("The end date cannot be before the start date."))
+        if error := implausible_date_error(end_date, ENDS):
+            raise RelationshipError(error)
         _set_status(locked, RelationshipStatus.ENDED, by=by, note=reason.strip())
         locked.end_date = end_date
         locked.end_reason = reason.strip()

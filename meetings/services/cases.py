@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from kalliola.roles import is_coordinator, is_support_worker
 from kalliola.services.anonymised import refuse_anonymised
+from kalliola.validators import HAPPENED, PLANNED, implausible_date_error
 from meetings.models import (
     FOLLOW_UP_AFTER_DAYS,
     MAX_MEETINGS,
@@ -30,6 +31,7 @@ from meetings.services.errors import (
     FirstMeetingMissing,
     MeetingBeforeCaseOpened,
     MeetingLimitReached,
+    MeetingsError,
     TransitionNotAllowed,
 )
 from meetings.services.themes import clean_heard_from, set_case_themes
@@ -131,6 +133,8 @@ def assign_worker(case: SupportCase, support_worker, *, by) -> SupportCase:
 def _check_meeting_date(case: SupportCase, starts_at: datetime.datetime) -> None:
     if timezone.localtime(starts_at).date() < case.opened_on:
         raise MeetingBeforeCaseOpened()
+    if error := implausible_date_error(starts_at, PLANNED):
+        raise MeetingsError(error)
 
 
 def _clean_topics(topics) -> list[str]:
@@ -297,6 +301,9 @@ def close_case(
         closed_on = closed_on or timezone.localdate()
         if closed_on < case.opened_on:
             raise TransitionNotAllowed(_("The case cannot close before the day it was opened."))
+        # Retention and the follow-up count from this day: it cannot be put off to the future.
+        if error := implausible_date_error(closed_on, HAPPENED):
+            raise TransitionNotAllowed(error)
         _record_status(case, CaseStatus.CLOSED, by=by, note=note)
         case.closed_on = closed_on
         case.save(update_fields=["status", "closed_on"])

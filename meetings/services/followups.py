@@ -4,6 +4,7 @@ import datetime
 
 from django.db import transaction
 
+from kalliola.validators import HAPPENED, implausible_date_error
 from meetings.models import CaseStatus, FollowUp, SupportCase
 from meetings.services.cases import _lock, _record_status
 from meetings.services.errors import FollowUpNotAllowed
@@ -28,6 +29,8 @@ def record_follow_up(
             raise FollowUpNotAllowed()
         if done_on < case.closed_on:
             raise FollowUpNotAllowed()
+        if error := implausible_date_error(done_on, HAPPENED):
+            raise FollowUpNotAllowed(error)
         follow_up = FollowUp.objects.select_for_update().filter(case=case).first()
         if follow_up is None:
             raise FollowUpNotAllowed()

@@ -86,7 +86,10 @@ def test_confirmation_email_is_sent_after_commit_in_the_persons_language(
     assert "/infotilaisuudet/" in message.body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
-    assert "Maija Meikäläinen" in html
+    # The greeting says the first name only: a name cannot carry a message (issue 24).
+    assert "Hello Maija," in message.body
+    assert "Hello Maija," in html
+    assert "Meikäläinen" not in message.body + html
 
 
 def test_thank_you_page_points_to_the_info_sessions(client):

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from kalliola.audit import record_views
 from kalliola.reports.export import csv_response
+from kalliola.validators import PLANNED, implausible_date_error
 from trainings import services
 from trainings.admin.common import (
     URL_OVERRIDES,
@@ -80,6 +81,8 @@ class DuplicateGroupForm(forms.Form):
         day = self.cleaned_data["first_day"]
         if day <= timezone.localdate():
             raise forms.ValidationError(_("Choose a date in the future."))
+        if error := implausible_date_error(day, PLANNED):
+            raise forms.ValidationError(error)
         return day
 
 
@@ -97,6 +100,12 @@ class TrainingGroupForm(forms.ModelForm):
     class Meta:
         model = TrainingGroup
         fields = ("name", "capacity", "language", "status", "attendance", "location", "notes")
+
+    def clean_first_evening(self):
+        day = self.cleaned_data["first_evening"]
+        if error := implausible_date_error(day, PLANNED):
+            raise forms.ValidationError(error)
+        return day
 
 
 @admin.register(TrainingGroup)

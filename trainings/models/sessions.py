@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from families.models.choices import ContactLanguage
+from kalliola.validators import PLANNED, implausible_date_error
 
 MAX_SESSION_HOURS = Decimal("12")
 
@@ -54,6 +55,8 @@ class TimedItem(models.Model):
         super().clean()
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The end must be after the start.")})
+        if error := implausible_date_error(self.starts_at, PLANNED):
+            raise ValidationError({"starts_at": error})
 
 
 class InfoSession(TimedItem):
