@@ -9,6 +9,11 @@ it. Two places write request lines:
   `RedactSecretsFilter` is on the console handler in settings.LOGGING.
 - gunicorn's access log: `gunicorn.conf.py` (read by gunicorn from the working directory) names
   `GunicornLogger`, which redacts every value of the access line before it is written.
+
+Nothing personal in gunicorn's access log either: an admin search (`?q=` with an e-mail address
+or a phone number) is in the query string and then in the Referer of the next click.
+`gunicorn.conf.py`'s format leaves both out, and `GunicornLogger` blanks them (and the request
+line's query) whatever format is configured.
 """
 
 import logging
@@ -74,11 +79,21 @@ class _RedactedRequest:
         return f"<{type(self._request).__name__}: {self._request.method} {self.get_full_path()!r}>"
 
 
+# Access-log atoms that carry the query string or the Referer (the per-header `{name}i`, the
+# per-environ `{name}e` and a redirect's `{location}o` ones included); each is written as "-".
+UNLOGGED_ATOMS = frozenset(
+    {"q", "f", "{referer}i", "{query_string}e", "{http_referer}e", "{raw_uri}e"}
+    | {"{request_uri}e", "{x-original-uri}i", "{location}o"}
+)
+
+
 class GunicornLogger(Logger):
-    """gunicorn's logger whose access lines hold no secret of an address."""
+    """gunicorn's logger: access lines without secrets of addresses, query strings or Referers."""
 
     def atoms(self, resp, req, environ, request_time):
-        return {
-            key: _redact_value(value)
-            for key, value in super().atoms(resp, req, environ, request_time).items()
-        }
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in UNLOGGED_ATOMS & atoms.keys():
+            atoms[key] = "-"
+        if "r" in atoms:  # the request line without its query string
+            atoms["r"] = f"{atoms.get('m', '-')} {atoms.get('U', '-')} {atoms.get('H', '-')}"
+        return {key: _redact_value(value) for key, value in atoms.items()}

@@ -8,6 +8,13 @@ every sign-in asks for a code (or a recovery code) before any other page answers
 new recovery codes and a reset end the person's other sessions, so a session opened with the
 password alone before cannot go on.
 
+Each enrolment attempt has its own secret, kept in the session that started it for
+ENROLMENT_SECONDS; the device is made only when that session confirms a code, so a second
+session (someone else holding the password) sees another secret and cannot confirm this one.
+A session counts as verified by one device: on every request of a signed-in person the
+middleware looks up their current device (one query), so a device given, replaced or removed
+while someone is signed in asks for a code (or enrolment) at the next request.
+
 A lost phone: the person signs in with a recovery code and resets, or a superuser uses the
 admin action "Reset two-factor sign-in" on the user (kalliola/admin.py); either way the old
 app stops working and every session of the person ends.
@@ -17,6 +24,7 @@ off it is on whatever the setting says (`is_required()`).
 """
 
 import io
+import time
 from base64 import b32encode
 from importlib import import_module
 from urllib.parse import quote
@@ -26,6 +34,7 @@ import qrcode.image.svg
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -39,13 +48,18 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from kalliola.roles import is_coordinator, is_support_worker
 
-# The session holds the id of the user whose second factor it has seen: no query per request.
+# The session holds the id of the user whose second factor it has seen and the device that gave it.
 VERIFIED_KEY = "kalliola_otp_verified"
+VERIFIED_DEVICE_KEY = "kalliola_otp_device"
+# The secret of this session's enrolment attempt and when it was made (never a device row).
+ENROLMENT_KEY = "kalliola_otp_enrolment"
+ENROLMENT_SECONDS = 10 * 60
 RECOVERY_CODES = 10
 
 # Pages a signed-in person who still owes a code (or has not enrolled) may open.
@@ -70,23 +84,36 @@ def must_use_two_factor(user) -> bool:
     return is_required() and (is_coordinator(user) or is_support_worker(user))
 
 
+def current_device_pk(request) -> int | None:
+    """The signed-in person's confirmed device now (one query, asked once per request)."""
+    if not hasattr(request, "_kalliola_otp_device"):
+        request._kalliola_otp_device = (
+            TOTPDevice.objects.filter(user_id=request.user.pk, confirmed=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+    return request._kalliola_otp_device
+
+
 def is_verified(request) -> bool:
+    """This session gave a code of the person's current device (checked on every request)."""
     user = request.user
-    return user.is_authenticated and request.session.get(VERIFIED_KEY) == user.pk
+    if not user.is_authenticated or request.session.get(VERIFIED_KEY) != user.pk:
+        return False
+    return request.session.get(VERIFIED_DEVICE_KEY) == current_device_pk(request)
 
 
 def confirmed_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
-def has_second_factor(user) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-
-
-def mark_verified(request) -> None:
+def mark_verified(request, device: TOTPDevice) -> None:
     """This session has seen the second factor (a new session key: the old one is worthless)."""
     request.session.cycle_key()
     request.session[VERIFIED_KEY] = request.user.pk
+    request.session[VERIFIED_DEVICE_KEY] = device.pk
+    request._kalliola_otp_device = device.pk
 
 
 def end_other_sessions(user, keep_session_key: str | None = None) -> int:
@@ -134,8 +161,9 @@ def new_recovery_codes(user) -> list[str]:
 class RequireOTPMiddleware:
     """Sends a signed-in person who owes a second factor to the code page (or to enrolment).
 
-    Placed after the authentication middleware. A verified session costs nothing here (one key
-    in the session); the role and device questions are asked only before verification.
+    Placed after the authentication middleware. Every request of a signed-in person asks for
+    their current device (one query), so what the session was verified by is compared with the
+    database, not remembered from the sign-in; the role question is asked only without a device.
     """
 
     def __init__(self, get_response):
@@ -150,7 +178,7 @@ class RequireOTPMiddleware:
             return None
         if not request.user.is_authenticated or is_verified(request):
             return None
-        if has_second_factor(request.user):
+        if current_device_pk(request) is not None:
             target = reverse("otp:verify")
         elif must_use_two_factor(request.user):
             target = reverse("otp:setup")
@@ -231,9 +259,83 @@ def verify(request):
         return redirect(next_url)
     form = TokenForm(request.POST or None, device=device, allow_recovery=True)
     if request.method == "POST" and form.is_valid():
-        mark_verified(request)
+        mark_verified(request, device)
         return redirect(next_url)
     return render(request, "kalliola/otp_verify.html", {"form": form, "next": next_url})
+
+
+def enrolment_device(request) -> tuple[TOTPDevice, bool]:
+    """This session's enrolment attempt as an unsaved device: its own secret, for a while.
+
+    The secret lives in this session only, for ENROLMENT_SECONDS; after that (or in another
+    session) a new one is made. Nothing is stored about the person until a code confirms it.
+    Returns the device and whether an earlier attempt of this session had expired.
+    """
+    attempt = request.session.get(ENROLMENT_KEY)
+    now = int(time.time())
+    expired = False
+    if not (
+        isinstance(attempt, dict)
+        and isinstance(attempt.get("key"), str)
+        and isinstance(attempt.get("started"), int)
+        and 0 <= now - attempt["started"] < ENROLMENT_SECONDS
+    ):
+        expired = attempt is not None
+        attempt = {"key": default_key(), "started": now}
+        request.session[ENROLMENT_KEY] = attempt
+    device = TOTPDevice(
+        user=request.user, name="authenticator", key=attempt["key"], confirmed=False
+    )
+    return device, expired
+
+
+def confirm_enrolment(device: TOTPDevice) -> list[str] | None:
+    """Save the confirmed device of an enrolment attempt and make recovery codes.
+
+    The person's row is locked so two sessions confirming at once make one device; returns
+    None when the person has a confirmed device already. Leftover unconfirmed devices (made by
+    earlier versions, shown to whoever opened the page) are removed.
+    """
+    user = device.user
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().get(pk=user.pk)
+        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            return None
+        TOTPDevice.objects.filter(user=user).delete()
+        device.confirmed = True
+        device.save()
+        codes = new_recovery_codes(user)
+    return codes
+
+
+class EnrolmentForm(TokenForm):
+    """The first code of a new app, checked against this session's secret (no device row yet)."""
+
+    error_messages = {
+        **TokenForm.error_messages,
+        "expired": _(
+            "The code on this page had expired. Add the new code below to the app and type "
+            "its newest code."
+        ),
+    }
+
+    def __init__(self, *args, expired: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.expired = expired
+
+    def clean_token(self):
+        if self.expired:
+            raise forms.ValidationError(self.error_messages["expired"], code="expired")
+        token = "".join(self.cleaned_data["token"].split())
+        device = self.device
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        plain_digits = token.isascii() and token.isdigit() and len(token) == device.digits
+        if not plain_digits or not totp.verify(
+            int(token), tolerance=device.tolerance
+        ):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        device.last_t = totp.t()
+        return token
 
 
 def _qr_svg(data: str) -> str:
@@ -267,17 +369,14 @@ def setup(request):
                 "next": next_url,
             },
         )
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by(
-        "pk"
-    ).first() or TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
-    form = TokenForm(request.POST or None, device=device)
+    device, expired = enrolment_device(request)
+    form = EnrolmentForm(request.POST or None, device=device, expired=expired)
     if request.method == "POST" and form.is_valid():
-        device.refresh_from_db()
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
-        codes = new_recovery_codes(request.user)
-        mark_verified(request)
+        codes = confirm_enrolment(device)
+        if codes is None:  # another session of the person enrolled a moment ago
+            return redirect(f"{reverse('otp:verify')}?next={quote(next_url, safe='/')}")
+        request.session.pop(ENROLMENT_KEY, None)
+        mark_verified(request, device)
         end_other_sessions(request.user, keep_session_key=request.session.session_key)
         request.session["kalliola_otp_new_codes"] = codes
         messages.success(request, gettext("Two-factor sign-in is on."))

@@ -37,6 +37,8 @@ def _empty_cache():
 def _signed_in_with_second_factor(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[otp.VERIFIED_KEY] = user.pk
+        device = otp.confirmed_device(user)
+        request.session[otp.VERIFIED_DEVICE_KEY] = device.pk if device else None
 
 
 @pytest.fixture(autouse=True)

@@ -31,8 +31,9 @@ pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime(2026, 3, 15, 12, 0, tzinfo=datetime.UTC)
 D = datetime.date
-# Session, user, groups, recent actions and one query per dashboard item (twelve).
-INDEX_QUERIES = 21
+# Session, user, the two-factor device (kalliola.otp, every signed-in request), groups, recent
+# actions and one query per dashboard item (twelve).
+INDEX_QUERIES = 22
 
 
 @pytest.fixture(autouse=True)

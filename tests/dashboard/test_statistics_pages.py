@@ -22,8 +22,9 @@ from tests.factories.users import SupportWorkerFactory
 pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime(2026, 3, 15, 12, 0, tzinfo=datetime.UTC)
-# Session, user, groups and the admin chrome, then 27 queries for the twenty tables.
-QUERIES = 35
+# Session, user, the two-factor device (kalliola.otp, every signed-in request), groups and the
+# admin chrome, then 27 queries for the twenty tables.
+QUERIES = 36
 
 
 @pytest.fixture(autouse=True)

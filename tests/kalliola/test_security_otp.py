@@ -4,6 +4,8 @@ These tests sign in with the password only (`real_two_factor`): the suite's othe
 every sign-in counted as a two-factor one (tests/conftest.py).
 """
 
+from base64 import b32encode
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
@@ -12,6 +14,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kalliola import otp
 from tests.factories.users import CoordinatorFactory, SupportWorkerFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.real_two_factor]
@@ -49,16 +52,25 @@ def portal_sign_in(client, user):
     return client.post("/en/tyo/kirjaudu/", {"username": user.username, "password": PASSWORD})
 
 
+def enrolment_secret(client) -> TOTPDevice:
+    """The secret the enrolment page showed to this client (an unsaved device to make codes)."""
+    page = client.get(SETUP)
+    assert page.status_code == 200
+    key = client.session[otp.ENROLMENT_KEY]["key"]
+    assert b32encode(bytes.fromhex(key)).decode() in page.content.decode().replace(" ", "")
+    return TOTPDevice(key=key)
+
+
 def enrol(client, user) -> tuple[TOTPDevice, list[str]]:
-    client.get(SETUP)
-    device = TOTPDevice.objects.get(user=user)
-    response = client.post(SETUP, {"token": current_code(device), "next": "/en/admin/"})
+    secret = enrolment_secret(client)
+    response = client.post(SETUP, {"token": current_code(secret), "next": "/en/admin/"})
     assert response.status_code == 302
     page = client.get(response.url)
     codes = list(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
     for code in codes:
         assert code in page.content.decode()
-    device.refresh_from_db()
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    assert device.key == secret.key
     return device, codes
 
 
@@ -187,12 +199,10 @@ def test_signing_out_works_without_a_code(client, coordinator_with_app):
 
 def test_wrong_code_does_not_turn_the_app_on(client, coordinator):
     admin_sign_in(client, coordinator)
-    client.get(SETUP)
-    device = TOTPDevice.objects.get(user=coordinator)
-    response = client.post(SETUP, {"token": wrong_code(device)})
+    secret = enrolment_secret(client)
+    response = client.post(SETUP, {"token": wrong_code(secret)})
     assert response.status_code == 200
-    device.refresh_from_db()
-    assert device.confirmed is False
+    assert not TOTPDevice.objects.filter(user=coordinator).exists()
 
 
 def test_a_reset_needs_a_current_code_ends_other_sessions_and_asks_to_enrol_again(coordinator):
@@ -248,3 +258,87 @@ def test_setup_needs_sign_in(client, db):
     response = client.get(SETUP)
     assert response.status_code == 302
     assert "/tyo/kirjaudu/" in response.url
+
+
+# -- one secret per enrolment attempt (issue 24, point 2) -------------------------------------
+
+
+def test_a_second_session_gets_its_own_secret_and_cannot_confirm_the_first(coordinator):
+    intruder, owner = Client(), Client()
+    admin_sign_in(intruder, coordinator)
+    admin_sign_in(owner, coordinator)
+    intruders_secret = enrolment_secret(intruder)
+    owners_secret = enrolment_secret(owner)
+    assert owners_secret.key != intruders_secret.key
+    # Nothing about the attempt is stored for anyone to read: no device row before a code.
+    assert not TOTPDevice.objects.filter(user=coordinator).exists()
+    # The intruder's secret is no good in the owner's session...
+    response = owner.post(SETUP, {"token": current_code(intruders_secret)})
+    assert response.status_code == 200
+    assert "The code is not right" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=coordinator).exists()
+    # ...and the owner's own secret is what gets confirmed.
+    enrol(owner, coordinator)
+    assert TOTPDevice.objects.get(user=coordinator).key == owners_secret.key
+
+
+def test_the_first_session_s_secret_cannot_be_confirmed_from_a_second(coordinator):
+    first, second = Client(), Client()
+    admin_sign_in(first, coordinator)
+    admin_sign_in(second, coordinator)
+    firsts_secret = enrolment_secret(first)
+    response = second.post(SETUP, {"token": current_code(firsts_secret)})
+    assert response.status_code == 200
+    assert not TOTPDevice.objects.filter(user=coordinator).exists()
+    assert second.get("/en/admin/").status_code == 302
+
+
+def test_an_enrolment_secret_expires(client, coordinator):
+    admin_sign_in(client, coordinator)
+    old = enrolment_secret(client)
+    session = client.session
+    session[otp.ENROLMENT_KEY] = {**session[otp.ENROLMENT_KEY], "started": 0}
+    session.save()
+    response = client.post(SETUP, {"token": current_code(old)})
+    assert response.status_code == 200
+    assert "had expired" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=coordinator).exists()
+    new = TOTPDevice(key=client.session[otp.ENROLMENT_KEY]["key"])
+    assert new.key != old.key
+    assert b32encode(new.bin_key).decode() in response.content.decode().replace(" ", "")
+    response = client.post(SETUP, {"token": current_code(new)})
+    assert response.status_code == 302
+    assert TOTPDevice.objects.get(user=coordinator, confirmed=True).key == new.key
+
+
+def test_after_confirmation_the_person_s_other_sessions_are_signed_out(coordinator):
+    other, this = Client(), Client()
+    admin_sign_in(other, coordinator)
+    enrolment_secret(other)
+    admin_sign_in(this, coordinator)
+    enrol(this, coordinator)
+    assert "_auth_user_id" not in other.session
+    assert other.get(SETUP).url.startswith("/en/tyo/kirjaudu/")
+    assert this.get("/en/admin/").status_code == 200
+
+
+def test_a_verified_session_is_asked_again_when_the_device_is_replaced(client, coordinator):
+    admin_sign_in(client, coordinator)
+    enrol(client, coordinator)
+    assert client.get("/en/admin/").status_code == 200
+    TOTPDevice.objects.filter(user=coordinator).delete()
+    TOTPDevice.objects.create(user=coordinator, name="someone else's", confirmed=True)
+    response = client.get("/en/admin/")
+    assert response.status_code == 302
+    assert response.url.startswith(VERIFY)
+    TOTPDevice.objects.filter(user=coordinator).delete()
+    assert client.get("/en/admin/").url.startswith(SETUP)
+
+
+@pytest.mark.parametrize("token", ["²²²²²²", "١٢٣٤٥٦", "9" * 16, "<b>1</b>", "-12345"])
+def test_odd_enrolment_codes_are_a_form_error(client, coordinator, token):
+    admin_sign_in(client, coordinator)
+    enrolment_secret(client)
+    response = client.post(SETUP, {"token": token})
+    assert response.status_code == 200
+    assert not TOTPDevice.objects.filter(user=coordinator).exists()
