@@ -38,7 +38,7 @@ from families.models import (
     SupportFamily,
     SupportRelationship,
 )
-from families.models.relationship import review_date_for
+from families.models.relationship import EndCause, EndInitiator, review_date_for
 from kalliola.roles import COORDINATORS, SUPPORT_WORKERS
 from meetings.models import (
     Assessment,
@@ -59,6 +59,9 @@ from trainings.models import (
     TrainingSession,
 )
 from trainings.services.listings import listings_changed
+
+END_CAUSES = EndCause.values
+END_INITIATORS = [i for i in EndInitiator.values if i != EndInitiator.NOT_RECORDED]
 
 BATCH = 2000
 
@@ -463,6 +466,8 @@ class Generator:
                     status=status,
                     end_date=end,
                     end_reason="Lapsen tilanne muuttui." if status == "ended" else "",
+                    end_cause=self.rng.choice(END_CAUSES) if status == "ended" else "",
+                    end_initiator=self.rng.choice(END_INITIATORS) if status == "ended" else "",
                     created_by=self.coordinator,
                 )
 

@@ -25,9 +25,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from families.models import (
     ChildStatus,
+    EndCause,
+    EndInitiator,
     FamilyStatus,
     FamilyStatusChange,
     PaymentMonth,
@@ -186,21 +189,80 @@ def relationships_table(period: Period) -> Table:
     )
 
 
-def end_reasons_table(period: Period) -> Table:
-    """Relationships ended in the period, grouped by the reason written (one query)."""
-    reasons = (
-        SupportRelationship.objects.filter(**period.days("end_date"))
-        .values("end_reason")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "end_reason")
+# How long ended relationships lasted: (upper bound in days, label), the last open-ended.
+LENGTH_BANDS = (
+    (183, gettext_lazy("Under 6 months")),
+    (365, gettext_lazy("6 to 12 months")),
+    (730, gettext_lazy("1 to 2 years")),
+    (None, gettext_lazy("Over 2 years")),
+)
+DAYS_PER_MONTH = Decimal("30.44")
+
+
+def _months(days: float) -> Decimal:
+    return (Decimal(days) / DAYS_PER_MONTH).quantize(Decimal("0.1"))
+
+
+def _median_months(lengths: list[int]):
+    return _months(pystats.median(lengths)) if lengths else None
+
+
+def ending_tables(period: Period) -> list[Table]:
+    """Relationships ended in the period: why, who proposed it, how long they lasted (one query).
+
+    Only the structured answers are counted; the free note is personal and never shown here."""
+    endings = list(
+        SupportRelationship.objects.filter(
+            status=RelationshipStatus.ENDED, **period.days("end_date")
+        ).values_list("end_cause", "end_initiator", "start_date", "end_date")
     )
-    return Table(
+    lengths: dict[str, list[int]] = {}
+    by_initiator: dict[str, int] = {}
+    for cause, initiator, start, end in endings:
+        lengths.setdefault(cause, []).append((end - start).days)
+        by_initiator[initiator] = by_initiator.get(initiator, 0) + 1
+    every = [days for group in lengths.values() for days in group]
+    reasons = Table(
         key="end_reasons",
         title=_("Why relationships ended"),
-        columns=[_("Reason"), _("Relationships")],
-        rows=[[row["end_reason"] or "–", row["n"]] for row in reasons],
+        columns=[_("Reason"), _("Relationships"), _("Median length (months)")],
+        rows=[
+            [label, len(lengths.get(cause, [])), _median_months(lengths.get(cause, []))]
+            for cause, label in EndCause.choices
+        ]
+        if endings
+        else [],
+        chart=1,
+        total=[_("Total"), len(every), _median_months(every)] if endings else None,
+    )
+    initiators = Table(
+        key="end_initiators",
+        title=_("Who proposed ending the relationship"),
+        columns=[_("Proposed by"), _("Relationships")],
+        rows=[
+            [label, by_initiator.get(value, 0)]
+            for value, label in EndInitiator.choices
+            if value != EndInitiator.NOT_RECORDED or by_initiator.get(value)
+        ]
+        if endings
+        else [],
         chart=1,
     )
+    bands = [0] * len(LENGTH_BANDS)
+    for days in every:
+        index = next(i for i, (top, _label) in enumerate(LENGTH_BANDS) if top is None or days < top)
+        bands[index] += 1
+    durations = Table(
+        key="end_lengths",
+        title=_("How long ended relationships lasted"),
+        columns=[_("Length"), _("Relationships")],
+        rows=[[str(label), n] for (_top, label), n in zip(LENGTH_BANDS, bands, strict=True)]
+        if endings
+        else [],
+        chart=1,
+        note=_("From the start date to the end date of each relationship ended in the period."),
+    )
+    return [reasons, initiators, durations]
 
 
 def _local_month(field_name: str):
@@ -299,7 +361,7 @@ def tables(period: Period) -> list[Table]:
         referral_table(period),
         children_table(period),
         relationships_table(period),
-        end_reasons_table(period),
+        *ending_tables(period),
         stays_table(period),
         payments_table(period),
     ]

@@ -22,6 +22,8 @@ from families import matching
 from families.models import (
     REVIEW_DUE_DAYS,
     Child,
+    EndCause,
+    EndInitiator,
     Rate,
     RelationshipStatus,
     RelationshipStatusChange,
@@ -131,7 +133,23 @@ class StatusChangeInline(ReadOnlyTableInline):
 
 class EndRelationshipForm(forms.Form):
     end_date = forms.DateField(label=_("End date"), initial=timezone.localdate)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    cause = forms.ChoiceField(
+        label=_("Why does the relationship end?"),
+        choices=EndCause.choices,
+        widget=forms.RadioSelect,
+    )
+    initiator = forms.ChoiceField(
+        label=_("Who proposed ending it?"),
+        choices=[c for c in EndInitiator.choices if c[0] != EndInitiator.NOT_RECORDED],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Not shown in the statistics."),
+    )
     household_on_hold = forms.BooleanField(
         label=_("Put the household on hold (otherwise it is free for a new child)"),
         required=False,
@@ -177,6 +195,8 @@ class SupportRelationshipAdmin(AuditedViewAdminMixin, LeanChangelistMixin, admin
         "start_date",
         "status",
         "end_date",
+        "end_cause",
+        "end_initiator",
         "end_reason",
         "review_reminded_for",
         "created_by",
@@ -192,6 +212,8 @@ class SupportRelationshipAdmin(AuditedViewAdminMixin, LeanChangelistMixin, admin
         "review_date",
         "status",
         "end_date",
+        "end_cause",
+        "end_initiator",
         "end_reason",
         "end_link",
         "review_reminded_for",
@@ -347,7 +369,9 @@ class SupportRelationshipAdmin(AuditedViewAdminMixin, LeanChangelistMixin, admin
                 relationship_services.end_relationship(
                     relationship,
                     end_date=form.cleaned_data["end_date"],
-                    reason=form.cleaned_data["reason"],
+                    cause=form.cleaned_data["cause"],
+                    initiator=form.cleaned_data["initiator"],
+                    note=form.cleaned_data["note"],
                     household_on_hold=form.cleaned_data["household_on_hold"],
                     child_waits_again=form.cleaned_data["child_waits_again"],
                     by=request.user,

@@ -21,6 +21,32 @@ class RelationshipStatus(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
+class EndCause(models.TextChoices):
+    """Why a relationship ended: one structured answer, counted in the statistics."""
+
+    CHILD_NEEDS_CHANGED = "child_needs_changed", _("The child's needs changed")
+    FAMILY_SITUATION_CHANGED = (
+        "family_situation_changed",
+        _("The support family's situation changed"),
+    )
+    CHILD_MOVED = "child_moved", _("The child moved")
+    GOALS_REACHED = "goals_reached", _("The goals were reached")
+    DID_NOT_WORK = "did_not_work", _("The relationship did not work")
+    OTHER = "other", _("Other reason")
+
+
+class EndInitiator(models.TextChoices):
+    """Who proposed the ending. NOT_RECORDED is only for relationships ended before the question
+    was asked (migration 0011); the end form never offers it."""
+
+    SUPPORT_FAMILY = "support_family", _("The support family")
+    CHILDS_FAMILY = "childs_family", _("The child or the child's parent")
+    SOCIAL_SERVICES = "social_services", _("Social services")
+    PROGRAMME = "programme", _("The support worker or coordinator")
+    TOGETHER = "together", _("Agreed together")
+    NOT_RECORDED = "not_recorded", _("Not recorded")
+
+
 # A relationship that still binds the child and takes one of the household's places.
 OPEN_RELATIONSHIP_STATUSES = (RelationshipStatus.ACTIVE, RelationshipStatus.PAUSED)
 
@@ -83,7 +109,14 @@ class SupportRelationship(models.Model):
         default=RelationshipStatus.ACTIVE,
     )
     end_date = models.DateField(_("end date"), null=True, blank=True)
-    end_reason = models.TextField(_("reason for ending"), max_length=2000, blank=True)
+    end_cause = models.CharField(
+        _("reason for ending"), max_length=32, choices=EndCause.choices, blank=True
+    )
+    end_initiator = models.CharField(
+        _("ending proposed by"), max_length=32, choices=EndInitiator.choices, blank=True
+    )
+    # Free words beside the structured reason; personal, so never in the statistics.
+    end_reason = models.TextField(_("note on the ending"), max_length=2000, blank=True)
     # The review date a reminder was sent for: a conditional update claims it exactly once.
     review_reminded_for = models.DateField(_("review reminder sent for"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -122,6 +155,13 @@ class SupportRelationship(models.Model):
                 condition=Q(status="ended", end_date__isnull=False)
                 | (~Q(status="ended") & Q(end_date__isnull=True)),
                 name="supportrelationship_ended_has_end_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="ended", end_cause__in=EndCause.values)
+                & Q(end_initiator__in=EndInitiator.values)
+                | (~Q(status="ended") & Q(end_cause="", end_initiator="")),
+                name="supportrelationship_ended_has_reason",
+                violation_error_message=_("Choose why the relationship ends and who proposed it."),
             ),
         ]
         indexes = [

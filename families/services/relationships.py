@@ -10,6 +10,8 @@ from families.models import (
     CAN_TAKE_A_CHILD,
     OPEN_RELATIONSHIP_STATUSES,
     Child,
+    EndCause,
+    EndInitiator,
     FamilyStatus,
     RelationshipStatus,
     RelationshipStatusChange,
@@ -146,20 +148,26 @@ def end_relationship(
     relationship: SupportRelationship,
     *,
     end_date: datetime.date,
-    reason: str,
+    cause: str,
+    initiator: str,
+    note: str = "",
     by=None,
     household_on_hold: bool = False,
     child_waits_again: bool = False,
 ) -> SupportRelationship:
     """End a relationship.
 
-    The child's status becomes *ended* (or *waiting* again when the child still needs a family).
-    When it was the household's last open relationship, the household moves back to *approved*
-    (or *on hold* when asked). The household row is locked so two relationships ending at once
-    both see the right count.
+    `cause` and `initiator` are the structured answers the statistics count (`EndCause`,
+    `EndInitiator`); `note` is optional free words. The child's status becomes *ended* (or
+    *waiting* again when the child still needs a family). When it was the household's last open
+    relationship, the household moves back to *approved* (or *on hold* when asked). The household
+    row is locked so two relationships ending at once both see the right count.
     """
-    if not reason.strip():
-        raise RelationshipError(_("Please write why the relationship ends."))
+    if cause not in EndCause.values:
+        raise RelationshipError(_("Choose why the relationship ends."))
+    if initiator not in EndInitiator.values or initiator == EndInitiator.NOT_RECORDED:
+        raise RelationshipError(_("Choose who proposed ending the relationship."))
+    note = note.strip()
     with transaction.atomic():
         locked = SupportRelationship.objects.select_for_update().get(pk=relationship.pk)
         family = SupportFamily.objects.select_for_update().get(pk=locked.family_id)
@@ -171,10 +179,19 @@ def end_relationship(
             raise RelationshipError(_("The end date cannot be before the start date."))
         if error := implausible_date_error(end_date, ENDS):
             raise RelationshipError(error)
-        _set_status(locked, RelationshipStatus.ENDED, by=by, note=reason.strip())
+        _set_status(locked, RelationshipStatus.ENDED, by=by, note=note)
         locked.end_date = end_date
-        locked.end_reason = reason.strip()
-        locked.save(update_fields=["status", "end_date", "end_reason", "updated_at"])
+        locked.end_cause, locked.end_initiator, locked.end_reason = cause, initiator, note
+        locked.save(
+            update_fields=[
+                "status",
+                "end_date",
+                "end_cause",
+                "end_initiator",
+                "end_reason",
+                "updated_at",
+            ]
+        )
         child.status = ChildStatus.WAITING if child_waits_again else ChildStatus.ENDED
         update_fields = ["status", "updated_at"]
         if child_waits_again:

@@ -105,6 +105,8 @@ def make_children_and_relationships():
         status="ended",
         end_date=D(2025, 12, 31),
         end_reason="Perhe muutti",
+        end_cause="family_situation_changed",
+        end_initiator="support_family",
     )
     r4 = RelationshipFactory(
         child=ChildFactory(status="ended"),
@@ -112,6 +114,8 @@ def make_children_and_relationships():
         status="ended",
         end_date=D(2025, 5, 31),
         end_reason="Perhe muutti",
+        end_cause="family_situation_changed",
+        end_initiator="social_services",
     )
     RelationshipFactory(
         child=ChildFactory(status="ended"),
@@ -119,6 +123,8 @@ def make_children_and_relationships():
         status="ended",
         end_date=D(2024, 12, 31),
         end_reason="Lapsi muutti",
+        end_cause="child_moved",
+        end_initiator="childs_family",
     )
     child6 = ChildFactory(status="matched", waiting_since=D(2025, 10, 1))
     RelationshipFactory(child=child6, start_date=D(2026, 1, 1))  # waiting at the end of 2025

@@ -65,7 +65,29 @@ def test_children_matched_waiting_and_median_days_to_match():
 def test_relationships_started_ended_and_active():
     fixtures.make_children_and_relationships()
     assert column(report()["relationships"]) == [4, 2, 5, 3]
-    assert by_label(report()["end_reasons"]) == {"Perhe muutti": [2]}
+
+
+def test_endings_by_reason_initiator_and_length_never_the_free_note():
+    fixtures.make_children_and_relationships()
+    tables = report()
+    # Both 2025 endings lasted 364 days (12.0 months); the 2024 one is not in 2025.
+    reasons = by_label(tables["end_reasons"])
+    assert reasons["The support family's situation changed"] == [2, Decimal("12.0")]
+    assert reasons["The child moved"] == [0, None]
+    assert len(reasons) == 6
+    assert tables["end_reasons"].total == ["Total", 2, Decimal("12.0")]
+    initiators = by_label(tables["end_initiators"])
+    assert initiators["The support family"] == [1]
+    assert initiators["Social services"] == [1]
+    assert "Not recorded" not in initiators
+    assert by_label(tables["end_lengths"]) == {
+        "Under 6 months": [0],
+        "6 to 12 months": [2],
+        "1 to 2 years": [0],
+        "Over 2 years": [0],
+    }
+    words = str([t.rows for t in tables.values()])
+    assert "Perhe muutti" not in words and "Lapsi muutti" not in words
 
 
 def test_relationship_starting_on_the_first_day_counts_in_that_year_only():
@@ -153,7 +175,7 @@ def test_an_empty_year_gives_zeros_everywhere():
     assert column(tables["funnel"]) == [0] * 6
     assert column(tables["children"]) == [0, 0, None]
     assert column(tables["relationships"]) == [0, 0, 0, 0]
-    assert tables["end_reasons"].rows == []
+    assert tables["end_reasons"].rows == tables["end_lengths"].rows == []
     assert tables["stays"].total[1:] == [0, 0]
     assert tables["payments"].total[4] == Decimal("0.00")
     assert column(tables["info_sessions"]) == [0, 0, 0]

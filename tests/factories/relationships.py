@@ -35,6 +35,10 @@ class RelationshipFactory(factory.django.DjangoModelFactory):
     start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=200))
     review_date = factory.LazyAttribute(lambda o: review_date_for(o.start_date))
     rhythm = "Yksi viikonloppu kuukaudessa"
+    status = "active"
+    # An ended row carries the structured answers `end_relationship` asks for.
+    end_cause = factory.LazyAttribute(lambda o: "other" if o.status == "ended" else "")
+    end_initiator = factory.LazyAttribute(lambda o: "together" if o.status == "ended" else "")
 
 
 class StayFactory(factory.django.DjangoModelFactory):

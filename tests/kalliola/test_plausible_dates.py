@@ -99,10 +99,17 @@ def test_a_meeting_is_planned_at_most_two_years_ahead(client, support_worker, my
 def test_a_relationship_ends_at_most_three_months_ahead():
     relationship = RelationshipFactory(start_date=days_ahead(-100))
     with pytest.raises(RelationshipError, match="at most 3 months"):
-        end_relationship(relationship, end_date=datetime.date(2099, 12, 31), reason="Muutto")
+        end_relationship(
+            relationship,
+            end_date=datetime.date(2099, 12, 31),
+            cause="child_moved",
+            initiator="childs_family",
+        )
     relationship.refresh_from_db()
     assert relationship.end_date is None
-    end_relationship(relationship, end_date=days_ahead(60), reason="Muutto")
+    end_relationship(
+        relationship, end_date=days_ahead(60), cause="child_moved", initiator="childs_family"
+    )
     relationship.refresh_from_db()
     assert relationship.end_date == days_ahead(60)
 
@@ -112,12 +119,21 @@ def test_the_admin_end_form_shows_the_error_and_keeps_the_relationship(client, c
     client.force_login(coordinator)
     with translation.override("en"):
         end_url = reverse("admin:families_supportrelationship_end", args=[relationship.pk])
-    response = client.post(end_url, {"end_date": "2099-12-31", "reason": "Muutto"})
+    response = client.post(
+        end_url, {"end_date": "2099-12-31", "cause": "child_moved", "initiator": "childs_family"}
+    )
     assert response.status_code == 200
     assert "at most 3 months from today" in response.content.decode()
     relationship.refresh_from_db()
     assert relationship.end_date is None
-    response = client.post(end_url, {"end_date": days_ahead(10).isoformat(), "reason": "Muutto"})
+    response = client.post(
+        end_url,
+        {
+            "end_date": days_ahead(10).isoformat(),
+            "cause": "child_moved",
+            "initiator": "childs_family",
+        },
+    )
     assert response.status_code == 302
     relationship.refresh_from_db()
     assert relationship.end_date == days_ahead(10)

@@ -149,7 +149,9 @@ def test_pausing_ending_and_handing_over_a_relationship_show_at_once(
     client.force_login(other_support_worker)
     assert moved.child.first_name in _html(client, LIST)
 
-    end_relationship(relationship, end_date=TODAY, reason="Perhe muutti", by=coordinator)
+    end_relationship(
+        relationship, end_date=TODAY, cause="child_moved", initiator="childs_family", by=coordinator
+    )
     client.force_login(support_worker)
     assert relationship.child.first_name not in _html(client, LIST)
     assert "0 open relationships" in _html(client, HOME)

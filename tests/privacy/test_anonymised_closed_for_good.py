@@ -119,7 +119,10 @@ def erased(support_worker, coordinator):
         relationship=relationship, date=today - datetime.timedelta(days=10), mode="phone"
     )
     SupportRelationship.objects.filter(pk=relationship.pk).update(
-        status=RelationshipStatus.ENDED, end_date=today - datetime.timedelta(days=5)
+        status=RelationshipStatus.ENDED,
+        end_date=today - datetime.timedelta(days=5),
+        end_cause="goals_reached",
+        end_initiator="together",
     )
     families_retention.erase_child(relationship.child, timezone.now())
     families_retention.anonymise_family(relationship.family_id, timezone.now())

@@ -39,6 +39,7 @@ def _export(client, model, obj):
 
 def _ended(relationship):
     relationship.status = "ended"
+    relationship.end_cause, relationship.end_initiator = "other", "together"
     relationship.end_date = relationship.start_date + datetime.timedelta(days=100)
     relationship.save()
     return relationship

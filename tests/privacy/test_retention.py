@@ -60,6 +60,7 @@ def _ended_relationship(end_date, **kwargs):
         **kwargs,
     )
     relationship.status = "ended"
+    relationship.end_cause, relationship.end_initiator = "other", "together"
     relationship.end_date = end_date
     relationship.save()
     GuardianFactory(child=relationship.child, name="Anna Virtanen", email="anna@example.org")

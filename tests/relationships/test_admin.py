@@ -118,7 +118,7 @@ def test_ending_from_the_admin_frees_the_household(admin_client):
     relationship = RelationshipFactory(start_date=datetime.date(2025, 6, 1))
     response = admin_client.post(
         reverse("admin:families_supportrelationship_end", args=[relationship.pk]),
-        {"end_date": "2026-06-01", "reason": "Tavoitteet saavutettu"},
+        {"end_date": "2026-06-01", "cause": "goals_reached", "initiator": "together"},
     )
     assert response.status_code == 302
     relationship.refresh_from_db()

@@ -2,9 +2,12 @@ import datetime
 import functools
 
 import pytest
+from django.db import transaction
 from django.db.utils import IntegrityError
 
 from families.models import (
+    EndCause,
+    EndInitiator,
     FamilyStatus,
     RelationshipStatus,
     SupportFamily,
@@ -23,6 +26,7 @@ from tests.factories.relationships import RelationshipFactory
 from tests.helpers import requires_postgresql, run_at_once
 
 START = datetime.date(2026, 3, 1)
+GOALS_REACHED = {"cause": EndCause.GOALS_REACHED, "initiator": EndInitiator.TOGETHER}
 
 
 @pytest.fixture
@@ -148,12 +152,18 @@ def test_ending_the_last_relationship_frees_the_household(
     )
     # An end at most three months ahead (issue 24): a day already past is always allowed.
     end_relationship(
-        relationship, end_date=datetime.date(2026, 12, 1), reason="Moved away", by=coordinator
+        relationship,
+        end_date=datetime.date(2026, 12, 1),
+        cause=EndCause.CHILD_MOVED,
+        initiator=EndInitiator.CHILDS_FAMILY,
+        note="Moved away",
+        by=coordinator,
     )
     relationship.refresh_from_db()
     approved_family.refresh_from_db()
     waiting_child.refresh_from_db()
     assert relationship.status == RelationshipStatus.ENDED
+    assert (relationship.end_cause, relationship.end_initiator) == ("child_moved", "childs_family")
     assert relationship.end_reason == "Moved away"
     assert approved_family.status == FamilyStatus.APPROVED
     assert waiting_child.status == ChildStatus.ENDED
@@ -168,7 +178,8 @@ def test_ending_can_put_the_household_on_hold_and_the_child_back_waiting(
     end_relationship(
         relationship,
         end_date=datetime.date(2026, 9, 1),
-        reason="A break",
+        cause=EndCause.FAMILY_SITUATION_CHANGED,
+        initiator=EndInitiator.SUPPORT_FAMILY,
         household_on_hold=True,
         child_waits_again=True,
     )
@@ -187,7 +198,7 @@ def test_household_stays_active_while_another_relationship_is_open(support_worke
     create_relationship(
         child=ChildFactory(), family=family, support_worker=support_worker, start_date=START
     )
-    end_relationship(first, end_date=datetime.date(2026, 6, 1), reason="Done")
+    end_relationship(first, end_date=datetime.date(2026, 6, 1), **GOALS_REACHED)
     family.refresh_from_db()
     assert family.status == FamilyStatus.ACTIVE
 
@@ -195,11 +206,37 @@ def test_household_stays_active_while_another_relationship_is_open(support_worke
 def test_ending_needs_a_reason_and_a_date_after_the_start(db):
     relationship = RelationshipFactory(start_date=START)
     with pytest.raises(RelationshipError):
-        end_relationship(relationship, end_date=datetime.date(2026, 5, 1), reason="  ")
-    with pytest.raises(RelationshipError):
-        end_relationship(relationship, end_date=datetime.date(2026, 2, 1), reason="Too early")
+        end_relationship(relationship, end_date=datetime.date(2026, 2, 1), **GOALS_REACHED)
     relationship.refresh_from_db()
     assert relationship.status == RelationshipStatus.ACTIVE
+
+
+@pytest.mark.parametrize(
+    ("cause", "initiator"),
+    [
+        ("", "together"),  # no reason chosen
+        ("moved far away", "together"),  # not one of the reasons
+        ("goals_reached", ""),  # nobody named
+        ("goals_reached", "not_recorded"),  # only for endings before the question existed
+    ],
+)
+def test_ending_refuses_without_a_listed_reason_and_who_proposed_it(db, cause, initiator):
+    relationship = RelationshipFactory(start_date=START)
+    with pytest.raises(RelationshipError):
+        end_relationship(
+            relationship, end_date=datetime.date(2026, 5, 1), cause=cause, initiator=initiator
+        )
+    relationship.refresh_from_db()
+    assert relationship.status == RelationshipStatus.ACTIVE
+    assert relationship.end_cause == relationship.end_initiator == ""
+
+
+def test_the_database_refuses_an_ended_relationship_without_a_reason(db):
+    relationship = RelationshipFactory(start_date=START)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SupportRelationship.objects.filter(pk=relationship.pk).update(
+            status="ended", end_date=datetime.date(2026, 5, 1)
+        )
 
 
 def test_pause_and_resume_are_recorded(db, coordinator):
