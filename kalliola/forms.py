@@ -3,11 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kalliola.public_forms import HoneypotFormMixin
+from kalliola.public_forms import HoneypotFormMixin, PlainErrorsMixin
 from kalliola.validators import validate_person_name
 
 
-class AccessibilityFeedbackForm(HoneypotFormMixin, forms.Form):
+class AccessibilityFeedbackForm(PlainErrorsMixin, HoneypotFormMixin, forms.Form):
+    required_messages = {"message": _("Write what you found hard to use.")}
+
     message = forms.CharField(
         label=_("What did you find hard to use?"),
         max_length=5000,
