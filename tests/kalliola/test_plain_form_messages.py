@@ -134,7 +134,7 @@ def test_event_reply_shows_only_its_own_messages(client):
 def test_the_plain_messages_exist_in_each_language(client, language):
     """The form's own words, translated: not the English text on a Finnish or Swedish page."""
     expected = {
-        "fi": ["Kirjoita nimesi.", "Kirjoita puhelinnumero tai sähköpostiosoite. Yksi riittää."],
+        "fi": ["Kirjoita nimesi.", "Kirjoita puhelinnumero tai sähköposti. Yksi riittää."],
         "sv": ["Skriv ditt namn.", "Skriv ett telefonnummer eller en e-postadress."],
         "en": ["Write your name.", "Write a phone number or an e-mail address. One is enough."],
     }[language]

@@ -75,7 +75,7 @@ def test_a_professional_still_answers_the_professional_fields(client):
 
 def test_phone_or_e_mail_rule_is_said_beside_the_fields_before_sending(client):
     html = page(client)
-    rule = "Anna puhelinnumero tai sähköpostiosoite. Yksi riittää."
+    rule = "Anna puhelinnumero tai sähköposti. Yksi riittää."
     assert rule in html
     # Said inside the group of the contact fields, before the phone field, and tied to the group.
     group = re.search(r'<fieldset[^>]*aria-describedby="contact-rule".*?</fieldset>', html, re.S)
@@ -111,8 +111,8 @@ def test_page_says_for_whom_who_runs_what_stays_private_and_whom_to_call(client)
     assert "vanhempi tarvitsee tukea oppimisessa ja ymmärtämisessä" in html
     assert "kehitysvamma tai laaja-alaiset oppimisvaikeudet" in html
     assert "Tapaamiset pitää Kalliolan tukityöntekijä." in html
-    assert "jää sinun ja tukityöntekijän väliin" in html
-    assert "Autamme, jos olet eri mieltä sosiaalipalveluiden kanssa." in html
+    assert "jää sinun ja työntekijän väliin" in html
+    assert "Autamme, jos olet eri mieltä sosiaalitoimen kanssa." in html
     assert 'href="tel:+358400000000"' in html
 
 
