@@ -28,7 +28,8 @@ document.addEventListener("DOMContentLoaded", function () {
       var inGroup = /_0$/.test(field.id) && (field.type === "radio" || field.type === "checkbox");
       var label = document.querySelector("label[for='" + field.id + "']");
       var shown = (inGroup && field.closest("fieldset")) || label || field;
-      shown.scrollIntoView();
+      shown.scrollIntoView({ block: "start", behavior: "instant" });
+      window.scrollBy({ top: -16, behavior: "instant" }); // a little space above the question
       field.focus({ preventScroll: true });
     });
   });

@@ -91,7 +91,7 @@ def test_the_steps_are_in_one_order_on_every_page_and_in_the_mail(
 
 
 def _application(**overrides) -> dict:
-    data = {k: v for k, v in valid_data(**overrides).items()}
+    data = dict(valid_data(**overrides))
     for name in ("email", "commitment", "consent", "website"):
         data.pop(name)
     data["has_pets"] = True
