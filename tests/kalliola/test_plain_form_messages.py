@@ -11,7 +11,7 @@ import pytest
 from django.utils import translation
 
 from families.forms import SupportFamilyApplicationForm
-from kalliola.forms import AccessibilityFeedbackForm
+from kalliola.forms import AccessibilityFeedbackForm, StaffLoginForm
 from kalliola.public_forms import DJANGO_MESSAGE_IDS, message_id
 from meetings.forms import MeetingRequestForm
 from tests.factories.families import SupportFamilyFactory
@@ -89,6 +89,7 @@ def test_form_fields_keep_no_django_default_message():
         SupportFamilyApplicationForm(),
         AccessibilityFeedbackForm(),
         EventReplyForm(),
+        StaffLoginForm(),
     ]
     for form in forms:
         for name, field in form.fields.items():
@@ -155,3 +156,9 @@ def test_the_plain_messages_exist_in_each_language(client, language):
         "sv": "namn@exempel.fi",
         "en": "name@example.fi",
     }[language] in bad_address
+
+
+def test_support_workers_sign_in_shows_only_its_own_messages(client):
+    assert_no_django_wording(client, "/tyo/kirjaudu/", StaffLoginForm)
+    page = client.post("/tyo/kirjaudu/", {"username": "nobody", "password": "wrong"})
+    assert "Käyttäjätunnus tai salasana on väärin." in page.content.decode()
