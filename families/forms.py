@@ -7,18 +7,33 @@ from django.utils.translation import gettext_lazy as _
 
 from families.models import Language, SupportFamily
 from families.services.duplicates import APPLICATION_FIELDS
-from kalliola.public_forms import HoneypotFormMixin
+from kalliola.public_forms import HoneypotFormMixin, PlainErrorsMixin
 from kalliola.validators import normalise_email, validate_person_name
 
-AGE_CHOICES = [(age, str(age)) for age in range(18)]
+# The wished age of the support child (not the applicant's own children). Nothing is chosen
+# beforehand: "I don't know yet" (any age, 0 to 17) is the first choice.
+AGE_NOT_KNOWN = ""
+AGE_CHOICES = [(AGE_NOT_KNOWN, _("I don't know yet")), *[(age, str(age)) for age in range(18)]]
+YOUNGEST_AGE, OLDEST_AGE = 0, 17
 MAX_CHILDREN_CHOICES = [(n, str(n)) for n in range(1, 5)]
 
 
-class SupportFamilyApplicationForm(HoneypotFormMixin, forms.ModelForm):
+class SupportFamilyApplicationForm(PlainErrorsMixin, HoneypotFormMixin, forms.ModelForm):
     """Everything the programme needs to know about a household that wants to take part.
 
     Saving goes through `families.services.submit_application`, never `form.save()`.
     """
+
+    required_messages = {
+        "contact_name": _("Write your name."),
+        "email": _("Write your e-mail address. We send the confirmation there."),
+        "street_address": _("Write your street address."),
+        "postal_code": _("Write your postal code, for example 00530."),
+        "municipality": _("Write the municipality where you live."),
+        "household_members": _("Tell us who lives in your home. No names are needed."),
+        "languages": _("Tick at least one language."),
+        "frequency": _("Choose how often a child could visit you."),
+    }
 
     languages = forms.MultipleChoiceField(
         label=_("Languages spoken at home"),
@@ -26,10 +41,18 @@ class SupportFamilyApplicationForm(HoneypotFormMixin, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
     child_age_min = forms.TypedChoiceField(
-        label=_("Youngest child's age"), choices=AGE_CHOICES, coerce=int, initial=0
+        label=_("The support child is at least (years)"),
+        choices=AGE_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=None,
     )
     child_age_max = forms.TypedChoiceField(
-        label=_("Oldest child's age"), choices=AGE_CHOICES, coerce=int, initial=17
+        label=_("The support child is at most (years)"),
+        choices=AGE_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=None,
     )
     max_children = forms.TypedChoiceField(
         label=_("How many children at the same time"),
@@ -129,6 +152,16 @@ class SupportFamilyApplicationForm(HoneypotFormMixin, forms.ModelForm):
             ),
             Fieldset(
                 _("2. What you can offer"),
+                HTML(
+                    '<p class="child-age-intro">'
+                    + str(
+                        _(
+                            "What age of child could visit you? This is the support child, "
+                            "not your own children."
+                        )
+                    )
+                    + "</p>"
+                ),
                 "child_age_min",
                 "child_age_max",
                 "max_children",
@@ -158,11 +191,15 @@ class SupportFamilyApplicationForm(HoneypotFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if "child_age_min" not in self.errors and cleaned.get("child_age_min") is None:
+            cleaned["child_age_min"] = YOUNGEST_AGE
+        if "child_age_max" not in self.errors and cleaned.get("child_age_max") is None:
+            cleaned["child_age_max"] = OLDEST_AGE
         age_min, age_max = cleaned.get("child_age_min"), cleaned.get("child_age_max")
         if age_min is not None and age_max is not None and age_min > age_max:
             self.add_error(
                 "child_age_max",
-                _("The oldest age must be the same as or more than the youngest age."),
+                _("Check the ages: “at most” cannot be less than “at least”."),
             )
         has_second = cleaned.get("second_adult_email") or cleaned.get("second_adult_phone")
         if has_second and not cleaned.get("second_adult_name"):

@@ -141,7 +141,8 @@ class FaqItemInline(admin.StackedInline):
 
 @admin.register(SiteContent)
 class SiteContentAdmin(admin.ModelAdmin):
-    """The support-family page's texts, questions and the coordinator's contact, per language.
+    """The support-family and support-meetings pages' texts, questions and the contacts, per
+    language.
 
     Saved, they show on every public page at once (kalliola/site_content.py).
     """
@@ -161,6 +162,18 @@ class SiteContentAdmin(admin.ModelAdmin):
             },
         ),
         (_("The support-family page"), {"fields": ("children", "expectations", "offer")}),
+        (
+            _("The support-meetings page"),
+            {
+                "fields": (
+                    "meetings_who",
+                    "meetings_for_whom",
+                    "meetings_privacy",
+                    "meetings_phone",
+                    "meetings_phone_hours",
+                )
+            },
+        ),
     )
     inlines = [FaqItemInline]
 

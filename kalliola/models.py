@@ -95,7 +95,8 @@ class SiteLanguage(models.TextChoices):
 
 
 class SiteContent(models.Model):
-    """What the public pages say about support families in one language, and whom to ask.
+    """What the public pages say about support families and support meetings in one language, and
+    whom to ask.
 
     One row per language, edited by coordinators. A text left empty shows the programme's default
     text (kalliola/site_content.py), so no page is ever without it. The contact is the
@@ -131,6 +132,37 @@ class SiteContent(models.Model):
         max_length=3000,
         blank=True,
         help_text=_("One point per line. Empty: the default text."),
+    )
+    # The support-meetings page: who runs the meetings, for whom, what stays private, whom to call.
+    meetings_who = models.TextField(
+        _("who runs the support meetings"),
+        max_length=3000,
+        blank=True,
+        help_text=_("One point per line. Empty: the default text."),
+    )
+    meetings_for_whom = models.TextField(
+        _("for whom the support meetings are meant"),
+        max_length=3000,
+        blank=True,
+        help_text=_("One point per line. Empty: the default text."),
+    )
+    meetings_privacy = models.TextField(
+        _("what stays private in the support meetings"),
+        max_length=3000,
+        blank=True,
+        help_text=_("One point per line. Empty: the default text."),
+    )
+    meetings_phone = models.CharField(
+        _("phone of the support meetings"),
+        max_length=40,
+        blank=True,
+        help_text=_("A work phone that a person answers. Empty: the coordinator's phone."),
+    )
+    meetings_phone_hours = models.CharField(
+        _("when the support meetings' phone is answered"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: Monday to Friday 9–15. Empty: the default text."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -350,6 +350,11 @@ LOGGING = {
 # How many minutes before a session the reminder mails go out, and similar programme rules,
 # live with the apps; this is only the address for privacy questions shown on forms.
 PRIVACY_CONTACT_EMAIL = envstr("PRIVACY_CONTACT_EMAIL", "tietosuoja@example.org")
+# The support meetings' reply to a request comes from an address a person reads: a parent who
+# answers it, or who is not called within the week, reaches the workers.
+MEETINGS_FROM_EMAIL = envstr(
+    "MEETINGS_FROM_EMAIL", "Kalliolan tukitapaamiset <tukitapaamiset@example.org>"
+)
 
 # Retention (kalliola/retention.py, `manage.py apply_retention`): days after which personal data
 # is anonymised. Relationships: 6 years after the relationship ended (the retention commonly

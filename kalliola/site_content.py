@@ -1,4 +1,5 @@
-"""What the public pages say about support families, and the coordinator's contact, per language.
+"""What the public pages say about support families and support meetings, and whom to call, per
+language.
 
 Coordinators edit the texts in the admin (`SiteContent`, one row per language, with its
 questions and answers); a text left empty, or a language without a row, shows the default text
@@ -45,6 +46,24 @@ DEFAULT_OFFER = gettext_lazy(
     "A peer meeting with other support families and recreation every year.\n"
     "A fee and a reimbursement of the costs of the child's stays."
 )
+# The support meetings in the seed's words (tukitapaamiset.txt): for whom they were made, who
+# runs them, what stays between the parent and the worker.
+DEFAULT_MEETINGS_WHO = gettext_lazy(
+    "The meetings are run by a support worker of Kalliola.\n"
+    "The support worker is a professional of social work."
+)
+DEFAULT_MEETINGS_FOR_WHOM = gettext_lazy(
+    "The meetings were made for families where a parent needs support in learning and "
+    "understanding.\n"
+    "The reason can be, for example, an intellectual disability or wide learning difficulties.\n"
+    "You can ask for the meetings when you need help but do not know where to get it."
+)
+DEFAULT_MEETINGS_PRIVACY = gettext_lazy(
+    "What you tell us stays between you and the support worker.\n"
+    "We tell others only if you agree.\n"
+    "The law has one exception: if a child is in danger, the worker must tell child welfare."
+)
+DEFAULT_MEETINGS_PHONE_HOURS = gettext_lazy("Monday to Friday, 9 to 15")
 DEFAULT_FAQ = (
     (
         gettext_lazy("Do I need to be a professional?"),
@@ -89,12 +108,24 @@ class PublicContent:
     expectations: list[str] = field(default_factory=list)
     offer: list[str] = field(default_factory=list)
     faq: list[Question] = field(default_factory=list)
+    meetings_who: list[str] = field(default_factory=list)
+    meetings_for_whom: list[str] = field(default_factory=list)
+    meetings_privacy: list[str] = field(default_factory=list)
+    meetings_phone: str = ""
+    meetings_phone_hours: str = ""
 
     @property
     def phone_link(self) -> str:
         """The phone number for a tel: link (digits and a leading plus only)."""
-        number = "".join(c for c in self.coordinator_phone if c.isdigit() or c == "+")
-        return number
+        return _tel(self.coordinator_phone)
+
+    @property
+    def meetings_phone_link(self) -> str:
+        return _tel(self.meetings_phone)
+
+
+def _tel(phone: str) -> str:
+    return "".join(c for c in phone if c.isdigit() or c == "+")
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -122,6 +153,17 @@ def build_content(language: str) -> PublicContent:
             offer=_points((row and row.offer) or str(DEFAULT_OFFER)),
             faq=[Question(f.question, f.answer) for f in faq]
             or [Question(str(q), str(a)) for q, a in DEFAULT_FAQ],
+            meetings_who=_points((row and row.meetings_who) or str(DEFAULT_MEETINGS_WHO)),
+            meetings_for_whom=_points(
+                (row and row.meetings_for_whom) or str(DEFAULT_MEETINGS_FOR_WHOM)
+            ),
+            meetings_privacy=_points(
+                (row and row.meetings_privacy) or str(DEFAULT_MEETINGS_PRIVACY)
+            ),
+            meetings_phone=(row and (row.meetings_phone or row.coordinator_phone))
+            or DEFAULT_CONTACT["coordinator_phone"],
+            meetings_phone_hours=(row and row.meetings_phone_hours)
+            or str(DEFAULT_MEETINGS_PHONE_HOURS),
         )
 
 
@@ -135,4 +177,5 @@ def public_content(language: str | None = None) -> PublicContent:
     language = (language or translation.get_language() or "fi")[:2]
     if language not in SiteLanguage.values:
         language = "fi"
-    return CONTENT.get_or_build(f"content:{language}", lambda: build_content(language))
+    # "v2": the support meetings' texts joined the content; a copy cached before them is not read.
+    return CONTENT.get_or_build(f"content-v2:{language}", lambda: build_content(language))

@@ -1,32 +1,39 @@
 """E-mails of support meetings: plain text, in the reader's language, no family data to staff."""
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from kalliola.mail import mail_function
+from kalliola.site_content import public_content
 from meetings.models import MeetingRequest
 
 
-def _send(template: str, context: dict, to: str, language: str) -> None:
+def _send(template: str, context: dict, to: str, language: str, sender: str = "") -> None:
     with translation.override(language):
         subject = render_to_string(f"emails/meetings/{template}_subject.txt", context).strip()
         body = render_to_string(f"emails/meetings/{template}.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    reply_to = [sender] if sender else None
+    sender = sender or settings.DEFAULT_FROM_EMAIL
+    EmailMessage(subject, body, sender, [to], reply_to=reply_to).send()
 
 
 @mail_function(_("support-meeting request received"))
 def send_request_confirmation(meeting_request_pk: int) -> None:
-    """Plain-language confirmation to the person who sent the request."""
+    """Plain-language confirmation to the person who sent the request, from an address the
+    support workers read (MEETINGS_FROM_EMAIL): the person can answer it, and it says whom to
+    call if no one calls within the week."""
     meeting_request = MeetingRequest.objects.get(pk=meeting_request_pk)
+    language = meeting_request.language or settings.LANGUAGE_CODE
     _send(
         "request_received",
-        {"meeting_request": meeting_request},
+        {"meeting_request": meeting_request, "content": public_content(language)},
         meeting_request.email,
-        meeting_request.language or settings.LANGUAGE_CODE,
+        language,
+        sender=settings.MEETINGS_FROM_EMAIL,
     )
 
 

@@ -2,11 +2,13 @@
 
 import datetime
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kalliola.public_forms import HoneypotFormMixin
+from kalliola.public_forms import HoneypotFormMixin, PlainErrorsMixin
 from kalliola.validators import validate_person_name, validate_phone
 from meetings.models import (
     Assessment,
@@ -62,11 +64,35 @@ DURATION_CHOICES = [(m, _("%(minutes)s minutes") % {"minutes": m}) for m in (15,
 DURATION_CHOICES += [(120, _("2 hours")), (180, _("3 hours"))]
 
 
-class MeetingRequestForm(HoneypotFormMixin, forms.Form):
-    """The short public form. Plain words, one question per field."""
+# A way of meeting the form offers besides the three; saved as no preference.
+MODE_NOT_KNOWN = "not_known"
+PUBLIC_MODE_CHOICES = [*MODE_CHOICES, (MODE_NOT_KNOWN, _("I don't know yet"))]
+
+
+class MeetingRequestForm(PlainErrorsMixin, HoneypotFormMixin, forms.Form):
+    """The short public form. Plain words, one question per field; the professional's fields
+    in their own group, shown only to a professional (static/js/forms.js; without scripts
+    under the heading "Only for professionals")."""
+
+    required_messages = {
+        "contact_role": _("Choose who you are."),
+        "name": _("Write your name."),
+        "contact_channel": _("Choose how we contact you."),
+        "preferred_mode": _("Choose how you would like to meet. Not sure? Choose the last option."),
+    }
 
     contact_role = forms.ChoiceField(
         label=_("Who are you?"), choices=ROLE_CHOICES, widget=forms.RadioSelect
+    )
+    organisation = forms.CharField(
+        label=_("Your workplace"),
+        max_length=200,
+        required=False,
+    )
+    family_agreed = forms.BooleanField(
+        label=_("The family knows about this message and agrees to it."),
+        required=False,
+        help_text=_("Professionals must tick this box."),
     )
     name = forms.CharField(label=_("Your name"), max_length=200, validators=[validate_person_name])
     phone = forms.CharField(
@@ -74,6 +100,7 @@ class MeetingRequestForm(HoneypotFormMixin, forms.Form):
         max_length=32,
         required=False,
         validators=[validate_phone],
+        help_text=_("For example 040 123 4567."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     email = forms.EmailField(
@@ -94,7 +121,8 @@ class MeetingRequestForm(HoneypotFormMixin, forms.Form):
     question = forms.CharField(
         label=_("What would you like help with?"),
         max_length=TEXT_MAX,
-        help_text=_("Write in your own words. A few sentences are enough."),
+        required=False,
+        help_text=_("You can also tell us on the phone. If you write, a few sentences are enough."),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     themes = forms.MultipleChoiceField(
@@ -105,7 +133,9 @@ class MeetingRequestForm(HoneypotFormMixin, forms.Form):
         help_text=_("You can tick many. You can also leave this empty."),
     )
     preferred_mode = forms.ChoiceField(
-        label=_("How would you like to meet?"), choices=MODE_CHOICES, widget=forms.RadioSelect
+        label=_("How would you like to meet?"),
+        choices=PUBLIC_MODE_CHOICES,
+        widget=forms.RadioSelect,
     )
     municipality = forms.CharField(
         label=_("Where does the family live?"),
@@ -120,17 +150,46 @@ class MeetingRequestForm(HoneypotFormMixin, forms.Form):
         required=False,
         help_text=_("You can leave this empty."),
     )
-    organisation = forms.CharField(
-        label=_("Your workplace"),
-        max_length=200,
-        required=False,
-        help_text=_("Only for professionals."),
-    )
-    family_agreed = forms.BooleanField(
-        label=_("The family knows about this message and agrees to it."),
-        required=False,
-        help_text=_("Professionals must tick this box."),
-    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> has the token
+        self.helper.layout = Layout(
+            "contact_role",
+            Fieldset(
+                _("Only for professionals"),
+                "organisation",
+                "family_agreed",
+                css_class="professional-only",
+                data_shown_for="contact_role:" + ContactRole.PROFESSIONAL,
+            ),
+            "name",
+            Fieldset(
+                _("How can we reach you?"),
+                HTML(
+                    '<p class="contact-rule" id="contact-rule">'
+                    + str(_("Give a phone number or an e-mail address. One is enough."))
+                    + "</p>"
+                ),
+                "phone",
+                "email",
+                "contact_channel",
+                "best_time",
+                css_class="contact-details",
+                aria_describedby="contact-rule",
+            ),
+            "question",
+            "themes",
+            "preferred_mode",
+            "municipality",
+            "heard_from",
+        )
+
+    def clean_preferred_mode(self):
+        mode = self.cleaned_data["preferred_mode"]
+        return "" if mode == MODE_NOT_KNOWN else mode
 
     def clean(self):
         cleaned = super().clean()
@@ -140,9 +199,12 @@ class MeetingRequestForm(HoneypotFormMixin, forms.Form):
                 "family_agreed",
                 _("Please ask the family first. Then tick this box."),
             )
+        if role and role != ContactRole.PROFESSIONAL:
+            # Hidden from a parent or a relative: what a browser still sent is not theirs.
+            cleaned["organisation"], cleaned["family_agreed"] = "", False
         phone, email = cleaned.get("phone"), cleaned.get("email")
         if not phone and not email and "phone" not in self.errors and "email" not in self.errors:
-            self.add_error("phone", _("Please give a phone number or an e-mail address."))
+            self.add_error("phone", _("Write a phone number or an e-mail address. One is enough."))
         channel = cleaned.get("contact_channel")
         if channel == ContactChannel.EMAIL and not email and "email" not in self.errors:
             self.add_error("email", _("You asked for an e-mail. Please write your e-mail."))

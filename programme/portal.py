@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import path
 
 from families import portal as families_portal
+from kalliola.forms import StaffLoginForm
 from meetings import portal as meetings_portal
 
 
@@ -26,7 +27,9 @@ urlpatterns = [
     path(
         "kirjaudu/",
         auth_views.LoginView.as_view(
-            template_name="kalliola/login.html", redirect_authenticated_user=True
+            template_name="kalliola/login.html",
+            redirect_authenticated_user=True,
+            authentication_form=StaffLoginForm,
         ),
         name="login",
     ),

@@ -5,11 +5,26 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from kalliola.public_forms import HoneypotFormMixin
+from kalliola.public_forms import HoneypotFormMixin, PlainErrorsMixin
 from kalliola.validators import normalise_email, validate_person_name, validate_phone
 
+# What the person agrees Kalliola saves the details for, by what they sign up to.
+CONSENT_PURPOSES = {
+    "info_session": _("I agree that Kalliola saves my details to arrange the info session."),
+    "group": _("I agree that Kalliola saves my details to arrange the pre-training."),
+}
 
-class SignupForm(HoneypotFormMixin, forms.Form):
+
+class SignupForm(PlainErrorsMixin, HoneypotFormMixin, forms.Form):
+    """The sign-up to an info session (`purpose="info_session"`) or a training group."""
+
+    required_messages = {
+        "name": _("Write your name."),
+        "email": _("Write your e-mail address. We send the confirmation there."),
+        "phone": _("Write your phone number."),
+        "municipality": _("Write the municipality where you live."),
+    }
+
     name = forms.CharField(label=_("Your name"), max_length=200, validators=[validate_person_name])
     email = forms.EmailField(label=_("E-mail"), max_length=254)
     phone = forms.CharField(
@@ -24,11 +39,11 @@ class SignupForm(HoneypotFormMixin, forms.Form):
         error_messages={"required": _("Please accept so that we may save your details.")},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, purpose: str = "group", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consent"].label = format_html(
             '{} <a href="{}">{}</a>',
-            _("I agree that Kalliola saves my details to arrange the training."),
+            CONSENT_PURPOSES[purpose],
             reverse("privacy"),
             _("Read the privacy notice."),
         )
@@ -51,7 +66,9 @@ class SignupForm(HoneypotFormMixin, forms.Form):
         return self.cleaned_data["municipality"].strip()
 
 
-class EventReplyForm(forms.Form):
+class EventReplyForm(PlainErrorsMixin, forms.Form):
+    required_messages = {"reply": _("Choose if you are coming.")}
+
     reply = forms.ChoiceField(
         label=_("Are you coming?"),
         choices=[("yes", _("Yes, we are coming")), ("no", _("No, we cannot come"))],

@@ -61,13 +61,16 @@ def info_session_list(request):
 
 
 @rate_limited("trainings_signup")
-def info_session_detail(request, pk: int):
+def info_session_detail(request, pk: int, signed_up: bool = False):
+    """The session and its sign-up form; after a sign-up (`signed_up`, its thank-you address)
+    what happens next instead of the form: an empty form under "thank you" reads as if the
+    sign-up had failed."""
     session = get_object_or_404(services.info_sessions_with_places(), pk=pk)
     session.places_left = services.places_left(session.capacity, session.taken)
     is_open = session.status == SessionStatus.SCHEDULED and session.starts_at > timezone.now()
     form = None
-    if is_open and session.places_left != 0:
-        form = SignupForm(request.POST or None)
+    if is_open and session.places_left != 0 and not signed_up:
+        form = SignupForm(request.POST or None, purpose="info_session")
         if request.method == "POST" and form.is_valid():
             try:
                 services.register_for_info_session(session, **_signup_data(form))
@@ -78,7 +81,7 @@ def info_session_detail(request, pk: int):
                     request,
                     _("Thank you! You have signed up. We sent a confirmation to your e-mail."),
                 )
-                return redirect("trainings:info_session_detail", pk=session.pk)
+                return redirect("trainings:info_session_thanks", pk=session.pk)
     # A POST to a closed session is answered plainly (the page says why), not as success.
     status = 409 if request.method == "POST" and form is None else 200
     return render(
@@ -87,6 +90,7 @@ def info_session_detail(request, pk: int):
         {
             "session": session,
             "form": form,
+            "signed_up": signed_up,
             "is_open": is_open,
             "session_events": [structured_data.info_session_event(session)],
         },
@@ -109,7 +113,8 @@ def group_list(request):
 
 
 @rate_limited("trainings_signup")
-def group_detail(request, pk: int):
+def group_detail(request, pk: int, signed_up: bool = False):
+    """The group and its sign-up form; after a sign-up what happens next instead of the form."""
     group = get_object_or_404(services.public_groups(), pk=pk)
     group.places_left = services.places_left(group.capacity, group.taken)
     is_open = (
@@ -117,7 +122,7 @@ def group_detail(request, pk: int):
         and group.first_start is not None
         and group.first_start > timezone.now()
     )
-    form = SignupForm(request.POST or None) if is_open else None
+    form = SignupForm(request.POST or None) if is_open and not signed_up else None
     if form is not None and request.method == "POST" and form.is_valid():
         try:
             services.enroll(group, **_signup_data(form))
@@ -133,7 +138,7 @@ def group_detail(request, pk: int):
                     "have a place in the group or are on its waiting list."
                 ),
             )
-            return redirect("trainings:group_detail", pk=group.pk)
+            return redirect("trainings:group_thanks", pk=group.pk)
     # A POST to a closed session is answered plainly (the page says why), not as success.
     status = 409 if request.method == "POST" and form is None else 200
     return render(
@@ -142,6 +147,7 @@ def group_detail(request, pk: int):
         {
             "group": group,
             "form": form,
+            "signed_up": signed_up,
             "is_open": is_open,
             "group_events": structured_data.events([group], structured_data.group_event),
         },

@@ -35,9 +35,13 @@ class MeetingRequest(models.Model):
     best_time = models.CharField(_("when to reach"), max_length=200, blank=True)
     organisation = models.CharField(_("workplace"), max_length=200, blank=True)
     municipality = models.CharField(_("municipality"), max_length=100, blank=True)
-    question = BoundedTextField(_("what the family wants help with"), max_length=TEXT_MAX)
+    # Both may be left open on the public form: the first meeting is there to work out the
+    # question, and a parent may not know yet how to meet.
+    question = BoundedTextField(
+        _("what the family wants help with"), max_length=TEXT_MAX, blank=True
+    )
     preferred_mode = models.CharField(
-        _("preferred way to meet"), max_length=16, choices=MeetingMode.choices
+        _("preferred way to meet"), max_length=16, choices=MeetingMode.choices, blank=True
     )
     family_agreed = models.BooleanField(_("the family agreed to the contact"), default=False)
     heard_from = models.CharField(
@@ -114,9 +118,9 @@ class SupportCase(models.Model):
         on_delete=models.PROTECT,
         related_name="support_cases",
     )
-    question = BoundedTextField(_("the family's question"), max_length=TEXT_MAX)
+    question = BoundedTextField(_("the family's question"), max_length=TEXT_MAX, blank=True)
     preferred_mode = models.CharField(
-        _("preferred way to meet"), max_length=16, choices=MeetingMode.choices
+        _("preferred way to meet"), max_length=16, choices=MeetingMode.choices, blank=True
     )
     municipality = models.CharField(_("municipality"), max_length=100, blank=True)
     heard_from = models.CharField(

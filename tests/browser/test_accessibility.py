@@ -188,11 +188,12 @@ def test_meetings_request_form_works_with_the_keyboard_alone(page, live_server):
             page.keyboard.type("We need help with everyday life.")
         elif focus["name"] == "preferred_mode":
             page.keyboard.press("Space")
-        elif focus["name"] == "family_agreed":
             break
     fields = [n for n in order if n in {"contact_role", "name", "phone", "question"}]
     assert fields == ["contact_role", "name", "phone", "question"]  # the visual order
     assert "website" not in order  # the honeypot is skipped
+    # A parent is not asked the professional's questions: they are hidden, out of the tab order.
+    assert "organisation" not in order and "family_agreed" not in order
     for _ in range(5):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.type") == "submit":

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
     ("path", "text"),
     [
         ("/en/", "Take the 12-hour pre-training"),
-        ("/en/tukiperheeksi/kiitos/", "You take the 12-hour pre-training"),
+        ("/en/tukiperheeksi/kiitos/", "Take the 12-hour pre-training"),
         ("/en/valmennus/", "The pre-training takes 12 hours"),
         ("group", "a home visit: 12 hours in all"),
     ],
