@@ -23,7 +23,7 @@ from trainings.models import (
 class ReviewFilter(admin.SimpleListFilter):
     """Places held by households not yet in training: the coordinator's review is due."""
 
-    title = _("review")
+    title = _("application review")
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
