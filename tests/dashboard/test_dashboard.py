@@ -109,7 +109,9 @@ def make_work():
     InfoSessionFactory(days_ahead=-3)
     group = TrainingGroupFactory(capacity=8)
     EnrollmentFactory.create_batch(2, group=group, family__status="in_training")
-    EnrollmentFactory(group=group, family__status="applied", family__contact_name="Paikka ryhmässä")
+    EnrollmentFactory(
+        group=group, family__status="info_session_attended", family__contact_name="Paikka ryhmässä"
+    )
     TrainingGroupFactory(status=GroupStatus.DRAFT)
     submit_accessibility_feedback(message="Kontrasti on heikko.")
     answered = submit_accessibility_feedback(message="Linkki ei toimi.")
@@ -121,7 +123,7 @@ def test_each_item_counts_what_waits_for_action(admin_client):
     found = items(index(admin_client))
     counts = {key: item.count for key, item in found.items()}
     assert counts == {
-        "applications": 3,
+        "applications": 2,
         "places_to_review": 1,
         "waiting_for_a_group": 1,
         "interested": 1,
@@ -234,5 +236,5 @@ def test_index_query_count_does_not_grow_with_data(admin_client, django_assert_m
     make_volume(n)
     with django_assert_max_num_queries(INDEX_QUERIES):
         response = index(admin_client)
-    assert items(response)["applications"].count == n + 3
+    assert items(response)["applications"].count == n + 2
     assert items(response)["places_to_review"].count == n + 1
