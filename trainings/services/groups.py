@@ -154,7 +154,7 @@ def places_to_confirm() -> QuerySet[Enrollment]:
     `confirm_enrollment` (the dashboard's item and the enrolment list's filter)."""
     return Enrollment.objects.filter(
         status=EnrollmentStatus.ENROLLED, family__status__in=BEFORE_TRAINING
-    )
+    ).exclude(group__status=GroupStatus.CANCELLED)
 
 
 def confirm_enrollment(enrollment: Enrollment, *, by) -> Enrollment:
