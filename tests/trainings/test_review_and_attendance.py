@@ -420,3 +420,21 @@ def test_enrollment_page_offers_only_its_groups_sessions_and_refuses_one_ahead(c
     assert "has not started yet" in response.content.decode()
     assert not Attendance.objects.exists()
     assert not mail.outbox
+
+
+def test_unticking_an_info_session_registration_records_it_did_not_attend(coordinator):
+    session = InfoSessionFactory(days_ahead=-1)
+    came, mistaken = RegistrationFactory.create_batch(2, session=session, attended=True)
+    assert services.record_info_session_attendance(session, [came], by=coordinator) == 1
+    came.refresh_from_db()
+    mistaken.refresh_from_db()
+    assert came.attended and not mistaken.attended
+
+
+def test_a_registration_of_another_info_session_is_refused(coordinator):
+    session = InfoSessionFactory(days_ahead=-1)
+    other = RegistrationFactory(session__days_ahead=-2)
+    with pytest.raises(services.AttendanceError, match="another info session"):
+        services.record_info_session_attendance(session, [other], by=coordinator)
+    other.refresh_from_db()
+    assert not other.attended
