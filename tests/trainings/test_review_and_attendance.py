@@ -438,3 +438,12 @@ def test_a_registration_of_another_info_session_is_refused(coordinator):
         services.record_info_session_attendance(session, [other], by=coordinator)
     other.refresh_from_db()
     assert not other.attended
+
+
+def test_a_cancelled_group_puts_its_households_back_to_waiting_for_a_group(coordinator):
+    family = SupportFamilyFactory(status=S.ACCEPTED_FOR_TRAINING)
+    enrollment = services.enroll_family(TrainingGroupFactory(), family, by=coordinator)
+    services.cancel_group(enrollment.group, by=coordinator)
+    family.refresh_from_db()
+    assert family.status == S.ACCEPTED_FOR_TRAINING
+    assert "cancelled" in family.status_changes.order_by("-changed_at", "-pk").first().note

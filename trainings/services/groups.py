@@ -216,17 +216,9 @@ def cancel_enrollment(enrollment: Enrollment, *, by=None) -> Enrollment | None:
         enrollment.status_changed_at = timezone.now()
         enrollment.status_changed_by = by
         enrollment.save(update_fields=["status", "status_changed_at", "status_changed_by"])
-        family = enrollment.family
-        other_place = (
-            Enrollment.objects.filter(family=family, status=EnrollmentStatus.ENROLLED)
-            .exclude(pk=enrollment.pk)
-            .exists()
-        )
-        family.refresh_from_db(fields=["status"])
-        if had_place and not other_place and family.status == FamilyStatus.IN_TRAINING:
-            change_status(
-                family,
-                FamilyStatus.ACCEPTED_FOR_TRAINING,
+        if had_place:
+            _back_to_waiting_for_a_group(
+                enrollment,
                 by=by,
                 note=_("The place in %(group)s was cancelled: waiting for a group.")
                 % {"group": group},
@@ -234,6 +226,21 @@ def cancel_enrollment(enrollment: Enrollment, *, by=None) -> Enrollment | None:
         send_after_commit(emails.send_enrollment_cancelled, enrollment.pk)
         promoted = _promote_locked(group, by=by)
     return promoted[0] if promoted else None
+
+
+def _back_to_waiting_for_a_group(enrollment: Enrollment, *, by, note: str) -> None:
+    """A household in training that lost this place and has no other (in a group not cancelled)
+    goes back to *accepted for pre-training*, recorded: the dashboard lists it as waiting."""
+    family = enrollment.family
+    other_place = (
+        Enrollment.objects.filter(family=family, status=EnrollmentStatus.ENROLLED)
+        .exclude(pk=enrollment.pk)
+        .exclude(group__status=GroupStatus.CANCELLED)
+        .exists()
+    )
+    family.refresh_from_db(fields=["status"])
+    if not other_place and family.status == FamilyStatus.IN_TRAINING:
+        change_status(family, FamilyStatus.ACCEPTED_FOR_TRAINING, by=by, note=note)
 
 
 def promote_from_waitlist(group: TrainingGroup, *, by=None) -> list[Enrollment]:
@@ -287,7 +294,8 @@ def cancel_training_session(session: TrainingSession, *, by=None) -> int:
 
 
 def cancel_group(group: TrainingGroup, *, by=None) -> int:
-    """Cancel a whole group: its sessions leave calendars and every household is told."""
+    """Cancel a whole group: its sessions leave calendars and every household is told; a
+    household in training with no other place goes back to waiting for a group."""
     with transaction.atomic():
         group = TrainingGroup.objects.select_for_update().get(pk=group.pk)
         if group.is_cancelled:
@@ -303,6 +311,15 @@ def cancel_group(group: TrainingGroup, *, by=None) -> int:
                 status__in=(EnrollmentStatus.ENROLLED, EnrollmentStatus.WAITLISTED)
             ).values_list("family_id", flat=True)
         )
+        for enrollment in group.enrollments.filter(status=EnrollmentStatus.ENROLLED).select_related(
+            "family"
+        ):
+            _back_to_waiting_for_a_group(
+                enrollment,
+                by=by,
+                note=_("The group %(group)s was cancelled: waiting for a group.")
+                % {"group": group},
+            )
         for family_id in family_ids:
             send_after_commit(emails.send_group_cancelled, group.pk, family_id)
     return len(family_ids)
