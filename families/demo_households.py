@@ -26,27 +26,41 @@ S = FamilyStatus
 
 # The road each demo household took to its present status.
 _PATHS = {
+    S.INTERESTED: [S.INTERESTED],
     S.APPLIED: [S.APPLIED],
     S.INFO_SESSION_ATTENDED: [S.APPLIED, S.INFO_SESSION_ATTENDED],
-    S.IN_TRAINING: [S.APPLIED, S.INFO_SESSION_ATTENDED, S.IN_TRAINING],
-    S.TRAINED: [S.APPLIED, S.INFO_SESSION_ATTENDED, S.IN_TRAINING, S.TRAINED],
-    S.APPROVED: [S.APPLIED, S.INFO_SESSION_ATTENDED, S.IN_TRAINING, S.TRAINED, S.APPROVED],
-    S.ACTIVE: [S.APPLIED, S.INFO_SESSION_ATTENDED, S.IN_TRAINING, S.TRAINED, S.APPROVED, S.ACTIVE],
+    S.ACCEPTED_FOR_TRAINING: [S.APPLIED, S.INFO_SESSION_ATTENDED, S.ACCEPTED_FOR_TRAINING],
+    S.IN_TRAINING: [S.APPLIED, S.INFO_SESSION_ATTENDED, S.ACCEPTED_FOR_TRAINING, S.IN_TRAINING],
+    S.TRAINED: [
+        S.APPLIED, S.INFO_SESSION_ATTENDED, S.ACCEPTED_FOR_TRAINING, S.IN_TRAINING, S.TRAINED,
+    ],
+    S.APPROVED: [
+        S.APPLIED, S.INFO_SESSION_ATTENDED, S.ACCEPTED_FOR_TRAINING, S.IN_TRAINING, S.TRAINED,
+        S.APPROVED,
+    ],
+    S.ACTIVE: [
+        S.APPLIED, S.INFO_SESSION_ATTENDED, S.ACCEPTED_FOR_TRAINING, S.IN_TRAINING, S.TRAINED,
+        S.APPROVED, S.ACTIVE,
+    ],
     S.ON_HOLD: [
-        S.APPLIED, S.INFO_SESSION_ATTENDED, S.IN_TRAINING, S.TRAINED, S.APPROVED, S.ACTIVE,
-        S.ON_HOLD,
+        S.APPLIED, S.INFO_SESSION_ATTENDED, S.ACCEPTED_FOR_TRAINING, S.IN_TRAINING, S.TRAINED,
+        S.APPROVED, S.ACTIVE, S.ON_HOLD,
     ],
     S.ENDED: [
-        S.APPLIED, S.INFO_SESSION_ATTENDED, S.IN_TRAINING, S.TRAINED, S.APPROVED, S.ACTIVE,
-        S.ENDED,
+        S.APPLIED, S.INFO_SESSION_ATTENDED, S.ACCEPTED_FOR_TRAINING, S.IN_TRAINING, S.TRAINED,
+        S.APPROVED, S.ACTIVE, S.ENDED,
     ],
     S.WITHDRAWN: [S.APPLIED, S.INFO_SESSION_ATTENDED, S.WITHDRAWN],
-    S.DECLINED: [S.APPLIED, S.INFO_SESSION_ATTENDED, S.IN_TRAINING, S.DECLINED],
+    S.DECLINED: [
+        S.APPLIED, S.INFO_SESSION_ATTENDED, S.ACCEPTED_FOR_TRAINING, S.IN_TRAINING, S.DECLINED,
+    ],
 }  # fmt: skip
 
 _NOTES = {
+    S.INTERESTED: "Ilmoittautui infotilaisuuteen verkkosivuilla.",
     S.APPLIED: "Hakemus verkkosivuilta.",
     S.INFO_SESSION_ATTENDED: "Osallistui infotilaisuuteen.",
+    S.ACCEPTED_FOR_TRAINING: "Hakemus käsitelty: hyväksytty ennakkovalmennukseen.",
     S.IN_TRAINING: "Aloitti ennakkovalmennuksen.",
     S.TRAINED: f"Valmennus ja kotikäynti suoritettu ({PRETRAINING_HOURS} h).",
     S.APPROVED: "Hyväksytty: rikostaustaote nähty, haastattelu hyvä.",
@@ -73,6 +87,8 @@ _HOUSEHOLDS = [
     ("Lehtonen", "Pekka", S.ENDED, "Helsinki", ["fi"], "", (10, 17), 1),
     ("Saarinen", "Elina", S.WITHDRAWN, "Vantaa", ["fi"], "", (0, 5), 1),
     ("Salminen", "Antti", S.DECLINED, "Espoo", ["fi"], "", (5, 10), 1),
+    ("Rantanen", "Kaisa", S.INTERESTED, "Helsinki", ["fi"], "", (4, 12), 1),
+    ("Forsman", "Eva", S.ACCEPTED_FOR_TRAINING, "Espoo", ["sv", "fi"], "", (6, 12), 1),
 ]
 
 # (first name, surname, age in years, municipality, languages, animal allergy, days waiting,
@@ -141,7 +157,7 @@ def _seed_household(index, spec, *, today, coordinator) -> None:
         wishes="Toivomme lasta, joka tykkää ulkoilusta." if index % 2 else "",
         commitment_acknowledged=True,
         consent_given_at=_at(days[0]),
-        application_submitted_at=_at(days[0]),
+        application_submitted_at=None if status == S.INTERESTED else _at(days[0]),
         criminal_record_checked_on=days[path.index(S.APPROVED)] if approved else None,
         criminal_record_checked_by=coordinator if approved else None,
         status=status,
@@ -152,7 +168,7 @@ def _seed_household(index, spec, *, today, coordinator) -> None:
             family=family,
             from_status=previous,
             to_status=step,
-            changed_by=None if step == S.APPLIED else coordinator,
+            changed_by=None if step in (S.INTERESTED, S.APPLIED) else coordinator,
             note=_NOTES[step],
         )
         # changed_at is set on creation; demo history is backdated afterwards.

@@ -40,6 +40,7 @@ from kalliola.subqueries import count_of
 from kalliola.versioned_cache import VersionedCache
 from meetings.models import FollowUp, MeetingRequest, RequestStatus
 from trainings.models import GroupStatus, SessionStatus
+from trainings.services import places_to_confirm
 from trainings.services.listings import groups_with_places, places_left, upcoming_info_sessions
 
 SHOWN = 5
@@ -142,6 +143,59 @@ def applications(totals: Totals, today) -> Item:
         link_text=_("Open the applications"),
         detail=_("waiting %(days)s"),
         empty_text=_("No new applications."),
+    )
+
+
+def interested_households(totals: Totals, today) -> Item:
+    """Signed up for an info session only: not applications, but people to keep in touch with."""
+    return _households_in_status(
+        totals,
+        today,
+        key="interested",
+        status=FamilyStatus.INTERESTED,
+        title=_("Interested households (info session, no application)"),
+        link_text=_("Open the interested households"),
+        detail=_("interested for %(days)s"),
+        empty_text=_("No interested households."),
+    )
+
+
+def places_to_review(totals: Totals, today) -> Item:
+    """Places in a training group held by households whose application is not yet reviewed:
+    the coordinator confirms each (`trainings.services.confirm_enrollment`)."""
+    count, enrollments = _first(
+        totals,
+        "places_to_review",
+        places_to_confirm().select_related("family", "group").order_by("joined_at", "pk"),
+    )
+    return Item(
+        key="places_to_review",
+        title=_("Training-group places to review"),
+        count=count,
+        url=_admin("trainings_enrollment_changelist", query="review=due"),
+        link_text=_("Open the places to review"),
+        entries=[
+            Entry(
+                text=f"{e.family} – {e.group.name}",
+                url=_admin("trainings_enrollment_change", e.pk),
+                detail=e.family.get_status_display(),
+            )
+            for e in enrollments
+        ],
+        empty_text=_("No places waiting for a review."),
+    )
+
+
+def waiting_for_a_group(totals: Totals, today) -> Item:
+    return _households_in_status(
+        totals,
+        today,
+        key="waiting_for_a_group",
+        status=FamilyStatus.ACCEPTED_FOR_TRAINING,
+        title=_("Accepted for pre-training, waiting for a group"),
+        link_text=_("Open the households waiting for a group"),
+        detail=_("waiting %(days)s"),
+        empty_text=_("No household is waiting for a group."),
     )
 
 
@@ -467,6 +521,9 @@ def dashboard_items(totals: Totals) -> list[Item]:
     return [
         *([mails] if mails.count else []),
         applications(totals, today),
+        places_to_review(totals, today),
+        waiting_for_a_group(totals, today),
+        interested_households(totals, today),
         meeting_requests(totals, today),
         accessibility_feedback(totals, today),
         trained_households(totals, today),

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from families.models import FamilyStatus
+from families.models import FamilyStatus, SubmissionSource
 from families.services import find_or_create_applicant
 from trainings.models import (
     Attendance,
@@ -78,11 +78,17 @@ def seed(*, today, users) -> None:
     _group("Kevään valmennusryhmä", _wednesday_after(today, 8))
     _group("Luonnos: kesän valmennusryhmä", _wednesday_after(today, 20), status=GroupStatus.DRAFT)
 
+    # The first three signed up for a group (applications), the last for an info session only.
     families = [
         find_or_create_applicant(
-            name=name, email=email, phone=phone, municipality=municipality, language=language
+            name=name,
+            email=email,
+            phone=phone,
+            municipality=municipality,
+            language=language,
+            source=SubmissionSource.TRAINING_GROUP if n < 3 else SubmissionSource.INFO_SESSION,
         )[0]
-        for name, email, phone, municipality, language in APPLICANTS
+        for n, (name, email, phone, municipality, language) in enumerate(APPLICANTS)
     ]
     for family in families:
         Registration.objects.get_or_create(session=past_info, family=family)
@@ -94,8 +100,10 @@ def seed(*, today, users) -> None:
     Enrollment.objects.get_or_create(
         group=upcoming, family=families[2], defaults={"status": EnrollmentStatus.ENROLLED}
     )
-    for family in (*families[:3],):
-        _advance(family, FamilyStatus.IN_TRAINING, note="Demo")
+    coordinator = users.get("koordinaattori")
+    for family in (*families[:3],):  # the coordinator reviewed them with their places
+        _advance(family, FamilyStatus.ACCEPTED_FOR_TRAINING, by=coordinator, note="Demo")
+        _advance(family, FamilyStatus.IN_TRAINING, by=coordinator, note="Demo")
     first = running.sessions.order_by("starts_at").first()
     for family in families[:2]:
         enrollment = Enrollment.objects.get(group=running, family=family)
@@ -106,7 +114,7 @@ def seed(*, today, users) -> None:
         family=families[0],
         defaults={
             "visited_on": today - datetime.timedelta(days=3),
-            "worker": users.get("koordinaattori"),
+            "worker": coordinator,
             "hours": Decimal("1.5"),
             "notes": "Kotikäynti tehty, perhe valmis jatkamaan.",
         },

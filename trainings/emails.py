@@ -131,6 +131,10 @@ def send_enrollment_confirmation(enrollment_pk: int, repeated: bool = False) -> 
                 *_repeated(repeated),
                 _("Welcome to the pre-training group “%(group)s”.") % {"group": group.name},
                 _(
+                    "The coordinator goes through your application and confirms your place "
+                    "before the training starts."
+                ),
+                _(
                     "The training has three evenings online and a home visit, "
                     "%(hours)s hours in all."
                 )

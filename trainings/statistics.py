@@ -1,13 +1,14 @@
 """Trainings' figures for the yearly report: info sessions, pre-training and events.
 
-Cancelled sessions and events are left out; a session or an event belongs to the period in which
-it starts.
+Only sessions that took place count as held: started by now and not cancelled (`held`); a
+session or an event belongs to the period in which it starts.
 """
 
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, IntegerField, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kalliola.reports.base import Period, Table
@@ -27,11 +28,17 @@ from trainings.models import (
 HOURS = DecimalField(max_digits=10, decimal_places=2)
 
 
+def held(queryset, period: Period):
+    """The info sessions or training sessions of `period` that were held: not cancelled and
+    started by now (a session still ahead in the period has not been held)."""
+    return queryset.filter(
+        status=SessionStatus.SCHEDULED, starts_at__lte=timezone.now(), **period.moments("starts_at")
+    )
+
+
 def info_sessions_table(period: Period) -> Table:
     """Info sessions held, sign-ups and attendance (one query)."""
-    counts = InfoSession.objects.filter(
-        status=SessionStatus.SCHEDULED, **period.moments("starts_at")
-    ).aggregate(
+    counts = held(InfoSession.objects, period).aggregate(
         sessions=Count("pk", distinct=True),
         signed_up=Count(
             "registrations", filter=Q(registrations__status=RegistrationStatus.REGISTERED)
@@ -53,9 +60,7 @@ def info_sessions_table(period: Period) -> Table:
 
 def training_table(period: Period) -> Table:
     """Pre-training sessions, attendance, home visits and completions (three queries)."""
-    sessions = TrainingSession.objects.filter(
-        status=SessionStatus.SCHEDULED, **period.moments("starts_at")
-    ).aggregate(
+    sessions = held(TrainingSession.objects, period).aggregate(
         sessions=Count("pk", distinct=True),
         groups=Count("group", distinct=True),
         households=Count("attendances__enrollment__family", distinct=True),

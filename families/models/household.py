@@ -10,10 +10,17 @@ from kalliola.validators import normalise_email, postal_code_validator, validate
 
 
 class FamilyStatus(models.TextChoices):
-    """The pipeline of a volunteer household, in order (see DESIGN.md)."""
+    """The pipeline of a volunteer household, in order (see DESIGN.md).
 
+    *interested* has only signed up for an info session: not an application. *accepted for
+    pre-training* is the coordinator's review of the application; a household waits there for a
+    place in a group (and returns there when its place is cancelled).
+    """
+
+    INTERESTED = "interested", _("Interested (info session)")
     APPLIED = "applied", _("Applied")
     INFO_SESSION_ATTENDED = "info_session_attended", _("Attended an info session")
+    ACCEPTED_FOR_TRAINING = "accepted_for_training", _("Accepted for pre-training")
     IN_TRAINING = "in_training", _("In pre-training")
     TRAINED = "trained", _("Trained")
     APPROVED = "approved", _("Approved")

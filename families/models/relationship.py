@@ -37,7 +37,7 @@ class EndCause(models.TextChoices):
 
 class EndInitiator(models.TextChoices):
     """Who proposed the ending. NOT_RECORDED is only for relationships ended before the question
-    was asked (migration 0011); the end form never offers it."""
+    was asked (migration 0012); the end form never offers it."""
 
     SUPPORT_FAMILY = "support_family", _("The support family")
     CHILDS_FAMILY = "childs_family", _("The child or the child's parent")

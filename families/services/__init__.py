@@ -1,6 +1,6 @@
 """Business operations of the families app; other apps call these, never the views."""
 
-from families.services.duplicates import DuplicateError, dismiss_duplicate, merge_duplicate
+from families.services.duplicates import DuplicateError, dismiss_duplicate
 from families.services.households import (
     ALLOWED_TRANSITIONS,
     CRIMINAL_RECORD_VALID_MONTHS,
@@ -11,6 +11,7 @@ from families.services.households import (
     change_status,
     find_or_create_applicant,
     lock_for_step,
+    merge_duplicate,
     next_statuses,
     record_step,
     register_family,

@@ -3,7 +3,8 @@
 A public form never changes a stored household: knowing an e-mail address proves nothing. What
 the form brought is kept apart (`keep_apart`, called by `submit_application` and
 `find_or_create_applicant`) until a coordinator compares it with the household in the admin and
-merges the fields that are right (`merge_duplicate`) or dismisses it (`dismiss_duplicate`).
+merges the fields that are right (`households.merge_duplicate`) or dismisses it
+(`dismiss_duplicate`).
 """
 
 from collections.abc import Iterable
@@ -75,8 +76,9 @@ def keep_apart(
     return submission
 
 
-def merge_duplicate(submission: DuplicateSubmission, *, fields: Iterable[str], by) -> SupportFamily:
-    """A coordinator takes the chosen `fields` from a possible duplicate into the household.
+def merge_fields(submission: DuplicateSubmission, *, fields: Iterable[str], by) -> SupportFamily:
+    """The fields part of `households.merge_duplicate`: the chosen `fields` of a possible
+    duplicate into the household.
 
     Merging says the submission was the household's own: a merged application also becomes the
     household's application (its time, the commitment and the consent), if it had none. Only a

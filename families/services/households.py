@@ -34,7 +34,7 @@ from families.models import (
     SubmissionSource,
     SupportFamily,
 )
-from families.services.duplicates import APPLICATION_FIELDS, keep_apart
+from families.services.duplicates import APPLICATION_FIELDS, keep_apart, merge_fields
 from kalliola.mail import mail_function, send_after_commit
 from kalliola.roles import is_coordinator
 from kalliola.services.anonymised import RecordAnonymised, refuse_anonymised
@@ -43,11 +43,16 @@ from kalliola.validators import normalise_email
 S = FamilyStatus
 
 # Forward steps of the pipeline; withdrawn and declined are reachable from every open status.
+# An info-session sign-up alone is *interested*; an application is *applied*. Only a
+# coordinator's review (→ accepted for pre-training) leads to a place in a group (in training);
+# a cancelled place leads back to waiting for a group.
 # active/on_hold → approved: the household stays approved but has no child at the moment.
 _FORWARD = {
-    S.APPLIED: {S.INFO_SESSION_ATTENDED, S.IN_TRAINING},
-    S.INFO_SESSION_ATTENDED: {S.IN_TRAINING},
-    S.IN_TRAINING: {S.TRAINED},
+    S.INTERESTED: {S.APPLIED},
+    S.APPLIED: {S.INFO_SESSION_ATTENDED, S.ACCEPTED_FOR_TRAINING},
+    S.INFO_SESSION_ATTENDED: {S.ACCEPTED_FOR_TRAINING},
+    S.ACCEPTED_FOR_TRAINING: {S.IN_TRAINING},
+    S.IN_TRAINING: {S.TRAINED, S.ACCEPTED_FOR_TRAINING},
     S.TRAINED: {S.APPROVED},
     S.APPROVED: {S.ACTIVE, S.ON_HOLD},
     S.ACTIVE: {S.ON_HOLD, S.APPROVED, S.ENDED},
@@ -139,6 +144,8 @@ def change_status(family: SupportFamily, to: str, *, by=None, note: str = "") ->
         else:
             if locked.status == S.TRAINED and to == S.APPROVED:
                 _check_approval(locked, by=by, note=note)
+            if locked.status in REVIEWED_FROM and to == S.ACCEPTED_FOR_TRAINING:
+                _check_review(by)
             _record(locked, to, by=by, note=note)
     family.refresh_from_db()
     return family
@@ -167,6 +174,20 @@ def lock_for_step(family: SupportFamily, to: str) -> SupportFamily:
             % {"from": locked.get_status_display(), "to": S(to).label}
         )
     return locked
+
+
+# The statuses of an application waiting for the coordinator's review.
+REVIEWED_FROM = frozenset({S.APPLIED, S.INFO_SESSION_ATTENDED})
+
+
+def _check_review(by) -> None:
+    """The rule of *applied → accepted for pre-training*: a coordinator reviewed the application.
+
+    Back from *in training* (a cancelled place) is no review and needs no coordinator."""
+    if by is None or not is_coordinator(by):
+        raise TransitionNotAllowed(
+            _("Only a coordinator can accept an application for the pre-training.")
+        )
 
 
 def _check_approval(family: SupportFamily, *, by, note: str) -> None:
@@ -262,7 +283,9 @@ def find_or_create_applicant(
     language: str = "fi",
     source: str = SubmissionSource.INFO_SESSION,
 ) -> tuple[SupportFamily, bool]:
-    """The household behind an e-mail address, created in *applied* if it is new.
+    """The household behind an e-mail address, created if it is new: *interested* from an
+    info-session sign-up (not an application), *applied* from a training-group sign-up (which
+    is an application, reviewed by a coordinator like any other).
 
     One household is one record across info sessions, training, home visit and application, so
     every public sign-up comes through here. A sign-up never changes a household that exists:
@@ -274,7 +297,7 @@ def find_or_create_applicant(
     family = SupportFamily.objects.with_email(email).first()
     if family is None:
         try:
-            return _create_applicant(name, email, phone, municipality, language), True
+            return _create_applicant(name, email, phone, municipality, language, source), True
         except IntegrityError:
             # Someone with the same address signed up at the same moment: theirs is the household.
             family = SupportFamily.objects.with_email(email).get()
@@ -288,7 +311,11 @@ def find_or_create_applicant(
     return family, False
 
 
-def _create_applicant(name, email, phone, municipality, language) -> SupportFamily:
+def _create_applicant(name, email, phone, municipality, language, source) -> SupportFamily:
+    if source == SubmissionSource.INFO_SESSION:
+        status, note = S.INTERESTED, _("Signed up for an info session on the website.")
+    else:
+        status, note = S.APPLIED, _("Signed up for a pre-training group on the website.")
     with transaction.atomic():
         family = SupportFamily.objects.create(
             contact_name=name.strip(),
@@ -297,9 +324,10 @@ def _create_applicant(name, email, phone, municipality, language) -> SupportFami
             municipality=municipality.strip(),
             contact_language=language,
             consent_given_at=timezone.now(),
+            status=status,
         )
         FamilyStatusChange.objects.create(
-            family=family, from_status="", to_status=S.APPLIED, note=_("Signed up on the website.")
+            family=family, from_status="", to_status=status, note=note
         )
         return family
 
@@ -347,6 +375,19 @@ def submit_application(*, email: str, data: dict) -> tuple[SupportFamily, bool]:
         submission = keep_apart(family, source=SubmissionSource.APPLICATION, values=values)
         send_after_commit(_send_duplicate_notice, submission.pk)
     return family, False
+
+
+def merge_duplicate(submission: DuplicateSubmission, *, fields: Iterable[str], by) -> SupportFamily:
+    """A coordinator takes the chosen `fields` of a possible duplicate into the household
+    (`merge_fields`); a merged application of an *interested* household is its application, so
+    the household moves on to *applied* (recorded, by the coordinator)."""
+    with transaction.atomic():
+        family = merge_fields(submission, fields=fields, by=by)
+        if submission.source == SubmissionSource.APPLICATION and family.status == S.INTERESTED:
+            change_status(
+                family, S.APPLIED, by=by, note=_("The application sent on the website was merged.")
+            )
+    return family
 
 
 @mail_function(gettext_lazy("possible duplicate: the address's owner told"))

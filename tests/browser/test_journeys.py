@@ -173,7 +173,10 @@ def test_support_worker_logs_a_stay_and_a_meeting_on_a_phone(phone_page, live_se
 def _trained_household() -> SupportFamily:
     """A household that really did the pre-training: three 3-hour evenings and a home visit."""
     family = SupportFamilyFactory(
-        contact_name="Koulutettu Perhe", municipality="Helsinki", max_children=1
+        contact_name="Koulutettu Perhe",
+        municipality="Helsinki",
+        max_children=1,
+        status=FamilyStatus.ACCEPTED_FOR_TRAINING,
     )
     enrollment = trainings.enroll_family(TrainingGroupFactory(sessions__days_ahead=-30), family)
     for session in enrollment.group.sessions.all():

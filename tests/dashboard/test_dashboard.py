@@ -32,8 +32,8 @@ pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 3, 15, 12, 0, tzinfo=datetime.UTC)
 D = datetime.date
 # Session, user, the two-factor device (kalliola.otp, every signed-in request), groups, recent
-# actions and one query per dashboard item (twelve).
-INDEX_QUERIES = 22
+# actions and one query per dashboard item (fifteen).
+INDEX_QUERIES = 25
 
 
 @pytest.fixture(autouse=True)
@@ -63,6 +63,8 @@ def make_work():
         ("Uusi hakija", "applied", D(2026, 3, 10)),
         ("Valmennettava", "in_training", D(2026, 1, 1)),
         ("Valmennettu", "trained", D(2026, 2, 1)),
+        ("Kiinnostunut", "interested", D(2026, 3, 8)),
+        ("Odottaa ryhmää", "accepted_for_training", D(2026, 3, 2)),
     ]:
         family = SupportFamilyFactory(contact_name=name, status=status)
         SupportFamily.objects.filter(pk=family.pk).update(status_changed_at=at(day, 10))
@@ -107,6 +109,9 @@ def make_work():
     InfoSessionFactory(days_ahead=-3)
     group = TrainingGroupFactory(capacity=8)
     EnrollmentFactory.create_batch(2, group=group, family__status="in_training")
+    EnrollmentFactory(
+        group=group, family__status="info_session_attended", family__contact_name="Paikka ryhmässä"
+    )
     TrainingGroupFactory(status=GroupStatus.DRAFT)
     submit_accessibility_feedback(message="Kontrasti on heikko.")
     answered = submit_accessibility_feedback(message="Linkki ei toimi.")
@@ -119,6 +124,9 @@ def test_each_item_counts_what_waits_for_action(admin_client):
     counts = {key: item.count for key, item in found.items()}
     assert counts == {
         "applications": 2,
+        "places_to_review": 1,
+        "waiting_for_a_group": 1,
+        "interested": 1,
         "meeting_requests": 1,
         "accessibility_feedback": 1,
         "trained": 1,
@@ -145,13 +153,18 @@ def test_the_oldest_come_first_with_their_age(admin_client):
     assert found["reviews"].entries[0].urgent
     assert found["payments"].entries[0].text == "02/2026"
     assert found["info_sessions"].entries[0].detail == "19 places left"
-    assert found["training_groups"].entries[0].detail == "6 places left"
+    assert found["training_groups"].entries[0].detail == "5 places left"
+    assert found["interested"].entries[0].text == "Kiinnostunut"
+    assert found["places_to_review"].entries[0].text.startswith("Paikka ryhmässä – ")
+    assert found["waiting_for_a_group"].entries[0].text == "Odottaa ryhmää"
 
 
 def test_every_link_opens_the_place_where_the_work_is_done(admin_client):
     make_work()
     found = items(index(admin_client))
     assert "status=applied" in found["applications"].url
+    assert "status=interested" in found["interested"].url
+    assert "review=due" in found["places_to_review"].url
     assert "review=overdue" in found["reviews"].url
     assert "month=2026-02" in found["payments"].entries[0].url
     for item in found.values():
@@ -213,6 +226,7 @@ def make_volume(n):
     ChildFactory.create_batch(n)
     for _ in range(n):
         RegistrationFactory(family__status="info_session_attended")
+        EnrollmentFactory(family__status="accepted_for_training")
     MeetingRequestFactory.create_batch(n)
 
 
@@ -223,3 +237,4 @@ def test_index_query_count_does_not_grow_with_data(admin_client, django_assert_m
     with django_assert_max_num_queries(INDEX_QUERIES):
         response = index(admin_client)
     assert items(response)["applications"].count == n + 2
+    assert items(response)["places_to_review"].count == n + 1

@@ -10,10 +10,13 @@ from django.utils import translation
 from kalliola.reports.base import Period
 from programme.statistics import build_report
 from tests.dashboard import fixtures
+from tests.factories.trainings import InfoSessionFactory, RegistrationFactory, TrainingGroupFactory
+from trainings.models import SessionStatus, TrainingSession
 
 pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime(2026, 3, 15, 12, 0, tzinfo=datetime.UTC)
+D = datetime.date
 
 
 @pytest.fixture(autouse=True)
@@ -197,3 +200,30 @@ def test_median_of_an_odd_number_of_matches_is_the_middle_one():
     # started 1.1. (31 days), 2.3. (60 days) and 1.7. (30 days) → sorted 30, 31, 60
     period = Period(datetime.date(2025, 1, 1), datetime.date(2025, 7, 31))
     assert column(report(period)["children"])[2] == 31
+
+
+def test_only_sessions_that_took_place_count_as_held():
+    # The year still running: a session ahead in it, or cancelled, has not been held.
+    hour = datetime.timedelta(hours=1)
+    for start, status in [
+        (fixtures.at(D(2026, 3, 10)), SessionStatus.SCHEDULED),
+        (fixtures.at(D(2026, 3, 20)), SessionStatus.SCHEDULED),
+        (fixtures.at(D(2026, 3, 1)), SessionStatus.CANCELLED),
+    ]:
+        session = InfoSessionFactory(starts_at=start, ends_at=start + hour, status=status)
+        RegistrationFactory(session=session)
+    group = TrainingGroupFactory(sessions=0)
+    for start, status in [
+        (fixtures.at(D(2026, 3, 1)), SessionStatus.SCHEDULED),
+        (NOW, SessionStatus.SCHEDULED),  # started this very moment: in progress, held
+        (NOW + datetime.timedelta(seconds=1), SessionStatus.SCHEDULED),
+        (fixtures.at(D(2026, 3, 8)), SessionStatus.CANCELLED),
+    ]:
+        TrainingSession.objects.create(
+            group=group, starts_at=start, ends_at=start + 3 * hour, status=status
+        )
+    tables = report(Period.year(2026))
+    info = by_label(tables["info_sessions"])
+    assert info["Info sessions held"] == [1]
+    assert info["Households signed up"] == [1]
+    assert by_label(tables["training"])["Training sessions held"] == [2]

@@ -298,9 +298,15 @@ def _offered(response):
 def test_status_page_offers_only_the_steps_the_pipeline_allows(admin_client):
     family = SupportFamilyFactory(status=S.APPLIED)
     response = admin_client.get(url("admin:families_supportfamily_status", family.pk))
-    assert _offered(response) == [S.INFO_SESSION_ATTENDED, S.IN_TRAINING, S.WITHDRAWN, S.DECLINED]
+    assert _offered(response) == [
+        S.INFO_SESSION_ATTENDED,
+        S.ACCEPTED_FOR_TRAINING,
+        S.WITHDRAWN,
+        S.DECLINED,
+    ]
     body = response.content.decode()
     assert 'value="approved"' not in body and 'value="active"' not in body
+    assert 'value="in_training"' not in body  # only the review leads to a group
     assert "10 hours of pre-training" in body and "last 6 months" in body
 
 
@@ -317,7 +323,7 @@ def test_status_action_offers_the_steps_allowed_for_any_selected_household(admin
     response = _action(admin_client, [applied, trained])
     assert _offered(response) == [
         S.INFO_SESSION_ATTENDED,
-        S.IN_TRAINING,
+        S.ACCEPTED_FOR_TRAINING,
         S.APPROVED,
         S.WITHDRAWN,
         S.DECLINED,

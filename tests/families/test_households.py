@@ -27,9 +27,11 @@ S = FamilyStatus
 
 # Written out by hand from DESIGN.md so the test fails if the service's table drifts.
 EXPECTED = {
-    "applied": {"info_session_attended", "in_training", "withdrawn", "declined"},
-    "info_session_attended": {"in_training", "withdrawn", "declined"},
-    "in_training": {"trained", "withdrawn", "declined"},
+    "interested": {"applied", "withdrawn", "declined"},
+    "applied": {"info_session_attended", "accepted_for_training", "withdrawn", "declined"},
+    "info_session_attended": {"accepted_for_training", "withdrawn", "declined"},
+    "accepted_for_training": {"in_training", "withdrawn", "declined"},
+    "in_training": {"trained", "accepted_for_training", "withdrawn", "declined"},
     "trained": {"approved", "withdrawn", "declined"},
     "approved": {"active", "on_hold", "withdrawn", "declined"},
     "active": {"on_hold", "approved", "ended", "withdrawn", "declined"},
@@ -312,7 +314,7 @@ def test_find_or_create_applicant_finds_by_email_case_insensitively():
     assert created and not created_again
     assert first.pk == again.pk
     assert SupportFamily.objects.count() == 1
-    assert first.status_changes.get().to_status == S.APPLIED
+    assert first.status_changes.get().to_status == S.INTERESTED
 
 
 @pytest.mark.django_db

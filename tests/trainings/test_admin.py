@@ -59,7 +59,7 @@ def action(client, model, action_name, ids, **extra):
 @pytest.mark.parametrize("rows", [5, 60])
 def test_changelists_keep_a_constant_query_count(staff, django_assert_max_num_queries, model, rows):
     for _ in range(rows):
-        enrollment = EnrollmentFactory()
+        enrollment = EnrollmentFactory(group__sessions__days_ahead=-30)
         RegistrationFactory()
         services.record_attendance(enrollment, enrollment.group.sessions.first(), Decimal("3"))
         services.record_home_visit(
@@ -117,7 +117,7 @@ def test_support_worker_cannot_open_the_back_office(client, support_worker):
 
 
 def test_mark_attendance_action_records_full_hours(staff):
-    enrollment = EnrollmentFactory()
+    enrollment = EnrollmentFactory(group__sessions__days_ahead=-30)
     session = enrollment.group.sessions.first()
     response = action(staff, "trainingsession", "mark_attendance", [session.pk])
     assert response.status_code == 302
@@ -125,7 +125,7 @@ def test_mark_attendance_action_records_full_hours(staff):
 
 
 def test_mark_info_session_attended_action(staff):
-    registration = RegistrationFactory()
+    registration = RegistrationFactory(session__days_ahead=-1)
     action(staff, "registration", "mark_attended", [registration.pk])
     registration.refresh_from_db()
     registration.family.refresh_from_db()
@@ -260,7 +260,7 @@ def test_invitation_reply_is_recorded(django_capture_on_commit_callbacks):
 
 
 def test_every_add_and_change_page_opens(staff):
-    enrollment = EnrollmentFactory()
+    enrollment = EnrollmentFactory(group__sessions__days_ahead=-30)
     registration = RegistrationFactory()
     services.record_attendance(enrollment, enrollment.group.sessions.first(), Decimal("2"))
     visit = services.record_home_visit(

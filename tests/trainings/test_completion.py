@@ -34,7 +34,7 @@ def _english():
 @pytest.fixture
 def enrollment():
     """Enrolled by the service in a group whose three evenings took place last month."""
-    family = SupportFamilyFactory()
+    family = SupportFamilyFactory(status=S.ACCEPTED_FOR_TRAINING)
     return services.enroll_family(TrainingGroupFactory(sessions__days_ahead=-30), family)
 
 

@@ -1,6 +1,7 @@
 import pytest
 from django.utils import timezone
 
+from families.models import FamilyStatus, SupportFamily
 from programme.demo import ensure_demo_users
 from trainings import demo, services
 from trainings.models import Enrollment, InfoSession, Registration, TrainingGroup
@@ -34,3 +35,13 @@ def test_seed_demo_command_runs_twice(settings):
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert TrainingGroup.objects.filter(status="published").exists()
+
+
+def test_demo_households_took_the_review_to_training_and_the_info_session_one_is_interested():
+    demo.seed(today=timezone.localdate(), users=ensure_demo_users())
+    statuses = {
+        email: SupportFamily.objects.get(email=email).status for _n, email, *_ in demo.APPLICANTS
+    }
+    assert list(statuses.values()) == [FamilyStatus.IN_TRAINING] * 3 + [FamilyStatus.INTERESTED]
+    reviewed = SupportFamily.objects.get(email=demo.APPLICANTS[0][1])
+    assert reviewed.status_changes.filter(to_status=FamilyStatus.ACCEPTED_FOR_TRAINING).exists()

@@ -9,7 +9,12 @@ from django.utils import timezone
 from families.models import FamilyStatus, FamilyStatusChange, SupportFamily
 from kalliola.models import QueuedMail
 from tests.factories.families import SupportFamilyFactory
-from tests.factories.trainings import EnrollmentFactory, InfoSessionFactory, TrainingGroupFactory
+from tests.factories.trainings import (
+    EnrollmentFactory,
+    InfoSessionFactory,
+    RegistrationFactory,
+    TrainingGroupFactory,
+)
 from trainings import services
 from trainings.models import Enrollment, EnrollmentStatus, GroupStatus, Registration
 
@@ -26,12 +31,13 @@ def person(n=1, **extra):
     }
 
 
-def test_info_session_signup_creates_an_applied_household(django_capture_on_commit_callbacks):
+def test_info_session_signup_creates_an_interested_household(django_capture_on_commit_callbacks):
     session = InfoSessionFactory()
     with django_capture_on_commit_callbacks(execute=True):
         registration = services.register_for_info_session(session, **person())
     family = registration.family
-    assert family.status == FamilyStatus.APPLIED
+    assert family.status == FamilyStatus.INTERESTED  # not an application
+    assert family.status_changes.get().to_status == FamilyStatus.INTERESTED
     assert family.email == "hakija1@example.org"
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["hakija1@example.org"]
@@ -57,7 +63,8 @@ def test_one_household_across_info_session_and_group():
     services.register_for_info_session(InfoSessionFactory(), **person())
     enrollment = services.enroll(TrainingGroupFactory(), **person())
     assert SupportFamily.objects.count() == 1
-    assert enrollment.family.status == FamilyStatus.IN_TRAINING
+    enrollment.family.refresh_from_db()
+    assert enrollment.family.status == FamilyStatus.INTERESTED  # a public form moves nobody
 
 
 def test_full_info_session_refuses_and_saves_nothing():
@@ -78,7 +85,10 @@ def test_past_or_cancelled_info_session_refuses_signup():
 
 
 def test_marking_info_session_attendance_moves_applied_household_on(coordinator):
-    registration = services.register_for_info_session(InfoSessionFactory(), **person())
+    registration = RegistrationFactory(
+        session=InfoSessionFactory(days_ahead=-1),
+        family=SupportFamilyFactory(status=FamilyStatus.APPLIED),
+    )
     services.mark_info_session_attended(registration, by=coordinator)
     registration.family.refresh_from_db()
     assert registration.family.status == FamilyStatus.INFO_SESSION_ATTENDED
@@ -116,7 +126,8 @@ def test_cancellation_promotes_the_first_waitlisted_with_an_email(
     assert promoted.pk == second.pk
     second.refresh_from_db()
     assert second.status == EnrollmentStatus.ENROLLED
-    assert second.family.status == FamilyStatus.IN_TRAINING
+    # A public sign-up's place waits for the coordinator's review, promoted or not.
+    assert second.family.status == FamilyStatus.APPLIED
     recipients = [m.to[0] for m in mail.outbox]
     assert "hakija1@example.org" in recipients  # cancellation notice
     promotion = next(m for m in mail.outbox if m.to == ["hakija2@example.org"])

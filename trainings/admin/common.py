@@ -1,6 +1,7 @@
 """Pieces shared by the trainings back office: filters, calendar revisions."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -10,6 +11,93 @@ from django.utils.translation import ngettext
 
 from trainings import services
 from trainings.models import HomeVisit
+
+
+class AttendedField(forms.ModelMultipleChoiceField):
+    """Ticks, one per household signed up for (or enrolled in) the session: who attended."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj):
+        return obj.family.contact_name
+
+
+class AttendanceAdminForm(forms.ModelForm):
+    """A session's admin form with the "attended" ticks (`attended_queryset` lists who can be
+    ticked, `attended_initial` who attended so far).
+
+    A change of the ticks is refused with the rule's message (`services.attendance_refusal`:
+    the session has not started, or was cancelled); the admin records them through
+    `record_attendance` in `AttendanceAdminMixin.save_related`.
+    """
+
+    attended = AttendedField(
+        label=_("Attended"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            "Tick everyone who attended. Attendance can be recorded once the session has started."
+        ),
+    )
+
+    def attended_queryset(self):
+        raise NotImplementedError
+
+    def attended_initial(self, queryset):
+        raise NotImplementedError
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:  # nobody has signed up for a session being created
+            self.fields.pop("attended", None)
+            return
+        field = self.fields["attended"]
+        field.queryset = self.attended_queryset()
+        self.initial["attended"] = self.attended_initial(field.queryset)
+
+    def clean_attended(self):
+        attended = self.cleaned_data["attended"]
+        if self.instance.pk and "attended" in self.changed_data:
+            # The session as stored: the rule reads when it starts, not a time typed now.
+            stored = type(self.instance).objects.get(pk=self.instance.pk)
+            if refusal := services.attendance_refusal(stored):
+                raise forms.ValidationError(refusal)
+        return attended
+
+
+class AttendanceAdminMixin:
+    """Records a changed "attended" field of `AttendanceAdminForm` through the service
+    `record_attendance_with` names (a staticmethod), and says how many attended."""
+
+    record_attendance_with = None
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is None:
+            fields = [f for f in fields if f != "attended"]
+        return fields
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if "attended" not in form.changed_data:
+            return
+        attended = list(form.cleaned_data["attended"])
+        try:
+            self.record_attendance_with(form.instance, attended, by=request.user)
+        except services.AttendanceError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            ngettext(
+                "Attendance recorded: %(n)s household attended.",
+                "Attendance recorded: %(n)s households attended.",
+                len(attended),
+            )
+            % {"n": len(attended)},
+            messages.SUCCESS,
+        )
+
 
 # Online links are https; say so rather than let forms guess the scheme.
 URL_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from families.services import PRETRAINING_HOURS, TransitionNotAllowed
 from kalliola.audit import AuditedViewAdminMixin
@@ -19,6 +20,21 @@ from trainings.models import (
 )
 
 
+class ReviewFilter(admin.SimpleListFilter):
+    """Places held by households not yet in training: the coordinator's review is due."""
+
+    title = _("application review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("due", _("Places waiting for the review"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "due":
+            return queryset.filter(pk__in=services.places_to_confirm().values("pk"))
+        return queryset
+
+
 class EnrollmentForm(forms.ModelForm):
     class Meta:
         model = Enrollment
@@ -32,9 +48,24 @@ class EnrollmentForm(forms.ModelForm):
 
 
 class AttendanceForm(forms.ModelForm):
+    """One session's hours on an enrolment's page; the rule (`services.attendance_refusal`)
+    refuses a session of another group, one that has not started or was cancelled, and hours
+    longer than the session."""
+
     class Meta:
         model = Attendance
         fields = ("session", "hours")
+
+    def clean(self):
+        cleaned = super().clean()
+        session, hours = cleaned.get("session"), cleaned.get("hours")
+        if session is not None and hours is not None and self.has_changed():
+            refusal = services.attendance_refusal(
+                session, enrollment=self.instance.enrollment, hours=hours
+            )
+            if refusal:
+                raise forms.ValidationError(refusal)
+        return cleaned
 
 
 class AttendanceInline(admin.TabularInline):
@@ -43,9 +74,17 @@ class AttendanceInline(admin.TabularInline):
     extra = 0
     fields = ("session", "hours")
 
+    def get_formset(self, request, obj=None, **kwargs):
+        self._enrollment = obj
+        return super().get_formset(request, obj, **kwargs)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "session":
-            kwargs["queryset"] = TrainingSession.objects.select_related("group")
+            # Only the sessions of the enrolment's own group.
+            group_id = getattr(getattr(self, "_enrollment", None), "group_id", None)
+            kwargs["queryset"] = TrainingSession.objects.select_related("group").filter(
+                group_id=group_id
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -53,6 +92,7 @@ class AttendanceInline(admin.TabularInline):
 class EnrollmentAdmin(AuditedViewAdminMixin, admin.ModelAdmin):
     list_display = (
         "family",
+        "family_status",
         "group",
         "status",
         "attended_hours",
@@ -60,14 +100,14 @@ class EnrollmentAdmin(AuditedViewAdminMixin, admin.ModelAdmin):
         "total_hours",
         "joined_at",
     )
-    list_filter = ("status", "group__language", "group")
+    list_filter = (ReviewFilter, "status", "group__language", "group")
     search_fields = ("family__contact_name", "family__email", "group__name")
     list_select_related = ("family", "group")
     raw_id_fields = ("family", "group")
     readonly_fields = ("status", "joined_at", "status_changed_at", "status_changed_by")
     form = EnrollmentForm
     inlines = [AttendanceInline]
-    actions = ["cancel_enrollments", "complete_pretraining"]
+    actions = ["confirm_places", "cancel_enrollments", "complete_pretraining"]
 
     def get_readonly_fields(self, request, obj=None):
         fields = ("status", "joined_at", "status_changed_at", "status_changed_by")
@@ -91,6 +131,10 @@ class EnrollmentAdmin(AuditedViewAdminMixin, admin.ModelAdmin):
             .annotate(attended=_attended_hours_subquery(), visit_hours=_home_visit_hours_subquery())
         )
 
+    @admin.display(description=_("household status"), ordering="family__status")
+    def family_status(self, obj):
+        return obj.family.get_status_display()
+
     @admin.display(description=_("hours attended"), ordering="attended")
     def attended_hours(self, obj):
         return obj.attended
@@ -104,8 +148,42 @@ class EnrollmentAdmin(AuditedViewAdminMixin, admin.ModelAdmin):
         return obj.attended + obj.visit_hours
 
     def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
+        if formset.model is not Attendance:
+            return super().save_formset(request, form, formset, change)
+        # Hours go through the service, as from every other path; the forms checked the rule.
+        rows = formset.save(commit=False)  # also what the admin's change message lists
+        for attendance in formset.deleted_objects:
+            attendance.delete()
+        for attendance in rows:
+            services.record_attendance(
+                form.instance, attendance.session, attendance.hours, by=request.user
+            )
         services.complete_pretraining_if_due(form.instance.family, by=request.user)
+        return None
+
+    @admin.action(
+        description=_("Confirm the places: application reviewed, the household starts training")
+    )
+    def confirm_places(self, request, queryset):
+        confirmed = 0
+        for enrollment in queryset.select_related("family", "group"):
+            try:
+                services.confirm_enrollment(enrollment, by=request.user)
+            except (services.NotReviewed, TransitionNotAllowed) as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                confirmed += 1
+        if confirmed:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)s household is now in pre-training.",
+                    "%(n)s households are now in pre-training.",
+                    confirmed,
+                )
+                % {"n": confirmed},
+                messages.SUCCESS,
+            )
 
     @admin.action(description=_("Cancel the selected enrollments (the waiting list moves up)"))
     def cancel_enrollments(self, request, queryset):

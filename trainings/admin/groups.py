@@ -16,6 +16,8 @@ from kalliola.validators import PLANNED, implausible_date_error
 from trainings import services
 from trainings.admin.common import (
     URL_OVERRIDES,
+    AttendanceAdminForm,
+    AttendanceAdminMixin,
     CalendarRevisionMixin,
     GroupWhenFilter,
     WhenFilter,
@@ -283,8 +285,29 @@ class TrainingGroupAdmin(admin.ModelAdmin):
         return csv_response("valmennusryhmat.csv", header, rows)
 
 
+class TrainingSessionAdminForm(AttendanceAdminForm):
+    class Meta:
+        model = TrainingSession
+        fields = ("group", "starts_at", "ends_at", "online_link")
+
+    def attended_queryset(self):
+        return services.enrollments_to_tick(self.instance)
+
+    def attended_initial(self, queryset):
+        recorded = set(self.instance.attendances.values_list("enrollment_id", flat=True))
+        return [enrollment.pk for enrollment in queryset if enrollment.pk in recorded]
+
+
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(CalendarRevisionMixin, admin.ModelAdmin):
+class TrainingSessionAdmin(AttendanceAdminMixin, CalendarRevisionMixin, admin.ModelAdmin):
+    form = TrainingSessionAdminForm
+    record_attendance_with = staticmethod(services.record_session_attendance)
+    fields = ("group", "starts_at", "ends_at", "online_link", "status", "attended")
+
+    def get_readonly_fields(self, request, obj=None):
+        # A session stays in its group: its attendance belongs to that group's enrolments.
+        return ("status", "group") if obj else ("status",)
+
     list_display = ("__str__", "group", "status", "attendance_count")
     list_filter = (WhenFilter, "status", "group__language")
     search_fields = ("group__name",)
@@ -302,8 +325,11 @@ class TrainingSessionAdmin(CalendarRevisionMixin, admin.ModelAdmin):
     @admin.action(description=_("Mark attendance: every enrolled household attended in full"))
     def mark_attendance(self, request, queryset):
         count = 0
-        for session in queryset.filter(status=SessionStatus.SCHEDULED):
-            count += services.mark_session_attended(session, by=request.user)
+        for session in queryset.filter(status=SessionStatus.SCHEDULED).select_related("group"):
+            try:
+                count += services.mark_session_attended(session, by=request.user)
+            except services.AttendanceError as error:
+                self.message_user(request, f"{session}: {error}", messages.ERROR)
         self.message_user(
             request,
             ngettext("%(n)s attendance recorded.", "%(n)s attendances recorded.", count)

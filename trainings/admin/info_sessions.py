@@ -8,7 +8,13 @@ from django.utils.translation import ngettext
 from kalliola.audit import AuditedViewAdminMixin, record_views
 from kalliola.reports.export import csv_response
 from trainings import services
-from trainings.admin.common import CalendarRevisionMixin, WhenFilter, _places
+from trainings.admin.common import (
+    AttendanceAdminForm,
+    AttendanceAdminMixin,
+    CalendarRevisionMixin,
+    WhenFilter,
+    _places,
+)
 from trainings.models import (
     InfoSession,
     Registration,
@@ -32,14 +38,37 @@ class RegistrationInline(admin.TabularInline):
         return super().get_queryset(request).select_related("family")
 
 
+class InfoSessionAdminForm(AttendanceAdminForm):
+    class Meta:
+        model = InfoSession
+        fields = ("starts_at", "ends_at", "online_link", "capacity", "language", "notes")
+
+    def attended_queryset(self):
+        return services.registrations_to_tick(self.instance)
+
+    def attended_initial(self, queryset):
+        return [registration.pk for registration in queryset if registration.attended]
+
+
 @admin.register(InfoSession)
-class InfoSessionAdmin(CalendarRevisionMixin, admin.ModelAdmin):
+class InfoSessionAdmin(AttendanceAdminMixin, CalendarRevisionMixin, admin.ModelAdmin):
+    form = InfoSessionAdminForm
+    record_attendance_with = staticmethod(services.record_info_session_attendance)
     list_display = ("__str__", "language", "status", "capacity", "registered", "places_left")
     list_filter = (WhenFilter, "language", "status")
     search_fields = ("notes",)
     date_hierarchy = "starts_at"
     inlines = [RegistrationInline]
-    fields = ("starts_at", "ends_at", "online_link", "capacity", "language", "notes", "status")
+    fields = (
+        "starts_at",
+        "ends_at",
+        "online_link",
+        "capacity",
+        "language",
+        "notes",
+        "status",
+        "attended",
+    )
     readonly_fields = ("status",)
     actions = ["cancel_sessions", "export_participants"]
 
@@ -113,9 +142,13 @@ class RegistrationAdmin(AuditedViewAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Mark attendance: attended the info session"))
     def mark_attended(self, request, queryset):
         count = 0
-        for registration in queryset:
-            services.mark_info_session_attended(registration, by=request.user)
-            count += 1
+        for registration in queryset.select_related("family", "session"):
+            try:
+                services.mark_info_session_attended(registration, by=request.user)
+            except services.AttendanceError as error:
+                self.message_user(request, f"{registration}: {error}", messages.ERROR)
+            else:
+                count += 1
         self.message_user(
             request,
             ngettext("%(n)s attendance marked.", "%(n)s attendances marked.", count) % {"n": count},

@@ -4,6 +4,12 @@ The programme's own constants (`PRETRAINING_HOURS`) belong to the pipeline in
 `families.services.households`.
 """
 
+import datetime
+from decimal import Decimal
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
 from families.models import SupportFamily
 from families.services import ALLOWED_TRANSITIONS, TransitionNotAllowed, change_status
 
@@ -26,12 +32,46 @@ class AlreadySignedUp(SignupError):
     pass
 
 
+class NotReviewed(SignupError):
+    """A place that cannot be confirmed: the household's application is not there to review."""
+
+
 class NotEnoughHours(TransitionNotAllowed):
     """The household has not yet completed the pre-training (its hours or its home visit)."""
 
 
 class AttendanceError(Exception):
     pass
+
+
+def attendance_refusal(
+    session, *, enrollment=None, hours=None, now: datetime.datetime | None = None
+) -> str | None:
+    """Why attendance of `session` (an info session or a training session) cannot be recorded,
+    or None: the one rule every path asks (the admin's attendance forms and actions,
+    `record_attendance`, `mark_session_attended`, `mark_info_session_attended`).
+
+    A cancelled session, one that has not started by `now`, and, for a training session, one of
+    another group than the enrolment's are refused, as are `hours` outside 0 to the session's
+    length. A session in progress may be recorded.
+    """
+    if session.is_cancelled:
+        return _("The session was cancelled: no attendance can be recorded for it.")
+    if session.starts_at > (now or timezone.now()):
+        return _(
+            "The session has not started yet (%(start)s): attendance can be recorded once it has."
+        ) % {
+            "start": formats.date_format(
+                timezone.localtime(session.starts_at), "SHORT_DATETIME_FORMAT"
+            )
+        }
+    if enrollment is not None and session.group_id != enrollment.group_id:
+        return _("The session belongs to another group.")
+    if hours is not None and not 0 <= Decimal(hours) <= session.hours:
+        return _("Hours must be between 0 and %(hours)s, the length of the session.") % {
+            "hours": session.hours
+        }
+    return None
 
 
 def _advance(family: SupportFamily, to: str, *, by=None, note: str = "") -> bool:

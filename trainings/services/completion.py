@@ -6,6 +6,7 @@ it.
 """
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
@@ -29,22 +30,20 @@ from trainings.models import (
     SessionStatus,
     TrainingSession,
 )
-from trainings.services.common import AttendanceError, NotEnoughHours
+from trainings.services.common import AttendanceError, NotEnoughHours, attendance_refusal
 from trainings.services.listings import listings_changed
 
 
 def record_attendance(
     enrollment: Enrollment, session: TrainingSession, hours: Decimal, *, by=None
 ) -> Attendance:
-    """Record (or correct) the hours a household attended one session of its group."""
+    """Record (or correct) the hours a household attended one session of its group.
+
+    Refused by `attendance_refusal` (not started, cancelled, another group's) and for hours
+    outside 0 to the session's length."""
     hours = Decimal(hours)
-    if session.group_id != enrollment.group_id:
-        raise AttendanceError(_("The session belongs to another group."))
-    if hours < 0 or hours > session.hours:
-        raise AttendanceError(
-            _("Hours must be between 0 and %(hours)s, the length of the session.")
-            % {"hours": session.hours}
-        )
+    if refusal := attendance_refusal(session, enrollment=enrollment, hours=hours):
+        raise AttendanceError(refusal)
     with transaction.atomic():
         attendance, _created = Attendance.objects.update_or_create(
             enrollment=enrollment, session=session, defaults={"hours": hours, "recorded_by": by}
@@ -55,14 +54,46 @@ def record_attendance(
 
 def mark_session_attended(session: TrainingSession, *, by=None) -> int:
     """Every enrolled household attended the whole session (corrections per household later)."""
-    enrollments = Enrollment.objects.filter(
-        group_id=session.group_id, status__in=TAKES_A_PLACE
-    ).select_related("family")
-    count = 0
-    for enrollment in enrollments:
-        record_attendance(enrollment, session, session.hours, by=by)
-        count += 1
-    return count
+    return len(record_session_attendance(session, enrollments_to_tick(session), by=by))
+
+
+def enrollments_to_tick(session: TrainingSession) -> QuerySet[Enrollment]:
+    """The households whose attendance of a training session can be ticked: those with a place
+    in its group."""
+    return (
+        Enrollment.objects.filter(group_id=session.group_id, status__in=TAKES_A_PLACE)
+        .select_related("family")
+        .order_by("family__contact_name", "pk")
+    )
+
+
+def record_session_attendance(
+    session: TrainingSession, attended: Iterable[Enrollment], *, by=None
+) -> list[Attendance]:
+    """The coordinator's ticks on a training session's page: each household in `attended`
+    attended (the whole session, unless other hours were recorded already); the other
+    households of the group did not (their attendance of this session is removed).
+
+    Refused as a whole by `attendance_refusal`, also for an enrolment of another group.
+    """
+    attended = list(attended)
+    if refusal := attendance_refusal(session):
+        raise AttendanceError(refusal)
+    for enrollment in attended:
+        if refusal := attendance_refusal(session, enrollment=enrollment):
+            raise AttendanceError(refusal)
+    with transaction.atomic():
+        TrainingSession.objects.select_for_update().get(pk=session.pk)
+        ticked = {enrollment.pk for enrollment in attended}
+        recorded = dict(
+            Attendance.objects.filter(session=session).values_list("enrollment_id", "hours")
+        )
+        Attendance.objects.filter(session=session).exclude(enrollment_id__in=ticked).delete()
+        rows = []
+        for enrollment in attended:
+            hours = recorded.get(enrollment.pk, session.hours)
+            rows.append(record_attendance(enrollment, session, hours, by=by))
+    return rows
 
 
 def record_home_visit(

@@ -6,11 +6,13 @@ The group row is locked before places are counted, so simultaneous sign-ups neve
 import datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from families.models import FamilyStatus, SubmissionSource, SupportFamily
-from families.services import find_or_create_applicant
+from families.services import change_status, find_or_create_applicant
+from families.services.households import REVIEWED_FROM
 from kalliola.mail import send_after_commit
 from trainings import emails
 from trainings.models import (
@@ -24,6 +26,7 @@ from trainings.models import (
 )
 from trainings.services.common import (
     AlreadySignedUp,
+    NotReviewed,
     SignupClosed,
     _advance,
 )
@@ -51,8 +54,11 @@ def enroll(
 ) -> Enrollment:
     """Public sign-up for a training group: a place if one is free, else the waiting list.
 
-    A household already in the group or on its waiting list keeps what it has, and the answer
-    is the same as for a new sign-up (nobody learns from the form who has signed up): its
+    The sign-up changes nothing stored about a household: a new address becomes an *applied*
+    household (the sign-up is its application), a known one keeps its status. Either way the
+    place waits for the coordinator's review (`confirm_enrollment`) before the household is in
+    training. A household already in the group or on its waiting list keeps what it has, and
+    the answer is the same as for a new sign-up (nobody learns from the form who has signed up): its
     confirmation or waiting-list notice is sent again, saying so, to the household's address.
     """
     with transaction.atomic():
@@ -82,11 +88,14 @@ def enroll(
             )
             send_after_commit(send, existing.pk, True)
             return existing
-        return _enroll_locked(locked, family, by=None)
+        return _enroll_locked(locked, family, by=None, public=True)
 
 
 def enroll_family(group: TrainingGroup, family: SupportFamily, *, by=None) -> Enrollment:
-    """A coordinator puts an existing household in a group (or on its waiting list)."""
+    """A coordinator puts an existing household in a group (or on its waiting list).
+
+    A household accepted for pre-training is in training with the place; any other keeps its
+    status and its place waits for the review (`confirm_enrollment`)."""
     with transaction.atomic():
         locked = TrainingGroup.objects.select_for_update().get(pk=group.pk)
         if locked.status == GroupStatus.CANCELLED:
@@ -94,7 +103,9 @@ def enroll_family(group: TrainingGroup, family: SupportFamily, *, by=None) -> En
         return _enroll_locked(locked, family, by=by)
 
 
-def _enroll_locked(group: TrainingGroup, family: SupportFamily, *, by) -> Enrollment:
+def _enroll_locked(
+    group: TrainingGroup, family: SupportFamily, *, by, public: bool = False
+) -> Enrollment:
     existing = Enrollment.objects.filter(group=group, family=family).first()
     if existing and existing.status != EnrollmentStatus.CANCELLED:
         if existing.status == EnrollmentStatus.WAITLISTED:
@@ -122,30 +133,114 @@ def _enroll_locked(group: TrainingGroup, family: SupportFamily, *, by) -> Enroll
             status_changed_by=by,
         )
     if status == EnrollmentStatus.ENROLLED:
-        _advance(family, FamilyStatus.IN_TRAINING, by=by, note=str(group))
+        if not public:  # a public form never moves a household (the review does)
+            _advance(family, FamilyStatus.IN_TRAINING, by=by, note=str(group))
         send_after_commit(emails.send_enrollment_confirmation, enrollment.pk)
     else:
         send_after_commit(emails.send_waitlist_notice, enrollment.pk)
     return enrollment
 
 
-def cancel_enrollment(enrollment: Enrollment, *, by=None) -> Enrollment | None:
-    """Cancel a place or a waiting-list entry; a freed place goes to the first on the list.
+# Households before the pre-training: a place of theirs waits for the coordinator's review.
+BEFORE_TRAINING = (
+    FamilyStatus.INTERESTED,
+    *REVIEWED_FROM,
+    FamilyStatus.ACCEPTED_FOR_TRAINING,
+)
 
-    Returns the promoted enrollment, if any.
+
+def places_to_confirm() -> QuerySet[Enrollment]:
+    """Places in a group held by a household not yet in training: each waits for
+    `confirm_enrollment` (the dashboard's item and the enrolment list's filter)."""
+    return Enrollment.objects.filter(
+        status=EnrollmentStatus.ENROLLED, family__status__in=BEFORE_TRAINING
+    ).exclude(group__status=GroupStatus.CANCELLED)
+
+
+def confirm_enrollment(enrollment: Enrollment, *, by) -> Enrollment:
+    """The coordinator's review of a household with a place in a group: the application is
+    accepted (*applied* → *accepted for pre-training*, if not accepted already) and the household
+    is in training. Both steps are recorded, by the coordinator.
+
+    Refused for a sign-up without a place (waiting list, cancelled, completed), for a household
+    that has sent no application (*interested*) and for one past the review (in training already,
+    or closed): `NotReviewed` says which.
     """
     with transaction.atomic():
         group = TrainingGroup.objects.select_for_update().get(pk=enrollment.group_id)
-        enrollment = Enrollment.objects.get(pk=enrollment.pk)
+        enrollment = Enrollment.objects.select_related("family").get(pk=enrollment.pk)
+        family = enrollment.family
+        if enrollment.status != EnrollmentStatus.ENROLLED:
+            raise NotReviewed(
+                _("%(family)s has no place in the group to confirm (%(status)s).")
+                % {"family": family, "status": enrollment.get_status_display()}
+            )
+        if family.status == FamilyStatus.INTERESTED:
+            raise NotReviewed(
+                _(
+                    "%(family)s has not sent an application yet. The place can be confirmed "
+                    "once the application has come in."
+                )
+                % {"family": family}
+            )
+        if family.status in REVIEWED_FROM:
+            change_status(
+                family,
+                FamilyStatus.ACCEPTED_FOR_TRAINING,
+                by=by,
+                note=_("Application reviewed with the sign-up for %(group)s.") % {"group": group},
+            )
+        if family.status != FamilyStatus.ACCEPTED_FOR_TRAINING:
+            raise NotReviewed(
+                _("%(family)s is “%(status)s”: there is no application to review.")
+                % {"family": family, "status": family.get_status_display()}
+            )
+        change_status(family, FamilyStatus.IN_TRAINING, by=by, note=str(group))
+    return enrollment
+
+
+def cancel_enrollment(enrollment: Enrollment, *, by=None) -> Enrollment | None:
+    """Cancel a place or a waiting-list entry; a freed place goes to the first on the list.
+
+    A household in training whose place this was, with no other place, goes back to *accepted
+    for pre-training* (recorded): the dashboard lists it as waiting for a group. The e-mail link,
+    the admin and every other path cancel here. Returns the promoted enrollment, if any.
+    """
+    with transaction.atomic():
+        group = TrainingGroup.objects.select_for_update().get(pk=enrollment.group_id)
+        enrollment = Enrollment.objects.select_related("family").get(pk=enrollment.pk)
         if enrollment.status == EnrollmentStatus.CANCELLED:
             return None
+        had_place = enrollment.status == EnrollmentStatus.ENROLLED
         enrollment.status = EnrollmentStatus.CANCELLED
         enrollment.status_changed_at = timezone.now()
         enrollment.status_changed_by = by
         enrollment.save(update_fields=["status", "status_changed_at", "status_changed_by"])
+        if had_place:
+            _back_to_waiting_for_a_group(
+                enrollment,
+                by=by,
+                note=_("The place in %(group)s was cancelled: waiting for a group.")
+                % {"group": group},
+            )
         send_after_commit(emails.send_enrollment_cancelled, enrollment.pk)
         promoted = _promote_locked(group, by=by)
     return promoted[0] if promoted else None
+
+
+def _back_to_waiting_for_a_group(enrollment: Enrollment, *, by, note: str) -> None:
+    """A household in training that lost this place and has no other (in a group not cancelled)
+    goes back to *accepted for pre-training*, recorded: the dashboard lists it as waiting."""
+    family = enrollment.family
+    other_place = (
+        Enrollment.objects.filter(family=family, status=EnrollmentStatus.ENROLLED)
+        .exclude(pk=enrollment.pk)
+        .exclude(group__status=GroupStatus.CANCELLED)
+        .exists()
+    )
+    family.refresh_from_db(fields=["status"])
+    if not other_place and family.status == FamilyStatus.IN_TRAINING:
+        change_status(family, FamilyStatus.ACCEPTED_FOR_TRAINING, by=by, note=note)
 
 
 def promote_from_waitlist(group: TrainingGroup, *, by=None) -> list[Enrollment]:
@@ -199,7 +294,8 @@ def cancel_training_session(session: TrainingSession, *, by=None) -> int:
 
 
 def cancel_group(group: TrainingGroup, *, by=None) -> int:
-    """Cancel a whole group: its sessions leave calendars and every household is told."""
+    """Cancel a whole group: its sessions leave calendars and every household is told; a
+    household in training with no other place goes back to waiting for a group."""
     with transaction.atomic():
         group = TrainingGroup.objects.select_for_update().get(pk=group.pk)
         if group.is_cancelled:
@@ -215,6 +311,15 @@ def cancel_group(group: TrainingGroup, *, by=None) -> int:
                 status__in=(EnrollmentStatus.ENROLLED, EnrollmentStatus.WAITLISTED)
             ).values_list("family_id", flat=True)
         )
+        for enrollment in group.enrollments.filter(status=EnrollmentStatus.ENROLLED).select_related(
+            "family"
+        ):
+            _back_to_waiting_for_a_group(
+                enrollment,
+                by=by,
+                note=_("The group %(group)s was cancelled: waiting for a group.")
+                % {"group": group},
+            )
         for family_id in family_ids:
             send_after_commit(emails.send_group_cancelled, group.pk, family_id)
     return len(family_ids)

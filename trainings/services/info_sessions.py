@@ -1,6 +1,9 @@
 """Info-session sign-ups, attendance and cancellation; the session row guards capacity."""
 
+from collections.abc import Iterable
+
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +17,13 @@ from trainings.models import (
     RegistrationStatus,
     SessionStatus,
 )
-from trainings.services.common import SessionFull, SignupClosed, _advance
+from trainings.services.common import (
+    AttendanceError,
+    SessionFull,
+    SignupClosed,
+    _advance,
+    attendance_refusal,
+)
 
 
 def register_for_info_session(
@@ -84,9 +93,18 @@ def cancel_registration(registration: Registration) -> Registration:
 
 
 def mark_info_session_attended(registration: Registration, *, by=None) -> Registration:
-    """Record that the household attended; an *applied* household moves on in the pipeline."""
+    """Record that the household attended; an *applied* household moves on in the pipeline
+    (an *interested* one stays interested: it has sent no application).
+
+    Refused by `attendance_refusal` for a session that has not started or was cancelled."""
     with transaction.atomic():
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration = (
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("session")
+            .get(pk=registration.pk)
+        )
+        if refusal := attendance_refusal(registration.session):
+            raise AttendanceError(refusal)
         registration.attended = True
         registration.save(update_fields=["attended"])
         # Only an *applied* household moves: the pipeline's table allows the step from there.
@@ -98,6 +116,37 @@ def mark_info_session_attended(registration: Registration, *, by=None) -> Regist
             % {"date": timezone.localtime(registration.session.starts_at).strftime("%d.%m.%Y")},
         )
     return registration
+
+
+def record_info_session_attendance(
+    session: InfoSession, attended: Iterable[Registration], *, by=None
+) -> int:
+    """The coordinator's ticks on an info session's page: the registrations in `attended`
+    attended (`mark_info_session_attended`), the session's other registrations did not.
+
+    Refused as a whole by `attendance_refusal`, and for a registration of another session.
+    Returns how many attended.
+    """
+    attended = list(attended)
+    if refusal := attendance_refusal(session):
+        raise AttendanceError(refusal)
+    if any(registration.session_id != session.pk for registration in attended):
+        raise AttendanceError(_("The registration belongs to another info session."))
+    with transaction.atomic():
+        ticked = [registration.pk for registration in attended]
+        session.registrations.exclude(pk__in=ticked).filter(attended=True).update(attended=False)
+        for registration in attended:
+            mark_info_session_attended(registration, by=by)
+    return len(attended)
+
+
+def registrations_to_tick(session: InfoSession) -> QuerySet[Registration]:
+    """The households whose attendance of an info session can be ticked: those signed up."""
+    return (
+        session.registrations.filter(status=RegistrationStatus.REGISTERED)
+        .select_related("family")
+        .order_by("family__contact_name", "pk")
+    )
 
 
 def cancel_info_session(session: InfoSession, *, by=None) -> int:

@@ -16,7 +16,7 @@ def mark_earlier_endings(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('families', '0010_duplicate_submission'),
+        ('families', '0011_interested_and_accepted_statuses'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
