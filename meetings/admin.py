@@ -2,9 +2,11 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -211,7 +213,16 @@ class MeetingInline(ReadOnlyTableInline):
     services that keep the 1–5 rule (`meetings.services.log_meeting` / `update_meeting`)."""
 
     model = Meeting
-    fields = ["number", "starts_at", "mode", "duration_minutes", "topic_names", "notes", "tasks"]
+    fields = [
+        "number",
+        "starts_at",
+        "mode",
+        "duration_minutes",
+        "topic_names",
+        "notes",
+        "tasks",
+        "cancelled_at",
+    ]
 
     @admin.display(description=_("what was done"))
     def topic_names(self, meeting):
@@ -286,9 +297,17 @@ class SupportCaseAdmin(
         if not change:
             obj.opened_by = request.user
             obj.status = CaseStatus.NEW
+        new_worker = None
+        if change and "support_worker" in form.changed_data:
+            # A new worker goes through the service, which tells them by e-mail.
+            new_worker = obj.support_worker
+            obj.support_worker_id = form.initial.get("support_worker")
         super().save_model(request, obj, form, change)
         if not change:
             services.record_case_opened(obj, by=request.user)
+        elif new_worker is not None:
+            services.assign_worker(obj, new_worker, by=request.user)
+            obj.refresh_from_db(fields=["support_worker"])
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -302,9 +321,31 @@ class SupportCaseAdmin(
 
     @admin.action(description=_("Close the case and schedule the follow-up"))
     def close_cases(self, request, queryset):
+        """Closes the chosen cases; when some have planned meetings ahead, a confirmation page
+        first lists them, and confirming cancels those meetings (`services.close_case`)."""
+        confirmed = request.POST.get("cancel_future_meetings") == "1"
+        if not confirmed:
+            ahead = [
+                (case, count)
+                for case in queryset
+                if (count := services.future_meetings(case).count())
+            ]
+            if ahead:
+                return TemplateResponse(
+                    request,
+                    "meetings/admin/close_cases_confirm.html",
+                    {
+                        **self.admin_site.each_context(request),
+                        "opts": self.model._meta,
+                        "title": _("Close the cases and cancel their planned meetings?"),
+                        "ahead": ahead,
+                        "cases": queryset,
+                        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                    },
+                )
         for case in queryset:
             try:
-                services.close_case(case, by=request.user)
+                services.close_case(case, by=request.user, cancel_future_meetings=confirmed)
             except services.MeetingsError as error:
                 self.message_user(request, f"{case}: {error}", messages.WARNING)
             else:

@@ -243,6 +243,16 @@ class CloseCaseForm(forms.Form):
         label=_("Closing date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    cancel_future_meetings = forms.BooleanField(
+        label=_("Cancel the planned meetings ahead"),
+        required=False,
+        help_text=_("They stay in the case's history as cancelled."),
+    )
+
+    def __init__(self, *args, planned_ahead: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not planned_ahead:
+            del self.fields["cancel_future_meetings"]
 
 
 class FollowUpForm(forms.Form):

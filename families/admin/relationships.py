@@ -27,7 +27,6 @@ from families.models import (
     RelationshipStatusChange,
     Stay,
     SupervisionContact,
-    SupportFamily,
     SupportRelationship,
     review_due_by,
 )
