@@ -95,7 +95,7 @@ def test_confirming_creates_the_relationship_and_tells_family_and_worker(
     assert "20.6.2026" in to_family.body and "Sanna" in to_family.body
     assert to_worker.to == [support_worker.email]
     assert "Aino" in to_worker.body and "20.6.2026" in to_worker.body
-    assert reverse("families_portal:relationship", args=[relationship.pk]) in to_worker.body
+    assert f"/tyo/suhteet/{relationship.pk}/" in to_worker.body
     for mail in (to_family, to_worker):
         # No special-category data: nothing of the child, not even the first name.
         assert "Ville" not in mail.body and "Virtanen" not in mail.body
