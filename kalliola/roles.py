@@ -152,6 +152,16 @@ def _in_group(user, name: str) -> bool:
     return name in names
 
 
+def staff_members(*groups: str):
+    """Active members of the staff roles (both when none is named), ordered by name."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=groups or (COORDINATORS, SUPPORT_WORKERS))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
 def staff_name(user) -> str:
     """How a staff member is named in every list, dropdown and filter: the full name, or the
     user name when no name is stored. "–" for nobody."""

@@ -43,7 +43,6 @@ class TrainingSessionInline(admin.TabularInline):
 class EnrollmentInline(admin.TabularInline):
     model = Enrollment
     extra = 0
-    raw_id_fields = ("family",)
     fields = ("family", "status", "joined_at", "attended_hours", "home_visit_hours")
     readonly_fields = ("family", "status", "joined_at", "attended_hours", "home_visit_hours")
     show_change_link = True
