@@ -4,6 +4,8 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kalliola.public_forms import HoneypotFormMixin
@@ -58,7 +60,14 @@ PLAIN_HEARD_FROM_CHOICES = [
     (HeardFrom.SOMEONE_KNOWN, _("Someone I know told me")),
     (HeardFrom.OTHER, _("Some other way")),
 ]
-DURATION_CHOICES = [(m, _("%(minutes)s minutes") % {"minutes": m}) for m in (15, 30, 45, 60, 90)]
+
+
+def _minutes(minutes: int) -> str:
+    return gettext("%(minutes)s minutes") % {"minutes": minutes}
+
+
+# Lazy: the label is read in the reader's language, not in the language the module loaded in.
+DURATION_CHOICES = [(m, lazy(_minutes, str)(m)) for m in (15, 30, 45, 60, 90)]
 DURATION_CHOICES += [(120, _("2 hours")), (180, _("3 hours"))]
 
 

@@ -33,6 +33,7 @@ from families.models import (
     FamilyStatusChange,
     SubmissionSource,
     SupportFamily,
+    SystemNote,
 )
 from families.services.duplicates import APPLICATION_FIELDS, keep_apart
 from kalliola.mail import mail_function, send_after_commit
@@ -118,11 +119,15 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
     raise AssertionError("unreachable")
 
 
-def change_status(family: SupportFamily, to: str, *, by=None, note: str = "") -> SupportFamily:
+def change_status(
+    family: SupportFamily, to: str, *, by=None, note: str = "", note_code: str = ""
+) -> SupportFamily:
     """Move a household to another status if the pipeline allows it, and record the change.
 
     The row is locked so two coordinators acting at once cannot both move it from the same
     status. Steps with a rule (trained, approved) are refused with every missing condition.
+    A note the programme writes itself is a `SystemNote` code (`note_code`), shown in the
+    reader's language; `note` is what a person typed (or a system note's date).
     """
     if to not in S.values:
         raise TransitionNotAllowed(_("“%(to)s” is not a status of a household.") % {"to": to})
@@ -139,7 +144,7 @@ def change_status(family: SupportFamily, to: str, *, by=None, note: str = "") ->
         else:
             if locked.status == S.TRAINED and to == S.APPROVED:
                 _check_approval(locked, by=by, note=note)
-            _record(locked, to, by=by, note=note)
+            _record(locked, to, by=by, note=note, note_code=note_code)
     family.refresh_from_db()
     return family
 
@@ -228,9 +233,14 @@ def approve_family(
     return family
 
 
-def _record(family: SupportFamily, to: str, *, by, note: str) -> None:
+def _record(family: SupportFamily, to: str, *, by, note: str, note_code: str = "") -> None:
     FamilyStatusChange.objects.create(
-        family=family, from_status=family.status, to_status=to, changed_by=by, note=note
+        family=family,
+        from_status=family.status,
+        to_status=to,
+        changed_by=by,
+        note=note,
+        note_code=note_code,
     )
     family.status = to
     family.status_changed_at = timezone.now()
@@ -248,7 +258,8 @@ def register_family(family: SupportFamily, *, by, note: str = "") -> SupportFami
             from_status="",
             to_status=S.APPLIED,
             changed_by=by,
-            note=note or _("Entered by a coordinator."),
+            note=note,
+            note_code="" if note else SystemNote.ENTERED_BY_COORDINATOR,
         )
     return family
 
@@ -299,7 +310,7 @@ def _create_applicant(name, email, phone, municipality, language) -> SupportFami
             consent_given_at=timezone.now(),
         )
         FamilyStatusChange.objects.create(
-            family=family, from_status="", to_status=S.APPLIED, note=_("Signed up on the website.")
+            family=family, from_status="", to_status=S.APPLIED, note_code=SystemNote.SIGNED_UP
         )
         return family
 
@@ -335,7 +346,7 @@ def submit_application(*, email: str, data: dict) -> tuple[SupportFamily, bool]:
                         family=family,
                         from_status="",
                         to_status=S.APPLIED,
-                        note=_("Application sent on the website."),
+                        note_code=SystemNote.APPLICATION_SENT,
                     )
             except IntegrityError:
                 # The same address was used at the same moment in another request: that

@@ -16,6 +16,7 @@ from families.models import (
     RelationshipStatusChange,
     SupportFamily,
     SupportRelationship,
+    SystemNote,
 )
 from families.models.child import ChildStatus
 from families.models.relationship import review_date_for
@@ -97,7 +98,7 @@ def create_relationship(
                     locked_family,
                     FamilyStatus.ACTIVE,
                     by=by,
-                    note=_("A support relationship started."),
+                    note_code=SystemNote.RELATIONSHIP_STARTED,
                 )
             send_after_commit(emails.send_relationship_started_to_family, relationship.pk)
             send_after_commit(emails.send_relationship_started_to_worker, relationship.pk)
@@ -194,7 +195,7 @@ def end_relationship(
                 family,
                 FamilyStatus.ON_HOLD if household_on_hold else FamilyStatus.APPROVED,
                 by=by,
-                note=_("The last support relationship ended."),
+                note_code=SystemNote.LAST_RELATIONSHIP_ENDED,
             )
     relationship.refresh_from_db()
     return relationship

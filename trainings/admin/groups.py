@@ -98,7 +98,17 @@ class TrainingGroupForm(forms.ModelForm):
 
     class Meta:
         model = TrainingGroup
-        fields = ("name", "capacity", "language", "status", "attendance", "location", "notes")
+        fields = (
+            "name",
+            "name_sv",
+            "name_en",
+            "capacity",
+            "language",
+            "status",
+            "attendance",
+            "location",
+            "notes",
+        )
 
     def clean_first_evening(self):
         day = self.cleaned_data["first_evening"]
@@ -158,7 +168,17 @@ class TrainingGroupAdmin(admin.ModelAdmin):
             services.notify_session_changed(session)
 
     def get_fields(self, request, obj=None):
-        fields = ["name", "capacity", "language", "status", "attendance", "location", "notes"]
+        fields = [
+            "name",
+            "name_sv",
+            "name_en",
+            "capacity",
+            "language",
+            "status",
+            "attendance",
+            "location",
+            "notes",
+        ]
         return fields if obj else [*fields, "first_evening"]
 
     def save_related(self, request, form, formsets, change):
