@@ -145,12 +145,6 @@ class TrainingGroup(models.Model):
     notes = models.TextField(_("notes"), max_length=2000, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    @property
-    def local_name(self) -> str:
-        """The group's name in the language being read (`get_language()`), else the Finnish."""
-        language = (get_language() or "fi")[:2]
-        return {"sv": self.name_sv, "en": self.name_en}.get(language) or self.name
-
     class Meta:
         verbose_name = _("training group")
         verbose_name_plural = _("training groups")
@@ -177,6 +171,12 @@ class TrainingGroup(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def local_name(self) -> str:
+        """The group's name in the language being read (`get_language()`), else the Finnish."""
+        language = (get_language() or "fi")[:2]
+        return {"sv": self.name_sv, "en": self.name_en}.get(language) or self.name
 
     def clean(self):
         super().clean()
