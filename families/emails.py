@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from families.models import DuplicateSubmission, SupportFamily
+from families.models import DuplicateSubmission, SupportFamily, SupportRelationship
+from kalliola.mail import mail_function
 
 
 def _send(family: SupportFamily, template: str, subject, context: dict) -> None:
@@ -43,3 +44,51 @@ def send_duplicate_notice(submission: DuplicateSubmission) -> None:
         _("A form was sent with your e-mail address"),
         {"first_name": family.first_name, "source": submission.get_source_display},
     )
+
+
+def _relationship(relationship_pk: int) -> SupportRelationship:
+    return SupportRelationship.objects.select_related("family", "support_worker").get(
+        pk=relationship_pk
+    )
+
+
+@mail_function(_("support relationship started: the support family told"))
+def send_relationship_started_to_family(relationship_pk: int) -> None:
+    """Tell the support family that its relationship starts, and who its support worker is.
+
+    First names, the start date and a link only: nothing about the child or its family."""
+    relationship = _relationship(relationship_pk)
+    family = relationship.family
+    _send(
+        family,
+        "relationship_started",
+        _("Your support relationship starts"),
+        {
+            "first_name": family.first_name,
+            "worker_first_name": relationship.support_worker.first_name,
+            "start_date": relationship.start_date,
+            "about_url": settings.SITE_URL + reverse("families:about"),
+        },
+    )
+
+
+@mail_function(_("support relationship started: the support worker told"))
+def send_relationship_started_to_worker(relationship_pk: int) -> None:
+    """Tell the support worker a relationship they follow starts: the household's first name,
+    the start date and the portal link (the rest is read in the portal, where access is logged)."""
+    relationship = _relationship(relationship_pk)
+    worker = relationship.support_worker
+    if not worker.email:
+        return
+    # Workers read the portal in Finnish by default (as the review reminder).
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "worker_first_name": worker.first_name or worker.get_username(),
+            "family_first_name": relationship.family.first_name,
+            "start_date": relationship.start_date,
+            "url": settings.SITE_URL
+            + reverse("families_portal:relationship", args=[relationship.pk]),
+        }
+        subject = str(_("A new support relationship for you"))
+        text = render_to_string("emails/families/relationship_started_worker.txt", context)
+    EmailMultiAlternatives(subject=subject, body=text, to=[worker.email]).send()

@@ -70,6 +70,9 @@ class ReadOnlyLogEntryAdmin(LogEntryAdmin):
     """
 
     actions = None
+    # The correlation id's column is titled in English by auditlog itself (not translatable),
+    # and this site sets no correlation ids.
+    list_display = [name for name in LogEntryAdmin.list_display if name != "cid_url"]
 
     def has_add_permission(self, request):
         return False

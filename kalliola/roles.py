@@ -5,6 +5,7 @@ models added later reach the groups without hand work. Object-level scoping (a s
 sees only their own relationships and cases) is enforced in querysets, not here.
 """
 
+from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.validators import validate_email
@@ -149,3 +150,28 @@ def _in_group(user, name: str) -> bool:
     if names is None:
         names = user._role_names = role_names(user)
     return name in names
+
+
+def staff_members(*groups: str):
+    """Active members of the staff roles (both when none is named), ordered by name."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=groups or (COORDINATORS, SUPPORT_WORKERS))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def staff_name(user) -> str:
+    """How a staff member is named in every list, dropdown and filter: the full name, or the
+    user name when no name is stored. "–" for nobody."""
+    if user is None:
+        return "–"
+    return user.get_full_name() or user.get_username()
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """A dropdown of staff members shown by `staff_name`."""
+
+    def label_from_instance(self, obj):
+        return staff_name(obj)

@@ -204,6 +204,8 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format per language across the portal, the admin and e-mail (kalliola/formats/).
+FORMAT_MODULE_PATH = ["kalliola.formats"]
 TIME_ZONE = "Europe/Helsinki"
 USE_I18N = True
 USE_TZ = True

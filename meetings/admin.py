@@ -2,20 +2,22 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.helpers import ActionForm
-from django.contrib.auth import get_user_model
 from django.db.models import OuterRef
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from kalliola.admin_inlines import ReadOnlyTableInline
 from kalliola.admin_lists import LeanChangelistMixin
-from kalliola.audit import AuditedViewAdminMixin
+from kalliola.audit import AuditedViewAdminMixin, record_views
 from kalliola.dsr import DataSubjectAdminMixin
-from kalliola.roles import COORDINATORS, SUPPORT_WORKERS
+from kalliola.roles import StaffChoiceField, staff_members, staff_name
 from kalliola.subqueries import count_of
 from meetings import retention as meetings_retention
 from meetings import services, statistics
@@ -38,18 +40,28 @@ from meetings.models import (
 )
 from meetings.models.themes import labels_of
 
+staff_choices = staff_members
+# How much of a request's question its list shows.
+QUESTION_SHOWN = 60
 
-def staff_choices():
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[SUPPORT_WORKERS, COORDINATORS])
-        .distinct()
-        .order_by("first_name", "last_name")
-    )
+
+class StaffFilter(admin.SimpleListFilter):
+    """The case's worker, named by `staff_name` (Django's own filter shows user names)."""
+
+    title = _("support worker")
+    parameter_name = "worker"
+
+    def lookups(self, request, model_admin):
+        return [(str(u.pk), staff_name(u)) for u in staff_choices()]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(support_worker_id=int(self.value()))
+        return queryset
 
 
 class OpenCaseActionForm(ActionForm):
-    support_worker = forms.ModelChoiceField(
+    support_worker = StaffChoiceField(
         label=_("Support worker"), queryset=staff_choices(), required=False
     )
 
@@ -115,6 +127,8 @@ class MeetingRequestAdmin(
     dsr_records = meetings_retention.request_records
     list_display = [
         "__str__",
+        "name",
+        "question_start",
         "received_at",
         "waiting_days",
         "status",
@@ -145,7 +159,21 @@ class MeetingRequestAdmin(
         "opened_case",
         "theme_names",
     ]
-    raw_id_fields = ["earlier_case"]
+    autocomplete_fields = ["earlier_case"]
+
+    @admin.display(description=_("question"))
+    def question_start(self, obj):
+        # The start only: enough to tell requests apart, not the whole story in a list.
+        return Truncator(obj.question).chars(QUESTION_SHOWN, truncate="…")
+
+    def changelist_view(self, request, extra_context=None):
+        """The list shows who asked and what about: each request shown is an access entry
+        (one insert for the page)."""
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            record_views(request, changelist.result_list)
+        return response
 
     @admin.display(description=_("themes"))
     def theme_names(self, obj):
@@ -211,7 +239,16 @@ class MeetingInline(ReadOnlyTableInline):
     services that keep the 1–5 rule (`meetings.services.log_meeting` / `update_meeting`)."""
 
     model = Meeting
-    fields = ["number", "starts_at", "mode", "duration_minutes", "topic_names", "notes", "tasks"]
+    fields = [
+        "number",
+        "starts_at",
+        "mode",
+        "duration_minutes",
+        "topic_names",
+        "notes",
+        "tasks",
+        "cancelled_at",
+    ]
 
     @admin.display(description=_("what was done"))
     def topic_names(self, meeting):
@@ -235,18 +272,18 @@ class SupportCaseAdmin(
     list_display = [
         "__str__",
         "status",
-        "support_worker",
+        "worker_name",
         "source",
         "opened_on",
         "meeting_count",
         "closed_on",
     ]
-    list_filter = ["status", "support_worker", "source", "preferred_mode"]
+    list_filter = ["status", StaffFilter, "source", "preferred_mode"]
     list_select_related = ["support_worker"]
     search_fields = ["contacts__name", "contacts__email", "contacts__phone"]
     date_hierarchy = "opened_on"
     inlines = [ContactAdultInline, MeetingInline, StatusChangeInline]
-    raw_id_fields = ["request", "earlier_case"]
+    autocomplete_fields = ["earlier_case"]
     readonly_fields = [
         "status",
         "closed_on",
@@ -272,6 +309,10 @@ class SupportCaseAdmin(
             .annotate(_meetings=count_of(Meeting.objects.filter(case=OuterRef("pk"))))
         )
 
+    @admin.display(description=_("support worker"), ordering="support_worker__first_name")
+    def worker_name(self, obj):
+        return staff_name(obj.support_worker)
+
     @admin.display(description=_("meetings"), ordering="_meetings")
     def meeting_count(self, obj):
         return obj._meetings
@@ -279,6 +320,7 @@ class SupportCaseAdmin(
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "support_worker":
             kwargs["queryset"] = staff_choices()
+            kwargs["form_class"] = StaffChoiceField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
@@ -286,9 +328,17 @@ class SupportCaseAdmin(
         if not change:
             obj.opened_by = request.user
             obj.status = CaseStatus.NEW
+        new_worker = None
+        if change and "support_worker" in form.changed_data:
+            # A new worker goes through the service, which tells them by e-mail.
+            new_worker = obj.support_worker
+            obj.support_worker_id = form.initial.get("support_worker")
         super().save_model(request, obj, form, change)
         if not change:
             services.record_case_opened(obj, by=request.user)
+        elif new_worker is not None:
+            services.assign_worker(obj, new_worker, by=request.user)
+            obj.refresh_from_db(fields=["support_worker"])
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -302,9 +352,31 @@ class SupportCaseAdmin(
 
     @admin.action(description=_("Close the case and schedule the follow-up"))
     def close_cases(self, request, queryset):
+        """Closes the chosen cases; when some have planned meetings ahead, a confirmation page
+        first lists them, and confirming cancels those meetings (`services.close_case`)."""
+        confirmed = request.POST.get("cancel_future_meetings") == "1"
+        if not confirmed:
+            ahead = [
+                (case, count)
+                for case in queryset
+                if (count := services.future_meetings(case).count())
+            ]
+            if ahead:
+                return TemplateResponse(
+                    request,
+                    "meetings/admin/close_cases_confirm.html",
+                    {
+                        **self.admin_site.each_context(request),
+                        "opts": self.model._meta,
+                        "title": _("Close the cases and cancel their planned meetings?"),
+                        "ahead": ahead,
+                        "cases": queryset,
+                        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                    },
+                )
         for case in queryset:
             try:
-                services.close_case(case, by=request.user)
+                services.close_case(case, by=request.user, cancel_future_meetings=confirmed)
             except services.MeetingsError as error:
                 self.message_user(request, f"{case}: {error}", messages.WARNING)
             else:
@@ -321,7 +393,7 @@ class PlanAdmin(AuditedViewAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "updated_at", "written_by"]
     list_select_related = ["written_by"]
     inlines = [ServiceReferralInline]
-    raw_id_fields = ["case"]
+    autocomplete_fields = ["case"]
     readonly_fields = ["written_by"]
 
 
@@ -329,7 +401,7 @@ class PlanAdmin(AuditedViewAdminMixin, admin.ModelAdmin):
 class AssessmentAdmin(AuditedViewAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "updated_at", "written_by"]
     list_select_related = ["written_by"]
-    raw_id_fields = ["case"]
+    autocomplete_fields = ["case"]
     readonly_fields = ["written_by"]
 
 
@@ -381,7 +453,7 @@ class FollowUpAdmin(AuditedViewAdminMixin, LeanChangelistMixin, admin.ModelAdmin
 
     @admin.display(description=_("support worker"), ordering="case__support_worker")
     def worker(self, obj):
-        return obj.case.support_worker
+        return staff_name(obj.case.support_worker)
 
     def save_model(self, request, obj, form, change):
         services.record_benefits(obj, by=request.user, benefits=form.cleaned_data["benefits"])

@@ -32,7 +32,8 @@ def worker_feed(user) -> bytes:
     """The worker's meetings from three months back onwards, times in Europe/Helsinki."""
     since = timezone.now() - datetime.timedelta(days=FEED_DAYS_BACK)
     meetings = (
-        Meeting.objects.filter(case__support_worker=user, starts_at__gte=since)
+        Meeting.objects.not_cancelled()
+        .filter(case__support_worker=user, starts_at__gte=since)
         .select_related("case")
         .order_by("starts_at")
     )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kalliola.mail import mail_function
 from kalliola.site_content import public_content
-from meetings.models import MeetingRequest
+from meetings.models import MeetingRequest, SupportCase
 
 
 def _send(template: str, context: dict, to: str, language: str, sender: str = "") -> None:
@@ -45,6 +45,28 @@ def send_follow_up_reminder(follow_up) -> None:
     _send(
         "follow_up_due",
         {"follow_up": follow_up, "worker": worker, "url": settings.SITE_URL + path},
+        worker.email,
+        settings.LANGUAGE_CODE,
+    )
+
+
+@mail_function(_("support-meeting case assigned: the worker told"))
+def send_case_assigned(case_pk: int) -> None:
+    """Tell the support worker a case is theirs now. Only the case number and the portal link:
+    the client's name and question are read in the portal, where access is logged."""
+    case = SupportCase.objects.select_related("support_worker").get(pk=case_pk)
+    worker = case.support_worker
+    if worker is None or not worker.email:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse("meetings_portal:case", args=[case.pk])
+    _send(
+        "case_assigned",
+        {
+            "case": case,
+            "worker_first_name": worker.first_name or worker.get_username(),
+            "url": settings.SITE_URL + path,
+        },
         worker.email,
         settings.LANGUAGE_CODE,
     )

@@ -6,6 +6,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kalliola.public_forms import HoneypotFormMixin, PlainErrorsMixin
@@ -60,7 +62,14 @@ PLAIN_HEARD_FROM_CHOICES = [
     (HeardFrom.SOMEONE_KNOWN, _("Someone I know told me")),
     (HeardFrom.OTHER, _("Some other way")),
 ]
-DURATION_CHOICES = [(m, _("%(minutes)s minutes") % {"minutes": m}) for m in (15, 30, 45, 60, 90)]
+
+
+def _minutes(minutes: int) -> str:
+    return gettext("%(minutes)s minutes") % {"minutes": minutes}
+
+
+# Lazy: the label is read in the reader's language, not in the language the module loaded in.
+DURATION_CHOICES = [(m, lazy(_minutes, str)(m)) for m in (15, 30, 45, 60, 90)]
 DURATION_CHOICES += [(120, _("2 hours")), (180, _("3 hours"))]
 
 
@@ -305,6 +314,16 @@ class CloseCaseForm(forms.Form):
         label=_("Closing date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    cancel_future_meetings = forms.BooleanField(
+        label=_("Cancel the planned meetings ahead"),
+        required=False,
+        help_text=_("They stay in the case's history as cancelled."),
+    )
+
+    def __init__(self, *args, planned_ahead: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not planned_ahead:
+            del self.fields["cancel_future_meetings"]
 
 
 class FollowUpForm(forms.Form):

@@ -80,7 +80,8 @@ def overview(user) -> dict:
         .annotate(n=Count("pk"))
     )
     next_meetings = list(
-        Meeting.objects.filter(case__in=cases.values("pk"), starts_at__gte=now)
+        Meeting.objects.not_cancelled()
+        .filter(case__in=cases.values("pk"), starts_at__gte=now)
         .order_by("starts_at", "pk")
         .values("case_id", "number", "starts_at", "mode")[:NEXT_MEETINGS]
     )

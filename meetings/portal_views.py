@@ -297,7 +297,12 @@ def plan(request, pk):
 @require_http_methods(["GET", "POST"])
 def close(request, pk):
     case = _case_or_404(request, pk)
-    form = CloseCaseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
+    planned_ahead = services.future_meetings(case).count() if case.is_open else 0
+    form = CloseCaseForm(
+        request.POST or None,
+        initial={"closed_on": timezone.localdate()},
+        planned_ahead=planned_ahead,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             follow_up = services.close_case(case, by=request.user, **form.cleaned_data)
@@ -310,7 +315,11 @@ def close(request, pk):
                 % {"date": date_format(follow_up.due_on, "SHORT_DATE_FORMAT")},
             )
             return redirect("meetings_portal:case", pk=case.pk)
-    return render(request, "meetings/portal/close_form.html", {"case": case, "form": form})
+    return render(
+        request,
+        "meetings/portal/close_form.html",
+        {"case": case, "form": form, "planned_ahead": planned_ahead},
+    )
 
 
 @staff_only

@@ -70,7 +70,9 @@ def rows(cases: QuerySet[SupportCase]):
             "follow_up__benefit_rows",
             Prefetch(
                 "meetings",
-                queryset=Meeting.objects.only("case_id", "mode", "topics", "duration_minutes"),
+                queryset=Meeting.objects.not_cancelled().only(
+                    "case_id", "mode", "topics", "duration_minutes"
+                ),
             ),
             Prefetch("plan__referrals", queryset=ServiceReferral.objects.all()),
         )
@@ -160,7 +162,8 @@ def modes_table(period: Period) -> Table:
     """Meetings held in the period by how they met (one query)."""
     by_mode = {
         row["mode"]: row
-        for row in Meeting.objects.filter(**period.moments("starts_at"))
+        for row in Meeting.objects.not_cancelled()
+        .filter(**period.moments("starts_at"))
         .values("mode")
         .annotate(
             meetings=Count("pk"),
@@ -187,7 +190,8 @@ def modes_table(period: Period) -> Table:
 def meetings_per_case_table(period: Period) -> Table:
     """Cases closed in the period by how many meetings they had (one query)."""
     meeting_count = (
-        Meeting.objects.filter(case=OuterRef("pk"))
+        Meeting.objects.not_cancelled()
+        .filter(case=OuterRef("pk"))
         .order_by()
         .values("case")
         .annotate(n=Count("pk"))
@@ -215,8 +219,15 @@ def meetings_per_case_table(period: Period) -> Table:
 def topics_table(period: Period) -> Table:
     """Meetings in the period on each topic (one query; a meeting has several topics)."""
     # Topics are a JSON list of codes; a quoted code matches one element on every database.
-    counts = Meeting.objects.filter(**period.moments("starts_at")).aggregate(
-        **{value: Count("pk", filter=Q(topics__icontains=f'"{value}"')) for value in Topic.values}
+    counts = (
+        Meeting.objects.not_cancelled()
+        .filter(**period.moments("starts_at"))
+        .aggregate(
+            **{
+                value: Count("pk", filter=Q(topics__icontains=f'"{value}"'))
+                for value in Topic.values
+            }
+        )
     )
     rows = [[label, counts[value]] for value, label in Topic.choices]
     return Table(

@@ -19,6 +19,7 @@ from django.db.models import Count, DateField, Window
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -75,6 +76,11 @@ class Totals:
         if key not in self.values:
             self.values[key] = count()
         return self.values[key]
+
+
+def _day(day) -> str:
+    """A day as every page shows it in the reader's language (kalliola/formats)."""
+    return date_format(day, "SHORT_DATE_FORMAT")
 
 
 def _first(totals: Totals, key: str, queryset, n: int = SHOWN) -> tuple[int, list]:
@@ -272,7 +278,7 @@ def training_groups(totals: Totals, now) -> Item:
         link_text=_("Open the training groups"),
         entries=[
             Entry(
-                text=f"{g.name} ({timezone.localtime(g.first_start):%d.%m.%Y})",
+                text=f"{g.name} ({_day(timezone.localtime(g.first_start))})",
                 url=_admin("trainings_traininggroup_change", g.pk),
                 detail=_places_text(places_left(g.capacity, g.taken)),
                 urgent=places_left(g.capacity, g.taken) == 0,
@@ -345,7 +351,7 @@ def reviews_due(totals: Totals, today) -> Item:
                 text=str(r),
                 url=_admin("families_supportrelationship_change", r.pk),
                 detail=(_("overdue since %(date)s") if r.review_date < today else _("due %(date)s"))
-                % {"date": f"{r.review_date:%d.%m.%Y}"},
+                % {"date": _day(r.review_date)},
                 urgent=r.review_date < today,
             )
             for r in relationships
@@ -446,7 +452,7 @@ def follow_ups_due(totals: Totals, today) -> Item:
             Entry(
                 text=str(f),
                 url=_admin("meetings_followup_change", f.pk),
-                detail=_("due %(date)s") % {"date": f"{f.due_on:%d.%m.%Y}"},
+                detail=_("due %(date)s") % {"date": _day(f.due_on)},
                 urgent=f.due_on < today,
             )
             for f in follow_ups
@@ -473,7 +479,7 @@ def mails_not_sent(totals: Totals) -> Item:
                 text=label_for(m.mail),
                 url=_admin("kalliola_queuedmail_change", m.pk),
                 detail=_("queued %(date)s")
-                % {"date": f"{timezone.localtime(m.created_at):%d.%m.%Y %H.%M}"},
+                % {"date": date_format(timezone.localtime(m.created_at), "SHORT_DATETIME_FORMAT")},
                 urgent=True,
             )
             for m in mails

@@ -53,7 +53,9 @@ def _event(item, *, with_links: bool) -> Event:
         summary = _("Support family info session")
         page = reverse("trainings:info_session_detail", args=[item.pk])
     else:
-        summary = _("Support family pre-training: %(group)s") % {"group": one_line(item.group.name)}
+        summary = _("Support family pre-training: %(group)s") % {
+            "group": one_line(item.group.local_name)
+        }
         page = reverse("trainings:group_detail", args=[item.group_id])
     if cancelled:
         summary = _("CANCELLED: %(summary)s") % {"summary": summary}

@@ -129,7 +129,7 @@ def send_enrollment_confirmation(enrollment_pk: int, repeated: bool = False) -> 
             subject=_("You have a place in the pre-training group"),
             paragraphs=[
                 *_repeated(repeated),
-                _("Welcome to the pre-training group “%(group)s”.") % {"group": group.name},
+                _("Welcome to the pre-training group “%(group)s”.") % {"group": group.local_name},
                 _(
                     "The coordinator goes through your application and confirms your place "
                     "before the training starts."
@@ -165,7 +165,7 @@ def send_waitlist_notice(enrollment_pk: int, repeated: bool = False) -> None:
             paragraphs=[
                 *_repeated(repeated),
                 _("The group “%(group)s” is full. You are on its waiting list.")
-                % {"group": group.name},
+                % {"group": group.local_name},
                 _("If a place becomes free, we will tell you by e-mail at once."),
             ],
             sessions=_group_sessions(group),
@@ -185,7 +185,7 @@ def send_promotion_notice(enrollment_pk: int) -> None:
             subject=_("Good news: a place in the pre-training group is yours"),
             paragraphs=[
                 _("A place became free in the group “%(group)s”, and it is now yours.")
-                % {"group": group.name},
+                % {"group": group.local_name},
                 _(
                     "If you cannot come after all, please cancel with the link below. Then "
                     "someone else can take the place."
@@ -211,7 +211,7 @@ def send_enrollment_cancelled(enrollment_pk: int) -> None:
             subject=_("Your pre-training sign-up is cancelled"),
             paragraphs=[
                 _("Your sign-up for the group “%(group)s” is now cancelled.")
-                % {"group": group.name},
+                % {"group": group.local_name},
                 _("You are welcome to sign up for a later group."),
             ],
             link_path=reverse("trainings:group_list"),
@@ -247,7 +247,7 @@ def send_training_session_cancelled(session_pk: int, family_pk: int) -> None:
             subject=_("A pre-training evening is cancelled"),
             paragraphs=[
                 _("We are sorry: the evening below of the group “%(group)s” is cancelled.")
-                % {"group": session.group.name},
+                % {"group": session.group.local_name},
                 _("We will tell you about a new date soon."),
             ],
             sessions=[session],
@@ -291,7 +291,8 @@ def send_group_cancelled(group_pk: int, family_pk: int) -> None:
             family,
             subject=_("The pre-training group is cancelled"),
             paragraphs=[
-                _("We are sorry: the group “%(group)s” is cancelled.") % {"group": group.name},
+                _("We are sorry: the group “%(group)s” is cancelled.")
+                % {"group": group.local_name},
                 _("Please choose another group on our website."),
             ],
             sessions=sessions,

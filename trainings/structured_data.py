@@ -76,7 +76,7 @@ def group_event(group) -> dict | None:
         return None
     path = reverse("trainings:group_detail", args=[group.pk])
     return _event(
-        name=group.name,
+        name=group.local_name,
         url=settings.SITE_URL + path,
         starts_at=min(s.starts_at for s in sessions),
         ends_at=max(s.ends_at for s in sessions),

@@ -167,7 +167,9 @@ def group_ics(request, pk: int):
     sessions = list(group.sessions.all())
     for session in sessions:
         session.group = group
-    return _ics_response(calendar.build(sessions, name=group.name), f"valmennus-{group.pk}.ics")
+    return _ics_response(
+        calendar.build(sessions, name=group.local_name), f"valmennus-{group.pk}.ics"
+    )
 
 
 @require_GET

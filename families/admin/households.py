@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from families import retention as family_retention
@@ -187,10 +187,14 @@ class StatusChangeForm(forms.Form):
 
 class FamilyStatusChangeInline(ReadOnlyTableInline):
     model = FamilyStatusChange
-    fields = ("changed_at", "from_status", "to_status", "changed_by", "note")
+    fields = ("changed_at", "from_status", "to_status", "changed_by", "note_shown")
     ordering = ("-changed_at", "-pk")
     verbose_name_plural = _("status history")
     select_related = ("changed_by",)
+
+    @admin.display(description=_("note"))
+    def note_shown(self, change):
+        return change.note_shown
 
 
 @admin.register(SupportFamily)
@@ -260,7 +264,8 @@ class SupportFamilyAdmin(
             },
         ),
         (
-            _("Home"),
+            # The household's home (address, members, pets), not the site's home page.
+            pgettext_lazy("the household's home", "Home"),
             {
                 "fields": (
                     "street_address",

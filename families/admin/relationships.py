@@ -29,7 +29,6 @@ from families.models import (
     RelationshipStatusChange,
     Stay,
     SupervisionContact,
-    SupportFamily,
     SupportRelationship,
     review_due_by,
 )
@@ -39,7 +38,7 @@ from families.services import stays as stay_services
 from kalliola.admin_inlines import ReadOnlyTableInline
 from kalliola.admin_lists import LeanChangelistMixin
 from kalliola.audit import AuditedViewAdminMixin
-from kalliola.roles import SUPPORT_WORKERS
+from kalliola.roles import SUPPORT_WORKERS, StaffChoiceField, staff_name
 from kalliola.subqueries import count_of
 
 
@@ -51,17 +50,12 @@ def support_workers():
     )
 
 
-class SupportWorkerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
-
-
 class SupportWorkerFilter(admin.SimpleListFilter):
     title = _("support worker")
     parameter_name = "worker"
 
     def lookups(self, request, model_admin):
-        return [(str(u.pk), u.get_full_name() or u.get_username()) for u in support_workers()]
+        return [(str(u.pk), staff_name(u)) for u in support_workers()]
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():
@@ -160,7 +154,7 @@ class EndRelationshipForm(forms.Form):
 
 
 class CreateRelationshipForm(forms.Form):
-    support_worker = SupportWorkerChoiceField(label=_("Support worker"), queryset=None)
+    support_worker = StaffChoiceField(label=_("Support worker"), queryset=None)
     start_date = forms.DateField(label=_("Start date"), initial=timezone.localdate)
     rhythm = forms.CharField(
         label=_("Agreed rhythm"),
@@ -180,7 +174,7 @@ class SupportRelationshipAdmin(AuditedViewAdminMixin, LeanChangelistMixin, admin
     list_display = (
         "child",
         "family",
-        "support_worker",
+        "worker_name",
         "status",
         "start_date",
         "review_date",
@@ -232,6 +226,10 @@ class SupportRelationshipAdmin(AuditedViewAdminMixin, LeanChangelistMixin, admin
             .annotate(_stays=count_of(Stay.objects.filter(relationship=OuterRef("pk"))))
         )
 
+    @admin.display(description=_("support worker"), ordering="support_worker__first_name")
+    def worker_name(self, obj):
+        return staff_name(obj.support_worker)
+
     @admin.display(description=_("stays"), ordering="_stays")
     def stays_count(self, obj):
         return obj._stays
@@ -247,7 +245,7 @@ class SupportRelationshipAdmin(AuditedViewAdminMixin, LeanChangelistMixin, admin
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "support_worker":
             kwargs["queryset"] = support_workers()
-            kwargs["form_class"] = SupportWorkerChoiceField
+            kwargs["form_class"] = StaffChoiceField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_add_permission(self, request):
@@ -313,6 +311,8 @@ class SupportRelationshipAdmin(AuditedViewAdminMixin, LeanChangelistMixin, admin
         )
 
     def suggestions_view(self, request, child_id):
+        """The suggestions, then a confirmation page, then `create_relationship` (which tells
+        the support family and the support worker by e-mail)."""
         if not self._can_create(request):
             raise PermissionDenied
         child = get_object_or_404(Child, pk=child_id)
@@ -321,13 +321,16 @@ class SupportRelationshipAdmin(AuditedViewAdminMixin, LeanChangelistMixin, admin
             if form.is_valid() and form.cleaned_data.get("family"):
                 family_id = form.cleaned_data["family"]
                 today = timezone.localdate()
-                if not matching.candidates(child, today=today).filter(pk=family_id).exists():
+                family = matching.candidates(child, today=today).filter(pk=family_id).first()
+                if family is None:
                     messages.error(request, gettext("That household is not a suitable match."))
+                elif not request.POST.get("confirm"):
+                    return self._confirm_relationship(request, child, family, form)
                 else:
                     try:
                         relationship = relationship_services.create_relationship(
                             child=child,
-                            family=SupportFamily.objects.get(pk=family_id),
+                            family=family,
                             support_worker=form.cleaned_data["support_worker"],
                             start_date=form.cleaned_data["start_date"],
                             rhythm=form.cleaned_data["rhythm"],
@@ -336,7 +339,13 @@ class SupportRelationshipAdmin(AuditedViewAdminMixin, LeanChangelistMixin, admin
                     except relationship_services.RelationshipError as error:
                         messages.error(request, str(error))
                     else:
-                        messages.success(request, gettext("The support relationship is created."))
+                        messages.success(
+                            request,
+                            gettext(
+                                "The support relationship is created. The support family and "
+                                "the support worker were told by e-mail."
+                            ),
+                        )
                         return redirect(
                             "admin:families_supportrelationship_change", relationship.pk
                         )
@@ -355,6 +364,24 @@ class SupportRelationshipAdmin(AuditedViewAdminMixin, LeanChangelistMixin, admin
                 is_waiting=child.status == ChildStatus.WAITING,
             ),
             status=400 if request.method == "POST" else 200,
+        )
+
+    def _confirm_relationship(self, request, child, family, form):
+        """What is about to be created, and who will be told, before anything is saved."""
+        data = form.cleaned_data
+        return TemplateResponse(
+            request,
+            "families/admin/confirm_relationship.html",
+            self._context(
+                request,
+                gettext("Create the support relationship?"),
+                child=child,
+                family=family,
+                worker_name=staff_name(data["support_worker"]),
+                start_date=data["start_date"],
+                rhythm=data["rhythm"],
+                form=form,
+            ),
         )
 
     def end_view(self, request, pk):

@@ -8,6 +8,7 @@ from families.models.household import (
     FamilyStatusChange,
     Frequency,
     SupportFamily,
+    SystemNote,
 )
 from families.models.matching_weights import MatchingWeights
 from families.models.relationship import (
@@ -42,6 +43,7 @@ __all__ = [
     "ContactLanguage",
     "FamilyStatus",
     "FamilyStatusChange",
+    "SystemNote",
     "Frequency",
     "Guardian",
     "Language",

@@ -1,7 +1,10 @@
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from families.models.choices import ContactLanguage, language_names
@@ -207,6 +210,23 @@ class SupportFamily(models.Model):
         return language_names(self.languages)
 
 
+class SystemNote(models.TextChoices):
+    """A note the programme writes itself on a status change: stored as its code and shown in
+    the reader's language (a note typed by a person is stored as typed, in `note`)."""
+
+    SIGNED_UP = "signed_up", _("Signed up on the website.")
+    SIGNED_UP_INFO_SESSION = "signed_up_info_session", _(
+        "Signed up for an info session on the website."
+    )
+    SIGNED_UP_GROUP = "signed_up_group", _("Signed up for a pre-training group on the website.")
+    APPLICATION_SENT = "application_sent", _("Application sent on the website.")
+    ENTERED_BY_COORDINATOR = "entered", _("Entered by a coordinator.")
+    RELATIONSHIP_STARTED = "relationship_started", _("A support relationship started.")
+    LAST_RELATIONSHIP_ENDED = "last_relationship_ended", _("The last support relationship ended.")
+    # `note` holds the day, as an ISO date, shown in the reader's format.
+    INFO_SESSION_ATTENDED = "info_session_attended", _("Attended the info session on %(date)s.")
+
+
 class FamilyStatusChange(StatusChange):
     """One step of a household's pipeline: who moved it, when and why. Never edited."""
 
@@ -220,8 +240,25 @@ class FamilyStatusChange(StatusChange):
         _("from"), max_length=32, choices=FamilyStatus.choices, blank=True
     )
     to_status = models.CharField(_("to"), max_length=32, choices=FamilyStatus.choices)
+    note_code = models.CharField(
+        _("note by the system"), max_length=32, choices=SystemNote.choices, blank=True
+    )
 
     class Meta(StatusChange.Meta):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         indexes = [models.Index(fields=["family", "-changed_at"])]
+
+    @property
+    def note_shown(self) -> str:
+        """The note in the reader's language: a system note's text, or what a person typed."""
+        if self.note_code not in SystemNote.values:
+            return self.note
+        text = str(SystemNote(self.note_code).label)
+        if "%(date)s" in text:
+            try:
+                day = datetime.date.fromisoformat(self.note)
+            except ValueError:
+                return text % {"date": self.note}
+            return text % {"date": date_format(day, "SHORT_DATE_FORMAT")}
+        return text

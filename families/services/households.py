@@ -33,6 +33,7 @@ from families.models import (
     FamilyStatusChange,
     SubmissionSource,
     SupportFamily,
+    SystemNote,
 )
 from families.services.duplicates import APPLICATION_FIELDS, keep_apart, merge_fields
 from kalliola.mail import mail_function, send_after_commit
@@ -123,11 +124,15 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
     raise AssertionError("unreachable")
 
 
-def change_status(family: SupportFamily, to: str, *, by=None, note: str = "") -> SupportFamily:
+def change_status(
+    family: SupportFamily, to: str, *, by=None, note: str = "", note_code: str = ""
+) -> SupportFamily:
     """Move a household to another status if the pipeline allows it, and record the change.
 
     The row is locked so two coordinators acting at once cannot both move it from the same
     status. Steps with a rule (trained, approved) are refused with every missing condition.
+    A note the programme writes itself is a `SystemNote` code (`note_code`), shown in the
+    reader's language; `note` is what a person typed (or a system note's date).
     """
     if to not in S.values:
         raise TransitionNotAllowed(_("“%(to)s” is not a status of a household.") % {"to": to})
@@ -146,7 +151,7 @@ def change_status(family: SupportFamily, to: str, *, by=None, note: str = "") ->
                 _check_approval(locked, by=by, note=note)
             if locked.status in REVIEWED_FROM and to == S.ACCEPTED_FOR_TRAINING:
                 _check_review(by)
-            _record(locked, to, by=by, note=note)
+            _record(locked, to, by=by, note=note, note_code=note_code)
     family.refresh_from_db()
     return family
 
@@ -249,9 +254,14 @@ def approve_family(
     return family
 
 
-def _record(family: SupportFamily, to: str, *, by, note: str) -> None:
+def _record(family: SupportFamily, to: str, *, by, note: str, note_code: str = "") -> None:
     FamilyStatusChange.objects.create(
-        family=family, from_status=family.status, to_status=to, changed_by=by, note=note
+        family=family,
+        from_status=family.status,
+        to_status=to,
+        changed_by=by,
+        note=note,
+        note_code=note_code,
     )
     family.status = to
     family.status_changed_at = timezone.now()
@@ -269,7 +279,8 @@ def register_family(family: SupportFamily, *, by, note: str = "") -> SupportFami
             from_status="",
             to_status=S.APPLIED,
             changed_by=by,
-            note=note or _("Entered by a coordinator."),
+            note=note,
+            note_code="" if note else SystemNote.ENTERED_BY_COORDINATOR,
         )
     return family
 
@@ -313,9 +324,9 @@ def find_or_create_applicant(
 
 def _create_applicant(name, email, phone, municipality, language, source) -> SupportFamily:
     if source == SubmissionSource.INFO_SESSION:
-        status, note = S.INTERESTED, _("Signed up for an info session on the website.")
+        status, note_code = S.INTERESTED, SystemNote.SIGNED_UP_INFO_SESSION
     else:
-        status, note = S.APPLIED, _("Signed up for a pre-training group on the website.")
+        status, note_code = S.APPLIED, SystemNote.SIGNED_UP_GROUP
     with transaction.atomic():
         family = SupportFamily.objects.create(
             contact_name=name.strip(),
@@ -327,7 +338,7 @@ def _create_applicant(name, email, phone, municipality, language, source) -> Sup
             status=status,
         )
         FamilyStatusChange.objects.create(
-            family=family, from_status="", to_status=status, note=note
+            family=family, from_status="", to_status=status, note_code=note_code
         )
         return family
 
@@ -363,7 +374,7 @@ def submit_application(*, email: str, data: dict) -> tuple[SupportFamily, bool]:
                         family=family,
                         from_status="",
                         to_status=S.APPLIED,
-                        note=_("Application sent on the website."),
+                        note_code=SystemNote.APPLICATION_SENT,
                     )
             except IntegrityError:
                 # The same address was used at the same moment in another request: that

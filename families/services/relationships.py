@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from families import emails
 from families.models import (
     CAN_TAKE_A_CHILD,
     OPEN_RELATIONSHIP_STATUSES,
@@ -17,10 +18,12 @@ from families.models import (
     RelationshipStatusChange,
     SupportFamily,
     SupportRelationship,
+    SystemNote,
 )
 from families.models.child import ChildStatus
 from families.models.relationship import review_date_for
 from families.services.households import change_status
+from kalliola.mail import send_after_commit
 from kalliola.roles import is_support_worker
 from kalliola.services.anonymised import RecordAnonymised, refuse_anonymised
 from kalliola.validators import ENDS, implausible_date_error
@@ -49,7 +52,8 @@ def create_relationship(
     active and has a free place; the worker is in the Support workers group. The child moves to
     *matched* and the household to *active* in the same transaction. The child's row and then the
     household's row are locked, so two coordinators acting at once create only one relationship
-    for a child and never fill a place twice.
+    for a child and never fill a place twice. The support family and the support worker are
+    told by e-mail once it commits (first names, the date and a link: nothing about the child).
     """
     if not is_support_worker(support_worker):
         raise RelationshipError(_("The chosen person is not a support worker."))
@@ -96,8 +100,10 @@ def create_relationship(
                     locked_family,
                     FamilyStatus.ACTIVE,
                     by=by,
-                    note=_("A support relationship started."),
+                    note_code=SystemNote.RELATIONSHIP_STARTED,
                 )
+            send_after_commit(emails.send_relationship_started_to_family, relationship.pk)
+            send_after_commit(emails.send_relationship_started_to_worker, relationship.pk)
     except IntegrityError as exc:
         # The partial unique index caught a race the locks did not (e.g. a child row changed
         # outside this service).
@@ -206,7 +212,7 @@ def end_relationship(
                 family,
                 FamilyStatus.ON_HOLD if household_on_hold else FamilyStatus.APPROVED,
                 by=by,
-                note=_("The last support relationship ended."),
+                note_code=SystemNote.LAST_RELATIONSHIP_ENDED,
             )
     relationship.refresh_from_db()
     return relationship

@@ -17,6 +17,11 @@ from meetings.models.choices import (
 from meetings.models.fields import BoundedTextField
 
 
+class MeetingQuerySet(models.QuerySet):
+    def not_cancelled(self):
+        return self.filter(cancelled_at__isnull=True)
+
+
 class Meeting(models.Model):
     """One of a case's meetings, numbered 1–5 by the service under a lock on the case."""
 
@@ -39,6 +44,19 @@ class Meeting(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # A planned meeting cancelled when its case closed (`close_case`): kept, not deleted, so the
+    # case's history shows it; calendars and statistics leave it out.
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cancelled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["case", "number"]
@@ -65,6 +83,10 @@ class Meeting(models.Model):
             "number": self.number,
             "case": self.case_id,
         }
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     @property
     def ends_at(self):

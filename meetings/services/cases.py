@@ -7,9 +7,11 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kalliola.mail import send_after_commit
 from kalliola.roles import is_coordinator, is_support_worker
 from kalliola.services.anonymised import refuse_anonymised
 from kalliola.validators import HAPPENED, PLANNED, implausible_date_error
+from meetings import emails
 from meetings.models import (
     FOLLOW_UP_AFTER_DAYS,
     MAX_MEETINGS,
@@ -29,6 +31,7 @@ from meetings.services.errors import (
     CaseAnonymised,
     CaseNotOpen,
     FirstMeetingMissing,
+    FutureMeetingsPlanned,
     MeetingBeforeCaseOpened,
     MeetingLimitReached,
     MeetingsError,
@@ -101,7 +104,14 @@ def open_case(
         CaseStatusChange.objects.create(
             case=case, from_status="", to_status=CaseStatus.NEW, changed_by=by
         )
+        tell_worker(case)
     return case
+
+
+def tell_worker(case: SupportCase) -> None:
+    """The one rule of "assigning a case tells the worker": an e-mail after the commit."""
+    if case.support_worker_id is not None:
+        send_after_commit(emails.send_case_assigned, case.pk)
 
 
 def change_status(case: SupportCase, to: str, *, by, note: str = "") -> SupportCase:
@@ -123,10 +133,14 @@ def change_status(case: SupportCase, to: str, *, by, note: str = "") -> SupportC
 
 
 def assign_worker(case: SupportCase, support_worker, *, by) -> SupportCase:
+    """Give the case to another support worker, who is told by e-mail (nobody when unchanged)."""
     with transaction.atomic():
         case = _lock(case)
+        changed = case.support_worker_id != getattr(support_worker, "pk", None)
         case.support_worker = support_worker
         case.save(update_fields=["support_worker"])
+        if changed:
+            tell_worker(case)
     return case
 
 
@@ -290,10 +304,24 @@ def save_plan(
     return plan
 
 
+def future_meetings(case: SupportCase, *, now=None) -> QuerySet[Meeting]:
+    """The case's planned meetings that have not started and are not cancelled."""
+    return case.meetings.not_cancelled().filter(starts_at__gt=now or timezone.now())
+
+
 def close_case(
-    case: SupportCase, *, by, closed_on: datetime.date | None = None, note: str = ""
+    case: SupportCase,
+    *,
+    by,
+    closed_on: datetime.date | None = None,
+    note: str = "",
+    cancel_future_meetings: bool = False,
 ) -> FollowUp:
-    """Close a case and schedule its follow-up about six months later."""
+    """Close a case and schedule its follow-up about six months later.
+
+    A case with planned meetings ahead closes only when the caller confirms that they are
+    cancelled (`cancel_future_meetings`); otherwise `FutureMeetingsPlanned` says how many. The
+    cancelled meetings are kept with who cancelled them and when."""
     with transaction.atomic():
         case = _lock(case)
         if CaseStatus.CLOSED not in CASE_TRANSITIONS[case.status]:
@@ -304,6 +332,11 @@ def close_case(
         # Retention and the follow-up count from this day: it cannot be put off to the future.
         if error := implausible_date_error(closed_on, HAPPENED):
             raise TransitionNotAllowed(error)
+        now = timezone.now()
+        ahead = future_meetings(case, now=now)
+        if not cancel_future_meetings and (count := ahead.count()):
+            raise FutureMeetingsPlanned(count)
+        ahead.update(cancelled_at=now, cancelled_by=by)
         _record_status(case, CaseStatus.CLOSED, by=by, note=note)
         case.closed_on = closed_on
         case.save(update_fields=["status", "closed_on"])
@@ -318,7 +351,9 @@ def close_case(
 
 
 def record_case_opened(case: SupportCase, *, by) -> CaseStatusChange:
-    """Record the opening of a case saved in the admin (after a phone call)."""
-    return CaseStatusChange.objects.create(
+    """Record the opening of a case saved in the admin (after a phone call); its worker is told."""
+    change = CaseStatusChange.objects.create(
         case=case, from_status="", to_status=CaseStatus.NEW, changed_by=by
     )
+    tell_worker(case)
+    return change

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from kalliola.services.anonymised import ANONYMISED_MESSAGE, RecordAnonymised
 
@@ -70,3 +71,20 @@ class CaseAnonymised(MeetingsError, RecordAnonymised):
     """The case (or the request) was erased: nothing more is written to it or its parts."""
 
     default_message = ANONYMISED_MESSAGE
+
+
+class FutureMeetingsPlanned(MeetingsError):
+    """The case has planned meetings ahead: closing it cancels them, so it asks first."""
+
+    def __init__(self, count: int):
+        self.count = count
+        super().__init__(
+            ngettext(
+                "The case has %(n)s planned meeting ahead. Closing the case cancels it: "
+                "confirm that it is cancelled.",
+                "The case has %(n)s planned meetings ahead. Closing the case cancels them: "
+                "confirm that they are cancelled.",
+                count,
+            )
+            % {"n": count}
+        )

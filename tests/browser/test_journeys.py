@@ -218,13 +218,25 @@ def test_coordinator_approves_a_household_and_creates_a_relationship_from_a_sugg
     assert family.criminal_record_checked_on == checked_on
     assert family.criminal_record_checked_by == coordinator
 
+    mail.outbox.clear()  # the pre-training's own mails: only the hand-over's count below
+
     # Match: the child's page links to the suggestions; choose the household.
     page.goto(f"{live_server.url}/admin/families/child/{child.pk}/change/")
     with page.expect_navigation():
         page.locator(f"a[href*='/lapset/{child.pk}/ehdotukset/']").first.click()
+    # The dropdown names the worker in full, not by the user name.
+    assert "Tuula Tukija" in page.locator("#id_support_worker").inner_text()
     page.locator("#id_support_worker").select_option(str(worker.pk))
     with page.expect_navigation():
         page.locator(f"button[name=family][value='{family.pk}']").click()
+
+    # The confirmation: what is about to be created and who is told; nothing saved yet.
+    summary = page.locator("#content").inner_text()
+    assert "Tuula Tukija" in summary and "Koulutettu Perhe" in summary
+    assert "sähköpostilla" in summary
+    assert not SupportRelationship.objects.exists() and not mail.outbox
+    with page.expect_navigation():
+        page.locator("#content form [type=submit]").click()
 
     relationship = SupportRelationship.objects.get()
     assert relationship.child == child and relationship.family == family
@@ -233,4 +245,15 @@ def test_coordinator_approves_a_household_and_creates_a_relationship_from_a_sugg
     child.refresh_from_db()
     family.refresh_from_db()
     assert child.status == ChildStatus.MATCHED and family.status == FamilyStatus.ACTIVE
+    assert "sähköpostilla" in page.locator(".messagelist").inner_text()
+    # The outbox: one mail to the household, one to the worker, with first names only.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([family.email, worker.email])
+    to_family = next(m for m in mail.outbox if m.to == [family.email])
+    to_worker = next(m for m in mail.outbox if m.to == [worker.email])
+    start = relationship.start_date
+    assert "Koulutettu" in to_family.body and "Tuula" in to_family.body
+    assert f"{start.day}.{start.month}.{start.year}" in to_worker.body
+    assert f"/tyo/suhteet/{relationship.pk}/" in to_worker.body
+    for message in mail.outbox:
+        assert child.first_name not in message.body and "Perhe" not in message.body
     save_screenshot(page, "journey-coordinator-approve-and-match")

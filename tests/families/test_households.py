@@ -330,7 +330,7 @@ def test_an_applicants_language_is_one_the_programme_speaks(language, kept):
 def test_register_family_without_a_note_says_who_entered_it(coordinator):
     family = SupportFamily(contact_name="Uusi", email="uusi2@example.org", phone="0400000002")
     register_family(family, by=coordinator)
-    assert family.status_changes.get().note == "Entered by a coordinator."
+    assert family.status_changes.get().note_shown == "Entered by a coordinator."
     other = SupportFamily(contact_name="Toinen", email="toinen@example.org", phone="0400000003")
     register_family(other, by=coordinator, note="Soitti")
     assert other.status_changes.get().note == "Soitti"

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
+from families import emails as family_emails
 from families.services import households
 from kalliola import mail as outbox
 from kalliola.models import MailStatus, QueuedMail
@@ -250,6 +251,9 @@ def test_every_mail_function_is_registered():
         emails.send_event_invitation,
         households._send_confirmation,
         meeting_emails.send_request_confirmation,
+        meeting_emails.send_case_assigned,
+        family_emails.send_relationship_started_to_family,
+        family_emails.send_relationship_started_to_worker,
     ):
         name = f"{send.__module__}.{send.__qualname__}"
         assert outbox.function_for(name) is send

@@ -102,7 +102,7 @@ def test_a_stay_logged_or_removed_in_the_portal_shows_at_once(client, support_wo
         {**STAY, "start_date": "2026-06-05", "end_date": "2026-06-07"},
     )
     assert response.status_code == 302
-    assert "Last stay: 06/05/2026 · 1 stay awaiting approval" in _html(client, LIST)
+    assert "Last stay: 5 Jun 2026 · 1 stay awaiting approval" in _html(client, LIST)
     assert "1 stay awaiting approval" in _html(client, HOME)
 
     stay = relationship.stays.get()
@@ -211,8 +211,10 @@ def test_a_meeting_a_closed_case_and_a_follow_up_show_at_once(client, support_wo
     home = _html(client, HOME)
     assert "My cases: 0 new, 1 active." in home and f"meeting 1, case {case.pk}" in home
 
-    meeting_services.close_case(case, by=support_worker)
+    # The meeting is still ahead: closing the case cancels it (asked first, issue 16).
+    meeting_services.close_case(case, by=support_worker, cancel_future_meetings=True)
     assert f"Case {case.pk}" not in _html(client, CASES)
+    assert f"meeting 1, case {case.pk}" not in _html(client, HOME)
     _cached(client, f"{CASES}?tila=closed")
 
     meeting_services.record_follow_up(

@@ -40,20 +40,44 @@ def test_suggestions_page_lists_households_with_reasons(admin_client):
     assert [s.family_id for s in response.context["suggestions"]] == [family.pk]
 
 
-def test_one_click_creates_the_relationship_with_the_chosen_worker(
-    admin_client, coordinator, support_worker
-):
+def test_creating_asks_for_confirmation_first_and_saves_nothing(admin_client, support_worker):
     child = ChildFactory()
-    family = SupportFamilyFactory(status=FamilyStatus.APPROVED)
+    family = SupportFamilyFactory(status=FamilyStatus.APPROVED, contact_name="Aino Virtanen")
+    support_worker.first_name, support_worker.last_name = "Sanna", "Tukija"
+    support_worker.save()
     response = admin_client.post(
         reverse("admin:families_child_suggestions", args=[child.pk]),
-        {
-            "support_worker": support_worker.pk,
-            "start_date": "2026-06-20",
-            "rhythm": "Joka toinen viikonloppu",
-            "family": family.pk,
-        },
+        {"support_worker": support_worker.pk, "start_date": "2026-06-20", "family": family.pk},
     )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Sanna Tukija" in page  # the worker by full name, not the user name
+    assert 'name="confirm"' in page
+    assert not SupportRelationship.objects.exists()
+    child.refresh_from_db()
+    assert child.status == ChildStatus.WAITING
+
+
+def test_confirming_creates_the_relationship_and_tells_family_and_worker(
+    admin_client, coordinator, support_worker, mailoutbox, django_capture_on_commit_callbacks
+):
+    child = ChildFactory(first_name="Ville")
+    family = SupportFamilyFactory(
+        status=FamilyStatus.APPROVED, contact_name="Aino Virtanen", contact_language="sv"
+    )
+    support_worker.first_name = "Sanna"
+    support_worker.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:families_child_suggestions", args=[child.pk]),
+            {
+                "support_worker": support_worker.pk,
+                "start_date": "2026-06-20",
+                "rhythm": "Joka toinen viikonloppu",
+                "family": family.pk,
+                "confirm": "1",
+            },
+        )
     relationship = SupportRelationship.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse(
@@ -65,6 +89,16 @@ def test_one_click_creates_the_relationship_with_the_chosen_worker(
     family.refresh_from_db()
     assert child.status == ChildStatus.MATCHED
     assert family.status == FamilyStatus.ACTIVE
+    to_family, to_worker = sorted(mailoutbox, key=lambda m: m.to != [family.email])
+    assert to_family.to == [family.email]
+    assert "Hej Aino" in to_family.body  # the household's own language, first name only
+    assert "20.6.2026" in to_family.body and "Sanna" in to_family.body
+    assert to_worker.to == [support_worker.email]
+    assert "Aino" in to_worker.body and "20.6.2026" in to_worker.body
+    assert f"/tyo/suhteet/{relationship.pk}/" in to_worker.body
+    for mail in (to_family, to_worker):
+        # No special-category data: nothing of the child, not even the first name.
+        assert "Ville" not in mail.body and "Virtanen" not in mail.body
 
 
 def test_a_household_that_breaks_a_hard_rule_cannot_be_posted(admin_client, support_worker):
@@ -83,7 +117,12 @@ def test_a_matched_child_gets_no_second_relationship_from_the_admin(admin_client
     family = SupportFamilyFactory(status=FamilyStatus.APPROVED)
     response = admin_client.post(
         reverse("admin:families_child_suggestions", args=[existing.child.pk]),
-        {"support_worker": support_worker.pk, "start_date": "2026-06-20", "family": family.pk},
+        {
+            "support_worker": support_worker.pk,
+            "start_date": "2026-06-20",
+            "family": family.pk,
+            "confirm": "1",
+        },
     )
     assert response.status_code == 400
     assert SupportRelationship.objects.count() == 1

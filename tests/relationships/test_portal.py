@@ -345,11 +345,11 @@ def test_a_card_shows_the_last_stay_the_stays_awaiting_approval_and_the_review(
     client.force_login(support_worker)
     html = client.get("/en/tyo/suhteet/").content.decode()
     # mine: reviewed 1 January 2027, beyond the horizon; the paused one is overdue.
-    assert "Last stay: 06/08/2026 · 2 stays awaiting approval" in html
-    assert "Review: <strong>01/01/2027</strong></p>" in html
+    assert "Last stay: 8 Jun 2026 · 2 stays awaiting approval" in html
+    assert "Review: <strong>1 Jan 2027</strong></p>" in html
     assert (
         f"{paused.child.first_name} – {paused.family.contact_name}</a></h2>\n"
-        '    <p class="mb-1">Review: <strong>06/01/2026</strong> '
+        '    <p class="mb-1">Review: <strong>1 Jun 2026</strong> '
         '<span class="badge text-bg-warning">overdue</span> '
         '<span class="badge text-bg-secondary">Paused</span></p>\n'
         '    <p class="mb-1">Last stay: – · 0 stays awaiting approval</p>'

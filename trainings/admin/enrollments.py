@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from families.services import PRETRAINING_HOURS, TransitionNotAllowed
 from kalliola.audit import AuditedViewAdminMixin
+from kalliola.roles import StaffChoiceField, staff_members, staff_name
 from trainings import services
 from trainings.admin.common import _attended_hours_subquery, _home_visit_hours_subquery
 from trainings.models import (
@@ -100,10 +101,15 @@ class EnrollmentAdmin(AuditedViewAdminMixin, admin.ModelAdmin):
         "total_hours",
         "joined_at",
     )
-    list_filter = (ReviewFilter, "status", "group__language", "group")
+    list_filter = (
+        ReviewFilter,
+        "status",
+        ("group", admin.RelatedOnlyFieldListFilter),
+        "group__language",
+    )
     search_fields = ("family__contact_name", "family__email", "group__name")
     list_select_related = ("family", "group")
-    raw_id_fields = ("family", "group")
+    autocomplete_fields = ("family", "group")
     readonly_fields = ("status", "joined_at", "status_changed_at", "status_changed_by")
     form = EnrollmentForm
     inlines = [AttendanceInline]
@@ -215,11 +221,22 @@ class EnrollmentAdmin(AuditedViewAdminMixin, admin.ModelAdmin):
 
 @admin.register(HomeVisit)
 class HomeVisitAdmin(AuditedViewAdminMixin, admin.ModelAdmin):
-    list_display = ("family", "visited_on", "worker", "hours")
+    list_display = ("family", "visited_on", "worker_name", "hours")
     list_filter = ("visited_on",)
     search_fields = ("family__contact_name", "family__email")
     list_select_related = ("family", "worker")
-    raw_id_fields = ("family", "worker")
+    autocomplete_fields = ("family",)
+
+    @admin.display(description=_("worker"), ordering="worker__first_name")
+    def worker_name(self, obj):
+        return staff_name(obj.worker)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The few staff members in a dropdown by full name (`staff_name`), not typed ids.
+        if db_field.name == "worker":
+            kwargs["queryset"] = staff_members()
+            kwargs["form_class"] = StaffChoiceField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

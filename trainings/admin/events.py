@@ -62,7 +62,7 @@ class InviteFamiliesForm(forms.Form):
 class EventInvitationInline(admin.TabularInline):
     model = EventInvitation
     extra = 0
-    raw_id_fields = ("family",)
+    autocomplete_fields = ("family",)
     fields = ("family", "reply", "participants", "invited_at", "replied_at")
     readonly_fields = ("invited_at", "replied_at")
 

@@ -45,7 +45,6 @@ class TrainingSessionInline(admin.TabularInline):
 class EnrollmentInline(admin.TabularInline):
     model = Enrollment
     extra = 0
-    raw_id_fields = ("family",)
     fields = ("family", "status", "joined_at", "attended_hours", "home_visit_hours")
     readonly_fields = ("family", "status", "joined_at", "attended_hours", "home_visit_hours")
     show_change_link = True
@@ -101,7 +100,17 @@ class TrainingGroupForm(forms.ModelForm):
 
     class Meta:
         model = TrainingGroup
-        fields = ("name", "capacity", "language", "status", "attendance", "location", "notes")
+        fields = (
+            "name",
+            "name_sv",
+            "name_en",
+            "capacity",
+            "language",
+            "status",
+            "attendance",
+            "location",
+            "notes",
+        )
 
     def clean_first_evening(self):
         day = self.cleaned_data["first_evening"]
@@ -161,7 +170,17 @@ class TrainingGroupAdmin(admin.ModelAdmin):
             services.notify_session_changed(session)
 
     def get_fields(self, request, obj=None):
-        fields = ["name", "capacity", "language", "status", "attendance", "location", "notes"]
+        fields = [
+            "name",
+            "name_sv",
+            "name_en",
+            "capacity",
+            "language",
+            "status",
+            "attendance",
+            "location",
+            "notes",
+        ]
         return fields if obj else [*fields, "first_evening"]
 
     def save_related(self, request, form, formsets, change):

@@ -25,7 +25,6 @@ from trainings.models import (
 class RegistrationInline(admin.TabularInline):
     model = Registration
     extra = 0
-    raw_id_fields = ("family",)
     fields = ("family", "status", "attended", "created_at")
     readonly_fields = ("family", "status", "attended", "created_at")
     show_change_link = True
@@ -133,10 +132,15 @@ class InfoSessionAdmin(AttendanceAdminMixin, CalendarRevisionMixin, admin.ModelA
 @admin.register(Registration)
 class RegistrationAdmin(AuditedViewAdminMixin, admin.ModelAdmin):
     list_display = ("family", "session", "status", "attended", "created_at")
-    list_filter = ("status", "attended", "session__language")
+    list_filter = (
+        "status",
+        "attended",
+        ("session", admin.RelatedOnlyFieldListFilter),
+        "session__language",
+    )
     search_fields = ("family__contact_name", "family__email")
     list_select_related = ("family", "session")
-    raw_id_fields = ("family", "session")
+    autocomplete_fields = ("family", "session")
     actions = ["mark_attended", "cancel_registrations"]
 
     @admin.action(description=_("Mark attendance: attended the info session"))

@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from families.models.choices import ContactLanguage
@@ -117,6 +118,9 @@ class TrainingGroup(models.Model):
     """A pre-training group: evening sessions that households attend together."""
 
     name = models.CharField(_("name"), max_length=200)
+    # Optional: a page in Swedish or English shows the Finnish name when these are empty.
+    name_sv = models.CharField(_("name in Swedish"), max_length=200, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     capacity = models.PositiveIntegerField(
         _("capacity in households"), default=8, validators=[MinValueValidator(1)]
     )
@@ -167,6 +171,12 @@ class TrainingGroup(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def local_name(self) -> str:
+        """The group's name in the language being read (`get_language()`), else the Finnish."""
+        language = (get_language() or "fi")[:2]
+        return {"sv": self.name_sv, "en": self.name_en}.get(language) or self.name
 
     def clean(self):
         super().clean()

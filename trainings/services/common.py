@@ -74,10 +74,12 @@ def attendance_refusal(
     return None
 
 
-def _advance(family: SupportFamily, to: str, *, by=None, note: str = "") -> bool:
+def _advance(
+    family: SupportFamily, to: str, *, by=None, note: str = "", note_code: str = ""
+) -> bool:
     """Move the household forward if the pipeline allows it from where it is; never backwards."""
     family.refresh_from_db(fields=["status"])
     if to not in ALLOWED_TRANSITIONS[family.status]:
         return False
-    change_status(family, to, by=by, note=note)
+    change_status(family, to, by=by, note=note, note_code=note_code)
     return True

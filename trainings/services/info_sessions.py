@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from families.models import FamilyStatus, SubmissionSource
+from families.models import FamilyStatus, SubmissionSource, SystemNote
 from families.services import find_or_create_applicant
 from kalliola.mail import send_after_commit
 from trainings import emails
@@ -112,8 +112,8 @@ def mark_info_session_attended(registration: Registration, *, by=None) -> Regist
             registration.family,
             FamilyStatus.INFO_SESSION_ATTENDED,
             by=by,
-            note=_("Attended the info session on %(date)s.")
-            % {"date": timezone.localtime(registration.session.starts_at).strftime("%d.%m.%Y")},
+            note=timezone.localtime(registration.session.starts_at).date().isoformat(),
+            note_code=SystemNote.INFO_SESSION_ATTENDED,
         )
     return registration
 
