@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kalliola.municipalities import MunicipalityChoiceField
 from kalliola.public_forms import HoneypotFormMixin
 from kalliola.validators import validate_person_name, validate_phone
 from meetings.models import (
@@ -107,11 +108,10 @@ class MeetingRequestForm(HoneypotFormMixin, forms.Form):
     preferred_mode = forms.ChoiceField(
         label=_("How would you like to meet?"), choices=MODE_CHOICES, widget=forms.RadioSelect
     )
-    municipality = forms.CharField(
+    municipality = MunicipalityChoiceField(
         label=_("Where does the family live?"),
-        max_length=100,
         required=False,
-        help_text=_("The town or municipality. You can leave this empty."),
+        help_text=_("The municipality. You can leave this empty."),
     )
     heard_from = forms.ChoiceField(
         label=_("How did you hear about us?"),

@@ -19,7 +19,11 @@ from families.models import (
     ReferralSource,
 )
 from families.models.child import waiting_first
-from kalliola.admin_lists import CachedValuesFilter, LeanChangelistMixin
+from kalliola.admin_lists import (
+    LeanChangelistMixin,
+    MunicipalityFilter,
+    municipality_column,
+)
 from kalliola.audit import AuditedViewAdminMixin, record_views
 from kalliola.dsr import DataSubjectAdminMixin
 from kalliola.reports.export import csv_response
@@ -102,7 +106,7 @@ class ChildAdmin(
     list_display = (
         "__str__",
         "age_years",
-        "municipality",
+        "municipality_name",
         "language_list",
         "has_animal_allergy",
         "status",
@@ -114,7 +118,7 @@ class ChildAdmin(
     list_filter = (
         "status",
         WaitingTimeFilter,
-        ("municipality", CachedValuesFilter),
+        ("municipality", MunicipalityFilter),
         LanguageFilter,
         ReferralSourceFilter,
         "has_animal_allergy",
@@ -144,6 +148,8 @@ class ChildAdmin(
         (_("Wishes for a support family"), {"fields": ("child_wishes", "guardian_wishes")}),
         (None, {"fields": (("created_at", "updated_at"),)}),
     )
+
+    municipality_name = municipality_column()
 
     def get_queryset(self, request):
         latest = Referral.objects.filter(child=OuterRef("pk")).order_by("-referred_on", "-pk")
@@ -197,7 +203,7 @@ class ChildAdmin(
                 c.first_name,
                 c.last_name[:1],
                 c.age,
-                c.municipality,
+                c.get_municipality_display(),
                 c.language_names,
                 gettext("yes") if c.has_animal_allergy else gettext("no"),
                 c.get_status_display(),

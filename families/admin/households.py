@@ -39,7 +39,12 @@ from families.services import (
     register_family,
 )
 from kalliola.admin_inlines import ReadOnlyTableInline
-from kalliola.admin_lists import CachedValuesFilter, LeanChangelistMixin, list_figure
+from kalliola.admin_lists import (
+    LeanChangelistMixin,
+    MunicipalityFilter,
+    list_figure,
+    municipality_column,
+)
 from kalliola.audit import AuditedViewAdminMixin, record_views
 from kalliola.dsr import DataSubjectAdminMixin
 from kalliola.reports.export import csv_response
@@ -206,7 +211,7 @@ class SupportFamilyAdmin(
         "contact_name",
         "status",
         "days_in_status",
-        "municipality",
+        "municipality_name",
         "language_list",
         "age_range",
         "places",
@@ -214,7 +219,7 @@ class SupportFamilyAdmin(
     )
     list_filter = (
         FamilyStatusFilter,
-        ("municipality", CachedValuesFilter),
+        ("municipality", MunicipalityFilter),
         LanguageFilter,
         FreePlacesFilter,
         PossibleDuplicateFilter,
@@ -290,6 +295,8 @@ class SupportFamilyAdmin(
         ),
     )
     change_form_template = "families/admin/family_change_form.html"
+
+    municipality_name = municipality_column()
 
     def get_queryset(self, request):
         return with_free_places(super().get_queryset(request))
@@ -423,7 +430,7 @@ class SupportFamilyAdmin(
                 f.contact_name,
                 f.get_status_display(),
                 timezone.localtime(f.status_changed_at).date().isoformat(),
-                f.municipality,
+                f.get_municipality_display(),
                 f.language_names,
                 f.child_age_min,
                 f.child_age_max,

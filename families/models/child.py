@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from families.models.choices import language_names
+from kalliola.municipalities import MunicipalityField
 from kalliola.validators import validate_phone
 
 ADULT_AGE = 18
@@ -30,7 +31,7 @@ class Child(models.Model):
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     birth_date = models.DateField(_("birth date"))
-    municipality = models.CharField(_("municipality"), max_length=100)
+    municipality = MunicipalityField(_("municipality"))
     languages = models.JSONField(_("languages"), default=list, blank=True)
     enjoys = models.TextField(_("what the child enjoys"), max_length=2000, blank=True)
     needs = models.TextField(_("what the child needs"), max_length=2000, blank=True)

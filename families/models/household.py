@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from families.models.choices import ContactLanguage, language_names
 from kalliola.models import StatusChange
+from kalliola.municipalities import MunicipalityField
 from kalliola.validators import normalise_email, postal_code_validator, validate_phone
 
 
@@ -74,7 +75,7 @@ class SupportFamily(models.Model):
     postal_code = models.CharField(
         _("postal code"), max_length=5, blank=True, validators=[postal_code_validator]
     )
-    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    municipality = MunicipalityField(_("municipality"), blank=True)
 
     household_members = models.TextField(
         _("who lives in the household"), max_length=2000, blank=True
