@@ -27,6 +27,7 @@ from kalliola.admin_lists import (
 from kalliola.audit import AuditedViewAdminMixin, record_views
 from kalliola.dsr import DataSubjectAdminMixin
 from kalliola.reports.export import csv_response
+from kalliola.search import SearchAdminMixin
 
 
 class ChildAdminForm(forms.ModelForm):
@@ -96,7 +97,11 @@ class WaitingTimeFilter(admin.SimpleListFilter):
 
 @admin.register(Child)
 class ChildAdmin(
-    LeanChangelistMixin, AuditedViewAdminMixin, DataSubjectAdminMixin, admin.ModelAdmin
+    LeanChangelistMixin,
+    AuditedViewAdminMixin,
+    SearchAdminMixin,
+    DataSubjectAdminMixin,
+    admin.ModelAdmin,
 ):
     dsr_kind = "child-and-guardians"
     dsr_export = family_retention.export_child
@@ -108,9 +113,7 @@ class ChildAdmin(
         "age_years",
         "municipality_name",
         "language_list",
-        "has_animal_allergy",
         "status",
-        "waiting_since",
         "waiting_days",
         "referred_by",
     )
@@ -124,6 +127,8 @@ class ChildAdmin(
         "has_animal_allergy",
     )
     search_fields = ("first_name", "last_name", "guardians__name", "guardians__phone")
+    folded_search_fields = ("search_names", "guardians__search_names")
+    phone_search_fields = ("guardians__search_phones",)
     list_per_page = 50
     actions = (
         "export_csv",
@@ -151,6 +156,18 @@ class ChildAdmin(
 
     municipality_name = municipality_column()
 
+    def get_list_display(self, request):
+        # Found by a guardian's phone number: the numbers take the languages' place.
+        if self.is_phone_search(request):
+            return [
+                "guardian_phones" if name == "language_list" else name for name in self.list_display
+            ]
+        return self.list_display
+
+    @admin.display(description=_("guardians' phones"))
+    def guardian_phones(self, child):
+        return ", ".join(g.phone for g in child.guardians.all() if g.phone)
+
     def get_queryset(self, request):
         latest = Referral.objects.filter(child=OuterRef("pk")).order_by("-referred_on", "-pk")
         # Annotated before ModelAdmin orders it: the default ordering uses `waiting_first`.
@@ -158,6 +175,8 @@ class ChildAdmin(
             latest_referral_source=Subquery(latest.values("source")[:1]),
             waiting_first=waiting_first(),
         )
+        if self.is_phone_search(request):
+            queryset = queryset.prefetch_related("guardians")
         return queryset.order_by(*self.get_ordering(request))
 
     def get_ordering(self, request):

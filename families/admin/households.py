@@ -48,6 +48,7 @@ from kalliola.admin_lists import (
 from kalliola.audit import AuditedViewAdminMixin, record_views
 from kalliola.dsr import DataSubjectAdminMixin
 from kalliola.reports.export import csv_response
+from kalliola.search import SearchAdminMixin
 from kalliola.subqueries import count_of
 
 
@@ -200,7 +201,11 @@ class FamilyStatusChangeInline(ReadOnlyTableInline):
 
 @admin.register(SupportFamily)
 class SupportFamilyAdmin(
-    AuditedViewAdminMixin, LeanChangelistMixin, DataSubjectAdminMixin, admin.ModelAdmin
+    AuditedViewAdminMixin,
+    LeanChangelistMixin,
+    SearchAdminMixin,
+    DataSubjectAdminMixin,
+    admin.ModelAdmin,
 ):
     dsr_kind = "household"
     dsr_export = family_retention.export_family
@@ -215,13 +220,13 @@ class SupportFamilyAdmin(
         "language_list",
         "age_range",
         "places",
-        "frequency",
     )
     list_filter = (
         FamilyStatusFilter,
         ("municipality", MunicipalityFilter),
         LanguageFilter,
         FreePlacesFilter,
+        "frequency",
         PossibleDuplicateFilter,
     )
     search_fields = (
@@ -232,6 +237,8 @@ class SupportFamilyAdmin(
         "second_adult_email",
         "second_adult_phone",
     )
+    folded_search_fields = ("search_names",)
+    phone_search_fields = ("search_phones",)
     list_per_page = 50
     actions = (
         "move_to_status",
@@ -297,6 +304,19 @@ class SupportFamilyAdmin(
     change_form_template = "families/admin/family_change_form.html"
 
     municipality_name = municipality_column()
+
+    def get_list_display(self, request):
+        # Found by a phone number: the numbers take the languages' place, so that the match
+        # shows and the list still fits the screen.
+        if self.is_phone_search(request):
+            return [
+                "phone_numbers" if name == "language_list" else name for name in self.list_display
+            ]
+        return self.list_display
+
+    @admin.display(description=_("phone"))
+    def phone_numbers(self, family):
+        return ", ".join(p for p in (family.phone, family.second_adult_phone) if p)
 
     def get_queryset(self, request):
         return with_free_places(super().get_queryset(request))
