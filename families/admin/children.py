@@ -237,15 +237,19 @@ class ChildAdmin(
 
 
 @admin.register(Guardian)
-class GuardianAdmin(AuditedViewAdminMixin, DataSubjectAdminMixin, admin.ModelAdmin):
+class GuardianAdmin(
+    AuditedViewAdminMixin, SearchAdminMixin, DataSubjectAdminMixin, admin.ModelAdmin
+):
     """A guardian can ask to be exported or erased on their own, apart from the child."""
 
     dsr_kind = "guardian"
     dsr_export = family_retention.export_guardian
     dsr_erase = family_retention.erase_guardian
-    list_display = ("name", "relation", "child")
+    list_display = ("name", "relation", "phone", "child")
     list_select_related = ("child",)
     search_fields = ("name", "phone", "email")
+    folded_search_fields = ("search_names",)
+    phone_search_fields = ("search_phones",)
     fields = ("child", "name", "relation", "phone", "email")
     readonly_fields = ("child",)
     actions = ("export_personal_data", "erase_personal_data")

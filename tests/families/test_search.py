@@ -130,3 +130,12 @@ def test_phone_search_pages_take_the_same_queries_however_many_rows(
         assert admin_client.get(url("supportfamily"), {"q": "+358 40 000"}).status_code == 200
     with django_assert_max_num_queries(14):
         assert admin_client.get(url("child"), {"q": "040-000"}).status_code == 200
+
+
+def test_the_guardians_list_finds_a_phone_however_it_is_typed(admin_client):
+    guardian = GuardianFactory(name="Jörö Äijälä", phone="040 000 2046")
+    GuardianFactory(phone="050 999 8888")
+    response, results = found(admin_client, "guardian", "+358 40 000 2046")
+    assert results == [guardian]
+    assert "040 000 2046" in response.content.decode()
+    assert found(admin_client, "guardian", "joro aijala")[1] == [guardian]
