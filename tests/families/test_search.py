@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from families.models import Child, SupportFamily
+from families.models import Child, Guardian, SupportFamily
 from kalliola.search import fold_text, looks_like_phone, normalise_phone
 from tests.factories.families import ChildFactory, GuardianFactory, SupportFamilyFactory
 
@@ -114,22 +114,26 @@ def test_email_search_still_works(admin_client):
     assert found(admin_client, "supportfamily", "anna.makiharju@")[1] == [family]
 
 
-@pytest.mark.parametrize("rows", [10, 300])
+@pytest.mark.parametrize("rows", [10, 5000])
 def test_phone_search_pages_take_the_same_queries_however_many_rows(
     admin_client, rows, django_assert_max_num_queries
 ):
     SupportFamily.objects.bulk_create(
-        SupportFamilyFactory.build(phone=f"040 000 {i:04d}") for i in range(rows)
+        SupportFamilyFactory.build(phone=f"040 00{i:05d}") for i in range(rows)
     )
     children = Child.objects.bulk_create(ChildFactory.build() for _ in range(rows))
-    for i, child in enumerate(children):
-        GuardianFactory(child=child, phone=f"040 000 {i:04d}")
+    Guardian.objects.bulk_create(
+        GuardianFactory.build(child=child, phone=f"040 00{i:05d}")
+        for i, child in enumerate(children)
+    )
     admin_client.get(url("supportfamily"))  # the session and the cached filter figures
     admin_client.get(url("child"))
     with django_assert_max_num_queries(14):
-        assert admin_client.get(url("supportfamily"), {"q": "+358 40 000"}).status_code == 200
+        response = admin_client.get(url("supportfamily"), {"q": "+358 40 00"})
+    assert len(response.context["cl"].result_list) == min(rows, 50)
     with django_assert_max_num_queries(14):
-        assert admin_client.get(url("child"), {"q": "040-000"}).status_code == 200
+        response = admin_client.get(url("child"), {"q": "040-00"})
+    assert len(response.context["cl"].result_list) == min(rows, 50)
 
 
 def test_the_guardians_list_finds_a_phone_however_it_is_typed(admin_client):

@@ -39,7 +39,7 @@ def make_waiting(n, **extra):
     return Child.objects.bulk_create(
         ChildFactory.build(
             first_name=f"Lapsi{i:03d}",
-            waiting_since=today - datetime.timedelta(days=i + 1),
+            waiting_since=today - datetime.timedelta(days=i % 2000 + 1),
             birth_date=born(8),
             **extra,
         )
@@ -148,7 +148,7 @@ def test_support_workers_cannot_open_the_list(client, support_worker):
     assert client.get(url()).status_code in (302, 403)
 
 
-@pytest.mark.parametrize("n", [10, 300])
+@pytest.mark.parametrize("n", [10, 5000])
 def test_the_page_takes_the_same_queries_however_many_children_wait(
     admin_client, n, django_assert_max_num_queries
 ):
