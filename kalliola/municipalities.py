@@ -8,7 +8,6 @@ cannot map is kept as typed and shown to the coordinator as not recognised, neve
 The file is read once, at first use, from the repository: nothing is fetched at run time.
 """
 
-import csv
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -71,8 +70,11 @@ def fold(text: str) -> str:
 
 @cache
 def all_municipalities() -> tuple[Municipality, ...]:
-    with DATA_FILE.open(encoding="utf-8", newline="") as f:
-        return tuple(Municipality(r["code"], r["name_fi"], r["name_sv"]) for r in csv.DictReader(f))
+    # Three plain columns, no quoting (no official name holds a comma): read without `csv`,
+    # which the project keeps to kalliola/reports/export.py.
+    lines = DATA_FILE.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "code,name_fi,name_sv", "unexpected header in the municipality file"
+    return tuple(Municipality(*line.split(",")) for line in lines[1:] if line)
 
 
 @cache
