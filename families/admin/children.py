@@ -6,6 +6,8 @@ from django import forms
 from django.contrib import admin
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -166,7 +168,8 @@ class ChildAdmin(
 
     @admin.display(description=_("guardians' phones"))
     def guardian_phones(self, child):
-        return ", ".join(g.phone for g in child.guardians.all() if g.phone)
+        numbers = [(g.phone,) for g in child.guardians.all() if g.phone]
+        return format_html_join(mark_safe("<br>"), "{}", numbers)
 
     def get_queryset(self, request):
         latest = Referral.objects.filter(child=OuterRef("pk")).order_by("-referred_on", "-pk")

@@ -14,6 +14,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -316,7 +318,8 @@ class SupportFamilyAdmin(
 
     @admin.display(description=_("phone"))
     def phone_numbers(self, family):
-        return ", ".join(p for p in (family.phone, family.second_adult_phone) if p)
+        numbers = [(p,) for p in (family.phone, family.second_adult_phone) if p]
+        return format_html_join(mark_safe("<br>"), "{}", numbers)
 
     def get_queryset(self, request):
         return with_free_places(super().get_queryset(request))

@@ -48,6 +48,8 @@ def test_households_and_children_lists_fit_1366_px_with_the_side_menu_open(
             municipality="Kristiinankaupunki",
             languages=["fi", "sv", "en", "ar", "so"],
             max_children=2,
+            phone="040 000 2046",
+            second_adult_phone="+358 50 123 4567",
         )
         child = ChildFactory(
             first_name="Aleksanteri-Johannes",
@@ -55,14 +57,20 @@ def test_households_and_children_lists_fit_1366_px_with_the_side_menu_open(
             municipality="Kristiinankaupunki",
             languages=["fi", "sv", "en", "ar"],
         )
-        GuardianFactory(child=child)
+        GuardianFactory(child=child, phone="040 000 2046")
+        GuardianFactory(child=child, phone="+358 50 123 4567")
     sign_in(wide_page, live_server, CoordinatorFactory())
     prefix = "" if language == "fi" else f"/{language}"
-    for model in ("supportfamily", "child"):
-        wide_page.goto(f"{live_server.url}{prefix}/admin/families/{model}/")
+    lists = [
+        (model, query) for model in ("supportfamily", "child") for query in ("", "?q=0400002046")
+    ]
+    for model, query in lists:
+        wide_page.goto(f"{live_server.url}{prefix}/admin/families/{model}/{query}")
         assert wide_page.locator("#result_list tbody tr").count() == len(FamilyStatus.values)
         measured = overflow(wide_page)
-        save_screenshot(wide_page, f"admin-{model}-1366-{language}")
+        save_screenshot(wide_page, f"admin-{model}-1366-{language}{'-phone' if query else ''}")
+        if query:  # found by a phone number: the number shows, as typed when saved
+            assert wide_page.locator("#result_list td", has_text="040 000 2046").count()
         assert measured["sidebarOpen"], "the side menu is open on a wide screen"
         assert measured["page"] <= 0, f"{model}: the page scrolls sideways by {measured}"
         assert measured["table"] <= 0, f"{model}: the list scrolls sideways by {measured}"
