@@ -266,3 +266,30 @@ def test_swedish_request_form_names_municipalities_in_swedish_with_i_dont_know(c
     )
     assert response.status_code == 302
     assert MeetingRequest.objects.get().municipality == ""
+
+
+@pytest.mark.django_db
+def test_request_list_filters_by_official_municipality_and_lists_the_unrecognised(admin_client):
+    def make(value):
+        request = MeetingRequest.objects.create(
+            contact_role="parent",
+            name="Testi",
+            phone="040 123 4567",
+            question="Apua",
+            preferred_mode="phone",
+            municipality="Espoo",
+        )
+        MeetingRequest.objects.filter(pk=request.pk).update(municipality=value)
+        return request
+
+    esbo, kallio = make("Esbo"), make("Kallio")
+    importlib.import_module("meetings.migrations.0005_official_municipalities").to_official_names(
+        global_apps, None
+    )
+    with translation.override("sv"):
+        url = reverse("admin:meetings_meetingrequest_changelist")
+    response = admin_client.get(url, {"municipality": "?"})
+    assert list(response.context["cl"].result_list) == [kallio]
+    response = admin_client.get(url, {"municipality": "Espoo"})
+    assert list(response.context["cl"].result_list) == [esbo]
+    assert '<td class="field-municipality_name">Esbo</td>' in response.content.decode()
