@@ -18,6 +18,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote_plus
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -28,6 +29,8 @@ def pages(fx) -> list[tuple[str, str, object]]:
     """(key, path, user or None) for every page worth watching."""
     from django.utils import timezone
 
+    from families.models import Guardian
+    from kalliola.search import normalise_phone
     from meetings.models import MeetingRequest
 
     worker, coordinator = fx["worker"], fx["coordinator"]
@@ -35,6 +38,11 @@ def pages(fx) -> list[tuple[str, str, object]]:
     case = worker.support_cases.order_by("pk").first()
     request = MeetingRequest.objects.order_by("pk").first()
     year = timezone.localdate().year
+    # A phone number as a coordinator types it, in another format than the stored one.
+    phone = "+358 " + normalise_phone(relationship.family.phone).removeprefix("0")
+    guardian = Guardian.objects.exclude(phone="").order_by("pk").first()
+    guardian_phone = "-".join(normalise_phone(guardian.phone)[i : i + 3] for i in (0, 3, 6))
+    waiting = "/admin/families/supportrelationship/lapset/"
     return [
         ("bare", "/bench-ok/", None),
         ("bare-signed-in", "/bench-ok/", worker),
@@ -56,6 +64,16 @@ def pages(fx) -> list[tuple[str, str, object]]:
         ("changelist-requests", "/admin/meetings/meetingrequest/", coordinator),
         ("changelist-cases", "/admin/meetings/supportcase/", coordinator),
         ("changelist-follow-ups", "/admin/meetings/followup/", coordinator),
+        ("waiting-children", waiting, coordinator),
+        ("waiting-children-filtered", f"{waiting}?municipality=Helsinki&age=7-12", coordinator),
+        ("waiting-children-page-20", f"{waiting}?p=20", coordinator),
+        ("phone-search", f"/admin/families/supportfamily/?q={quote_plus(phone)}", coordinator),
+        (
+            "phone-search-children",
+            f"/admin/families/child/?q={quote_plus(guardian_phone)}",
+            coordinator,
+        ),
+        ("name-search-folded", "/admin/families/supportfamily/?q=makinen", coordinator),
         (
             "change-family",
             f"/admin/families/supportfamily/{relationship.family_id}/change/",
@@ -73,6 +91,22 @@ def pages(fx) -> list[tuple[str, str, object]]:
         ("statistics", f"/admin/tilastot/?year={year}", coordinator),
         ("statistics-print", f"/admin/tilastot/tulosta/?year={year}", coordinator),
     ]
+
+
+def sign_in_with_second_factor(client, user) -> None:
+    """Sign `user` in as after a two-factor code: staff pages otherwise redirect to the code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from kalliola import otp
+
+    client.force_login(user)
+    device = otp.confirmed_device(user) or TOTPDevice.objects.create(
+        user=user, name="bench", confirmed=True
+    )
+    session = client.session
+    session[otp.VERIFIED_KEY] = user.pk
+    session[otp.VERIFIED_DEVICE_KEY] = device.pk
+    session.save()
 
 
 def signup_post(client, path: str, run_id: str):
@@ -123,10 +157,11 @@ def main() -> None:
             continue
         client = Client()
         if user is not None:
-            client.force_login(user)
+            sign_in_with_second_factor(client, user)
         request = signup_post(client, path, run_id) if key == "signup" else client.get
         response = request(path)
         assert response.status_code in (200, 302), (path, response.status_code)
+        assert user is None or response.status_code == 200, (path, response.status_code)
         cpu, wall = [], []
         profile = cProfile.Profile() if args.profile else None
         for _ in range(args.runs):

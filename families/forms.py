@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from families.models import Language, SupportFamily
 from families.services.duplicates import APPLICATION_FIELDS
+from kalliola.municipalities import MunicipalityChoiceField
 from kalliola.public_forms import HoneypotFormMixin, PlainErrorsMixin
 from kalliola.validators import normalise_email, validate_person_name
 
@@ -125,8 +126,10 @@ class SupportFamilyApplicationForm(PlainErrorsMixin, HoneypotFormMixin, forms.Mo
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("street_address", "postal_code", "municipality", "household_members"):
+        for name in ("street_address", "postal_code", "household_members"):
             self.fields[name].required = True
+        self.fields["municipality"] = MunicipalityChoiceField(label=_("Municipality"))
+        self.fields["municipality"].widget.attrs["autocomplete"] = "address-level2"
         for name in ("contact_name", "second_adult_name"):
             self.fields[name].validators.append(validate_person_name)
         self.helper = FormHelper()

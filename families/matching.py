@@ -52,6 +52,7 @@ from families.models import (
     SupportRelationship,
 )
 from families.models.choices import Language
+from kalliola.municipalities import display_name
 
 DEFAULT_MATCHING_WEIGHTS: dict[str, float] = {
     # Points when the household lives in the child's municipality.
@@ -307,7 +308,7 @@ def _explain(child, row, score, *, today, now, stems) -> Suggestion:
     s = Suggestion(
         family_id=row["pk"],
         contact_name=row["contact_name"],
-        municipality=row["municipality"],
+        municipality=display_name(row["municipality"]),
         status=row["status"],
         free_places=row["max_children"] - row["open_count"],
         score=score,
@@ -316,11 +317,13 @@ def _explain(child, row, score, *, today, now, stems) -> Suggestion:
     place = _norm(row["municipality"])
     if place and place == _norm(child.municipality):
         reasons.append(
-            _("Lives in the same municipality (%(place)s).") % {"place": row["municipality"]}
+            _("Lives in the same municipality (%(place)s).")
+            % {"place": display_name(row["municipality"])}
         )
     elif place in NEIGHBOURS.get(_norm(child.municipality), ()):
         reasons.append(
-            _("Lives in a neighbouring municipality (%(place)s).") % {"place": row["municipality"]}
+            _("Lives in a neighbouring municipality (%(place)s).")
+            % {"place": display_name(row["municipality"])}
         )
     language_names = dict(Language.choices)
     shared = [code for code in (row["languages"] or []) if code in (child.languages or [])]

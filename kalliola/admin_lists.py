@@ -19,7 +19,9 @@ from django.contrib.admin.utils import get_last_value_from_parameters
 from django.contrib.admin.views.main import ChangeList
 from django.utils.html import format_html
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from kalliola import municipalities
 from kalliola.versioned_cache import VersionedCache
 
 LIST_FIGURES = VersionedCache("kalliola:admin-lists", timeout=60)
@@ -79,3 +81,63 @@ class CachedValuesFilter(admin.AllValuesFieldListFilter):
             ),
         )
         admin.FieldListFilter.__init__(self, field, request, params, model, model_admin, field_path)
+
+
+class MunicipalityFilter(CachedValuesFilter):
+    """The official municipalities present in the list, named in the reader's language, then
+    "Not recognised": the rows whose municipality, typed before the official list existed,
+    matches none of them (the coordinator corrects them there)."""
+
+    unrecognised_value = "?"
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = field.verbose_name
+
+    def has_output(self):
+        return True
+
+    def queryset(self, request, queryset):
+        if self.lookup_val and self.lookup_val[-1] == self.unrecognised_value:
+            return queryset.filter(municipalities.unrecognised_q(self.field_path))
+        return super().queryset(request, queryset)
+
+    def choices(self, changelist):
+        selected = self.lookup_val[-1] if self.lookup_val else None
+        yield {
+            "selected": selected is None,
+            "query_string": changelist.get_query_string(
+                remove=[self.lookup_kwarg, self.lookup_kwarg_isnull]
+            ),
+            "display": gettext("All"),
+        }
+        present = [v for v in self.lookup_choices if municipalities.is_recognised(v)]
+        named = sorted(
+            ((v, municipalities.display_name(v)) for v in present),
+            key=lambda pair: municipalities.sort_key(pair[1]),
+        )
+        for value, label in named:
+            yield {
+                "selected": selected == value,
+                "query_string": changelist.get_query_string(
+                    {self.lookup_kwarg: value}, [self.lookup_kwarg_isnull]
+                ),
+                "display": label,
+            }
+        yield {
+            "selected": selected == self.unrecognised_value,
+            "query_string": changelist.get_query_string(
+                {self.lookup_kwarg: self.unrecognised_value}, [self.lookup_kwarg_isnull]
+            ),
+            "display": gettext("Not recognised"),
+        }
+
+
+def municipality_column(field: str = "municipality"):
+    """A list column showing a municipality in the reader's language, sorted by the field."""
+
+    @admin.display(description=_("municipality"), ordering=field)
+    def municipality_name(self, obj):
+        return municipalities.display_name(getattr(obj, field))
+
+    return municipality_name

@@ -48,7 +48,8 @@ AUDITED_MODELS = [
 ANONYMISED = "anonymised"
 
 # Fields that change on every save and say nothing about who changed what.
-NOISE_FIELDS = ("updated_at",)
+# Columns the database derives (kalliola/search.py) repeat what their fields already log.
+NOISE_FIELDS = ("updated_at", "search_names", "search_phones")
 
 
 def register_models(labels: Iterable[str]) -> list[type[models.Model]]:

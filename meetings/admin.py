@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from kalliola.admin_inlines import ReadOnlyTableInline
-from kalliola.admin_lists import LeanChangelistMixin
+from kalliola.admin_lists import LeanChangelistMixin, MunicipalityFilter, municipality_column
 from kalliola.audit import AuditedViewAdminMixin, record_views
 from kalliola.dsr import DataSubjectAdminMixin
 from kalliola.roles import StaffChoiceField, staff_members, staff_name
@@ -134,10 +134,11 @@ class MeetingRequestAdmin(
         "status",
         "contact_role",
         "preferred_mode",
-        "municipality",
+        "municipality_name",
         "earlier_case",
     ]
-    list_filter = ["status", "contact_role", "preferred_mode"]
+    municipality_name = municipality_column()
+    list_filter = ["status", "contact_role", "preferred_mode", ("municipality", MunicipalityFilter)]
     search_fields = ["name", "email", "phone"]
     list_select_related = ["earlier_case"]
     date_hierarchy = "received_at"
@@ -278,7 +279,13 @@ class SupportCaseAdmin(
         "meeting_count",
         "closed_on",
     ]
-    list_filter = ["status", StaffFilter, "source", "preferred_mode"]
+    list_filter = [
+        "status",
+        StaffFilter,
+        "source",
+        "preferred_mode",
+        ("municipality", MunicipalityFilter),
+    ]
     list_select_related = ["support_worker"]
     search_fields = ["contacts__name", "contacts__email", "contacts__phone"]
     date_hierarchy = "opened_on"

@@ -10,6 +10,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kalliola.municipalities import MunicipalityChoiceField
 from kalliola.public_forms import HoneypotFormMixin, PlainErrorsMixin
 from kalliola.validators import validate_person_name, validate_phone
 from meetings.models import (
@@ -146,11 +147,10 @@ class MeetingRequestForm(PlainErrorsMixin, HoneypotFormMixin, forms.Form):
         choices=PUBLIC_MODE_CHOICES,
         widget=forms.RadioSelect,
     )
-    municipality = forms.CharField(
+    municipality = MunicipalityChoiceField(
         label=_("Where does the family live?"),
-        max_length=100,
         required=False,
-        help_text=_("The town or municipality. You can leave this empty."),
+        help_text=_("The municipality. You can leave this empty."),
     )
     heard_from = forms.ChoiceField(
         label=_("How did you hear about us?"),

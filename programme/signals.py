@@ -22,7 +22,7 @@ from families.models import Child, PaymentMonth, Stay, SupportFamily, SupportRel
 from kalliola.access import access_changed, is_sign_in_save
 from kalliola.admin_lists import LIST_FIGURES
 from kalliola.models import AccessibilityFeedback
-from meetings.models import FollowUp, MeetingRequest
+from meetings.models import FollowUp, MeetingRequest, SupportCase
 from programme import dashboard
 from trainings.models import Enrollment, InfoSession, Registration, TrainingGroup, TrainingSession
 
@@ -66,5 +66,5 @@ for _through in (User.groups.through, User.user_permissions.through, Group.permi
 
 
 # The big admin lists' filter choices (kalliola/admin_lists.py): households per status and the
-# municipalities of households and children.
-LIST_FIGURES.follow(SupportFamily, Child)
+# municipalities of households, children, requests and cases.
+LIST_FIGURES.follow(SupportFamily, Child, MeetingRequest, SupportCase)

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from kalliola.municipalities import MunicipalityChoiceField
 from kalliola.public_forms import HoneypotFormMixin, PlainErrorsMixin
 from kalliola.validators import normalise_email, validate_person_name, validate_phone
 
@@ -33,7 +34,7 @@ class SignupForm(PlainErrorsMixin, HoneypotFormMixin, forms.Form):
         validators=[validate_phone],
         help_text=_("For example 040 123 4567."),
     )
-    municipality = forms.CharField(label=_("Municipality where you live"), max_length=100)
+    municipality = MunicipalityChoiceField(label=_("Municipality where you live"))
     consent = forms.BooleanField(
         required=True,
         error_messages={"required": _("Please accept so that we may save your details.")},
@@ -61,9 +62,6 @@ class SignupForm(PlainErrorsMixin, HoneypotFormMixin, forms.Form):
 
     def clean_email(self):
         return normalise_email(self.cleaned_data["email"])
-
-    def clean_municipality(self):
-        return self.cleaned_data["municipality"].strip()
 
 
 class EventReplyForm(PlainErrorsMixin, forms.Form):

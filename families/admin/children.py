@@ -6,6 +6,8 @@ from django import forms
 from django.contrib import admin
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -19,10 +21,15 @@ from families.models import (
     ReferralSource,
 )
 from families.models.child import waiting_first
-from kalliola.admin_lists import CachedValuesFilter, LeanChangelistMixin
+from kalliola.admin_lists import (
+    LeanChangelistMixin,
+    MunicipalityFilter,
+    municipality_column,
+)
 from kalliola.audit import AuditedViewAdminMixin, record_views
 from kalliola.dsr import DataSubjectAdminMixin
 from kalliola.reports.export import csv_response
+from kalliola.search import SearchAdminMixin
 
 
 class ChildAdminForm(forms.ModelForm):
@@ -92,7 +99,11 @@ class WaitingTimeFilter(admin.SimpleListFilter):
 
 @admin.register(Child)
 class ChildAdmin(
-    LeanChangelistMixin, AuditedViewAdminMixin, DataSubjectAdminMixin, admin.ModelAdmin
+    LeanChangelistMixin,
+    AuditedViewAdminMixin,
+    SearchAdminMixin,
+    DataSubjectAdminMixin,
+    admin.ModelAdmin,
 ):
     dsr_kind = "child-and-guardians"
     dsr_export = family_retention.export_child
@@ -102,11 +113,9 @@ class ChildAdmin(
     list_display = (
         "__str__",
         "age_years",
-        "municipality",
+        "municipality_name",
         "language_list",
-        "has_animal_allergy",
         "status",
-        "waiting_since",
         "waiting_days",
         "referred_by",
     )
@@ -114,12 +123,14 @@ class ChildAdmin(
     list_filter = (
         "status",
         WaitingTimeFilter,
-        ("municipality", CachedValuesFilter),
+        ("municipality", MunicipalityFilter),
         LanguageFilter,
         ReferralSourceFilter,
         "has_animal_allergy",
     )
     search_fields = ("first_name", "last_name", "guardians__name", "guardians__phone")
+    folded_search_fields = ("search_names", "guardians__search_names")
+    phone_search_fields = ("guardians__search_phones",)
     list_per_page = 50
     actions = (
         "export_csv",
@@ -145,6 +156,21 @@ class ChildAdmin(
         (None, {"fields": (("created_at", "updated_at"),)}),
     )
 
+    municipality_name = municipality_column()
+
+    def get_list_display(self, request):
+        # Found by a guardian's phone number: the numbers take the languages' place.
+        if self.is_phone_search(request):
+            return [
+                "guardian_phones" if name == "language_list" else name for name in self.list_display
+            ]
+        return self.list_display
+
+    @admin.display(description=_("guardians' phones"))
+    def guardian_phones(self, child):
+        numbers = [(g.phone,) for g in child.guardians.all() if g.phone]
+        return format_html_join(mark_safe("<br>"), "{}", numbers)
+
     def get_queryset(self, request):
         latest = Referral.objects.filter(child=OuterRef("pk")).order_by("-referred_on", "-pk")
         # Annotated before ModelAdmin orders it: the default ordering uses `waiting_first`.
@@ -152,6 +178,8 @@ class ChildAdmin(
             latest_referral_source=Subquery(latest.values("source")[:1]),
             waiting_first=waiting_first(),
         )
+        if self.is_phone_search(request):
+            queryset = queryset.prefetch_related("guardians")
         return queryset.order_by(*self.get_ordering(request))
 
     def get_ordering(self, request):
@@ -197,7 +225,7 @@ class ChildAdmin(
                 c.first_name,
                 c.last_name[:1],
                 c.age,
-                c.municipality,
+                c.get_municipality_display(),
                 c.language_names,
                 gettext("yes") if c.has_animal_allergy else gettext("no"),
                 c.get_status_display(),
@@ -212,15 +240,19 @@ class ChildAdmin(
 
 
 @admin.register(Guardian)
-class GuardianAdmin(AuditedViewAdminMixin, DataSubjectAdminMixin, admin.ModelAdmin):
+class GuardianAdmin(
+    AuditedViewAdminMixin, SearchAdminMixin, DataSubjectAdminMixin, admin.ModelAdmin
+):
     """A guardian can ask to be exported or erased on their own, apart from the child."""
 
     dsr_kind = "guardian"
     dsr_export = family_retention.export_guardian
     dsr_erase = family_retention.erase_guardian
-    list_display = ("name", "relation", "child")
+    list_display = ("name", "relation", "phone", "child")
     list_select_related = ("child",)
     search_fields = ("name", "phone", "email")
+    folded_search_fields = ("search_names",)
+    phone_search_fields = ("search_phones",)
     fields = ("child", "name", "relation", "phone", "email")
     readonly_fields = ("child",)
     actions = ("export_personal_data", "erase_personal_data")

@@ -14,6 +14,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -39,10 +41,16 @@ from families.services import (
     register_family,
 )
 from kalliola.admin_inlines import ReadOnlyTableInline
-from kalliola.admin_lists import CachedValuesFilter, LeanChangelistMixin, list_figure
+from kalliola.admin_lists import (
+    LeanChangelistMixin,
+    MunicipalityFilter,
+    list_figure,
+    municipality_column,
+)
 from kalliola.audit import AuditedViewAdminMixin, record_views
 from kalliola.dsr import DataSubjectAdminMixin
 from kalliola.reports.export import csv_response
+from kalliola.search import SearchAdminMixin
 from kalliola.subqueries import count_of
 
 
@@ -199,7 +207,11 @@ class FamilyStatusChangeInline(ReadOnlyTableInline):
 
 @admin.register(SupportFamily)
 class SupportFamilyAdmin(
-    AuditedViewAdminMixin, LeanChangelistMixin, DataSubjectAdminMixin, admin.ModelAdmin
+    AuditedViewAdminMixin,
+    LeanChangelistMixin,
+    SearchAdminMixin,
+    DataSubjectAdminMixin,
+    admin.ModelAdmin,
 ):
     dsr_kind = "household"
     dsr_export = family_retention.export_family
@@ -210,17 +222,17 @@ class SupportFamilyAdmin(
         "contact_name",
         "status",
         "days_in_status",
-        "municipality",
+        "municipality_name",
         "language_list",
         "age_range",
         "places",
-        "frequency",
     )
     list_filter = (
         FamilyStatusFilter,
-        ("municipality", CachedValuesFilter),
+        ("municipality", MunicipalityFilter),
         LanguageFilter,
         FreePlacesFilter,
+        "frequency",
         PossibleDuplicateFilter,
     )
     search_fields = (
@@ -231,6 +243,8 @@ class SupportFamilyAdmin(
         "second_adult_email",
         "second_adult_phone",
     )
+    folded_search_fields = ("search_names",)
+    phone_search_fields = ("search_phones",)
     list_per_page = 50
     actions = (
         "move_to_status",
@@ -295,6 +309,22 @@ class SupportFamilyAdmin(
         ),
     )
     change_form_template = "families/admin/family_change_form.html"
+
+    municipality_name = municipality_column()
+
+    def get_list_display(self, request):
+        # Found by a phone number: the numbers take the languages' place, so that the match
+        # shows and the list still fits the screen.
+        if self.is_phone_search(request):
+            return [
+                "phone_numbers" if name == "language_list" else name for name in self.list_display
+            ]
+        return self.list_display
+
+    @admin.display(description=_("phone"))
+    def phone_numbers(self, family):
+        numbers = [(p,) for p in (family.phone, family.second_adult_phone) if p]
+        return format_html_join(mark_safe("<br>"), "{}", numbers)
 
     def get_queryset(self, request):
         return with_free_places(super().get_queryset(request))
@@ -428,7 +458,7 @@ class SupportFamilyAdmin(
                 f.contact_name,
                 f.get_status_display(),
                 timezone.localtime(f.status_changed_at).date().isoformat(),
-                f.municipality,
+                f.get_municipality_display(),
                 f.language_names,
                 f.child_age_min,
                 f.child_age_max,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from families import matching
+from families.admin.waiting import waiting_children_page
 from families.models import (
     REVIEW_DUE_DAYS,
     Child,
@@ -303,11 +304,26 @@ class SupportRelationshipAdmin(AuditedViewAdminMixin, LeanChangelistMixin, admin
     def waiting_children_view(self, request):
         if not self._can_create(request):
             raise PermissionDenied
-        children = Child.objects.filter(status=ChildStatus.WAITING).order_by("waiting_since", "pk")
+        today = timezone.localdate()
+        form, page = waiting_children_page(
+            request.GET, today=today, page_number=request.GET.get("p")
+        )
+        query = request.GET.copy()
+        query.pop("p", None)
         return TemplateResponse(
             request,
             "families/admin/waiting_children.html",
-            self._context(request, gettext("Waiting children"), children=children),
+            self._context(
+                request,
+                gettext("Waiting children"),
+                form=form,
+                page=page,
+                children=[
+                    (child, child.age_on(today), (today - child.waiting_since).days)
+                    for child in page
+                ],
+                query=query.urlencode(),
+            ),
         )
 
     def suggestions_view(self, request, child_id):

@@ -4,6 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from families.models.choices import language_names
+from kalliola.municipalities import MunicipalityField
+from kalliola.search import folded, phone_digits, search_column
 from kalliola.validators import validate_phone
 
 ADULT_AGE = 18
@@ -30,8 +32,9 @@ class Child(models.Model):
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     birth_date = models.DateField(_("birth date"))
-    municipality = models.CharField(_("municipality"), max_length=100)
+    municipality = MunicipalityField(_("municipality"))
     languages = models.JSONField(_("languages"), default=list, blank=True)
+    search_names = search_column(folded("first_name", "last_name"), _("names, for search"))
     enjoys = models.TextField(_("what the child enjoys"), max_length=2000, blank=True)
     needs = models.TextField(_("what the child needs"), max_length=2000, blank=True)
     has_animal_allergy = models.BooleanField(_("allergic to animals"), default=False)
@@ -129,6 +132,8 @@ class Guardian(models.Model):
     relation = models.CharField(_("relation to the child"), max_length=100)
     phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
     email = models.EmailField(_("e-mail"), blank=True)
+    search_names = search_column(folded("name"), _("names, for search"))
+    search_phones = search_column(phone_digits("phone"), _("phone numbers, for search"))
 
     class Meta:
         verbose_name = _("guardian")

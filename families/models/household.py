@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from families.models.choices import ContactLanguage, language_names
 from kalliola.models import StatusChange
+from kalliola.municipalities import MunicipalityField
+from kalliola.search import folded, phone_digits, search_column
 from kalliola.validators import normalise_email, postal_code_validator, validate_phone
 
 
@@ -84,7 +86,15 @@ class SupportFamily(models.Model):
     postal_code = models.CharField(
         _("postal code"), max_length=5, blank=True, validators=[postal_code_validator]
     )
-    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    municipality = MunicipalityField(_("municipality"), blank=True)
+
+    # Normalised copies for the admin's search (kalliola/search.py), computed by the database.
+    search_names = search_column(
+        folded("contact_name", "second_adult_name"), _("names, for search")
+    )
+    search_phones = search_column(
+        phone_digits("phone", "second_adult_phone"), _("phone numbers, for search")
+    )
 
     household_members = models.TextField(
         _("who lives in the household"), max_length=2000, blank=True

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kalliola.municipalities import MunicipalityField
 from kalliola.validators import validate_phone
 from meetings.models.choices import (
     TEXT_MAX,
@@ -34,7 +35,7 @@ class MeetingRequest(models.Model):
     )
     best_time = models.CharField(_("when to reach"), max_length=200, blank=True)
     organisation = models.CharField(_("workplace"), max_length=200, blank=True)
-    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    municipality = MunicipalityField(_("municipality"), blank=True)
     # Both may be left open on the public form: the first meeting is there to work out the
     # question, and a parent may not know yet how to meet.
     question = BoundedTextField(
@@ -122,7 +123,7 @@ class SupportCase(models.Model):
     preferred_mode = models.CharField(
         _("preferred way to meet"), max_length=16, choices=MeetingMode.choices, blank=True
     )
-    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    municipality = MunicipalityField(_("municipality"), blank=True)
     heard_from = models.CharField(
         _("heard of the service from"), max_length=16, choices=HeardFrom.choices, blank=True
     )

@@ -52,7 +52,7 @@ def test_newcomer_finds_next_info_session_on_home_page_signs_up_and_gets_calenda
     page.locator("#id_name").fill("Uusi Tukiperhe")
     page.locator("#id_email").fill("uusi@example.org")
     page.locator("#id_phone").fill("040 765 4321")
-    page.locator("#id_municipality").fill("Vantaa")
+    page.locator("#id_municipality").select_option("Vantaa")
     page.locator("#id_consent").check()
     with page.expect_navigation():
         page.locator(".signup-form [type=submit]").click()
@@ -81,7 +81,7 @@ def test_household_applies_to_become_a_support_family(page, live_server):
     page.locator("#id_phone").fill("040 123 4567")
     page.locator("#id_street_address").fill("Kalliolantie 1")
     page.locator("#id_postal_code").fill("00530")
-    page.locator("#id_municipality").fill("Helsinki")
+    page.locator("#id_municipality").select_option("Helsinki")
     page.locator("#id_household_members").fill("Kaksi aikuista ja koira.")
     page.locator("input[name=languages][value=fi]").check()
     page.locator("#id_commitment").check()
@@ -108,7 +108,7 @@ def test_grandparent_asks_for_support_meetings_on_a_phone(phone_page, live_serve
     page.locator("input[name=contact_channel][value=call]").check()
     page.locator("#id_question").fill("Tyttäreni perhe tarvitsee apua arkeen.")
     page.locator("input[name=preferred_mode][value=phone]").check()
-    page.locator("#id_municipality").fill("Espoo")
+    page.locator("#id_municipality").select_option("Espoo")
     with page.expect_navigation():
         page.locator("main form [type=submit]").last.click()
 
