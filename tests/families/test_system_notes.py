@@ -11,7 +11,7 @@ from families.models import FamilyStatusChange, SystemNote
 from families.services import change_status
 from tests.factories.families import SupportFamilyFactory
 
-migration = import_module("families.migrations.0011_status_note_code")
+migration = import_module("families.migrations.0013_status_note_code")
 
 
 def test_a_note_written_in_english_reads_in_finnish_and_swedish(db):

@@ -125,8 +125,8 @@ def test_every_save_stores_the_official_name():
 @pytest.mark.parametrize(
     "module",
     [
-        "families.migrations.0011_official_municipalities",
-        "meetings.migrations.0005_official_municipalities",
+        "families.migrations.0014_official_municipalities",
+        "meetings.migrations.0007_official_municipalities",
     ],
 )
 def test_migration_maps_free_text_and_keeps_what_it_cannot_map(module):
@@ -178,7 +178,7 @@ def test_household_filter_offers_one_espoo_and_lists_the_unrecognised(admin_clie
     esbo, espoo, kallio = SupportFamilyFactory.create_batch(3, municipality="Espoo")
     SupportFamily.objects.filter(pk=esbo.pk).update(municipality="Esbo")
     SupportFamily.objects.filter(pk=kallio.pk).update(municipality="Kallio")
-    importlib.import_module("families.migrations.0011_official_municipalities").to_official_names(
+    importlib.import_module("families.migrations.0014_official_municipalities").to_official_names(
         global_apps, None
     )
 
@@ -283,7 +283,7 @@ def test_request_list_filters_by_official_municipality_and_lists_the_unrecognise
         return request
 
     esbo, kallio = make("Esbo"), make("Kallio")
-    importlib.import_module("meetings.migrations.0005_official_municipalities").to_official_names(
+    importlib.import_module("meetings.migrations.0007_official_municipalities").to_official_names(
         global_apps, None
     )
     with translation.override("sv"):
