@@ -48,6 +48,16 @@ KNOWN = {
         "Den sista stödrelationen avslutades.",
     ),
 }
+COMPLETED = re.compile(
+    r"^(?:Pre-training completed|Ennakkovalmennus suoritettu|Förberedande utbildning slutförd):"
+    r" (\d+(?:[.,]\d+)?) (?:hours|tuntia|timmar)\.(?: (.*))?$",
+    re.S,
+)
+COMPLETED_PREFIXES = (
+    "Pre-training completed:",
+    "Ennakkovalmennus suoritettu:",
+    "Förberedande utbildning slutförd:",
+)
 INFO_SESSION = re.compile(
     r"^(?:Attended the info session on|Osallistui infotilaisuuteen|Deltog i informationsmötet)"
     r" (\d{1,2})\.(\d{1,2})\.(\d{4})\.$"
@@ -70,6 +80,15 @@ def code_notes(apps, schema_editor):
         FamilyStatusChange.objects.filter(pk=change.pk).update(
             note_code="info_session_attended", note=iso
         )
+    for prefix in COMPLETED_PREFIXES:
+        completed = FamilyStatusChange.objects.filter(note_code="", note__startswith=prefix)
+        for change in completed.only("pk", "note"):
+            match = COMPLETED.match(change.note)
+            if match:
+                hours, words = match.group(1).replace(",", "."), (match.group(2) or "").strip()
+                FamilyStatusChange.objects.filter(pk=change.pk).update(
+                    note_code="training_completed", note=f"{hours}\n{words}".strip()
+                )
 
 
 def uncode_notes(apps, schema_editor):
@@ -108,7 +127,24 @@ class Migration(migrations.Migration):
                     ("entered", "Entered by a coordinator."),
                     ("relationship_started", "A support relationship started."),
                     ("last_relationship_ended", "The last support relationship ended."),
+                    (
+                        "application_merged",
+                        "The application sent on the website was merged.",
+                    ),
                     ("info_session_attended", "Attended the info session on %(date)s."),
+                    (
+                        "reviewed_with_group",
+                        "Application reviewed with the sign-up for %(group)s.",
+                    ),
+                    (
+                        "group_place_cancelled",
+                        "The place in %(group)s was cancelled: waiting for a group.",
+                    ),
+                    (
+                        "group_cancelled",
+                        "The group %(group)s was cancelled: waiting for a group.",
+                    ),
+                    ("training_completed", "Pre-training completed: %(hours)s hours."),
                 ],
                 max_length=32,
                 verbose_name="note by the system",

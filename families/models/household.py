@@ -1,10 +1,11 @@
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from families.models.choices import ContactLanguage, language_names
@@ -233,8 +234,23 @@ class SystemNote(models.TextChoices):
     ENTERED_BY_COORDINATOR = "entered", _("Entered by a coordinator.")
     RELATIONSHIP_STARTED = "relationship_started", _("A support relationship started.")
     LAST_RELATIONSHIP_ENDED = "last_relationship_ended", _("The last support relationship ended.")
-    # `note` holds the day, as an ISO date, shown in the reader's format.
+    APPLICATION_MERGED = "application_merged", _(
+        "The application sent on the website was merged."
+    )
+    # A note with a value: `note` holds the value on its first line (a day as an ISO date, a
+    # group's name, hours as a plain number), shown in the reader's format; a person's words,
+    # if any, follow on the next lines.
     INFO_SESSION_ATTENDED = "info_session_attended", _("Attended the info session on %(date)s.")
+    REVIEWED_WITH_GROUP = "reviewed_with_group", _(
+        "Application reviewed with the sign-up for %(group)s."
+    )
+    GROUP_PLACE_CANCELLED = "group_place_cancelled", _(
+        "The place in %(group)s was cancelled: waiting for a group."
+    )
+    GROUP_CANCELLED = "group_cancelled", _(
+        "The group %(group)s was cancelled: waiting for a group."
+    )
+    TRAINING_COMPLETED = "training_completed", _("Pre-training completed: %(hours)s hours.")
 
 
 class FamilyStatusChange(StatusChange):
@@ -265,10 +281,25 @@ class FamilyStatusChange(StatusChange):
         if self.note_code not in SystemNote.values:
             return self.note
         text = str(SystemNote(self.note_code).label)
-        if "%(date)s" in text:
-            try:
-                day = datetime.date.fromisoformat(self.note)
-            except ValueError:
-                return text % {"date": self.note}
-            return text % {"date": date_format(day, "SHORT_DATE_FORMAT")}
-        return text
+        if "%(" not in text:
+            return text
+        value, _newline, words = self.note.partition("\n")
+        shown = text % {"date": _shown_date(value), "group": value, "hours": _shown_number(value)}
+        return f"{shown} {words.strip()}".strip()
+
+
+def _shown_date(value: str) -> str:
+    try:
+        return date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+    except ValueError:
+        return value
+
+
+def _shown_number(value: str) -> str:
+    try:
+        number = Decimal(value)
+    except ArithmeticError:
+        return value
+    # 10.00 → "10", 9.50 → "9,5" in Finnish.
+    whole = number == number.to_integral()
+    return number_format(number.quantize(1) if whole else number.normalize())

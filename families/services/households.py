@@ -156,13 +156,17 @@ def change_status(
     return family
 
 
-def record_step(family: SupportFamily, to: str, *, by=None, note: str = "") -> None:
+def record_step(
+    family: SupportFamily, to: str, *, by=None, note: str = "", note_code: str = ""
+) -> None:
     """Record a ruled step (`RULED_STEPS`) once the app that owns its rule has checked it.
 
     The pipeline's table still applies: a step it does not allow is refused here too.
     """
     with transaction.atomic():
-        _record(lock_for_step(family, to), to, by=by, note=(note or "").strip())
+        _record(
+            lock_for_step(family, to), to, by=by, note=(note or "").strip(), note_code=note_code
+        )
 
 
 def lock_for_step(family: SupportFamily, to: str) -> SupportFamily:
@@ -396,7 +400,7 @@ def merge_duplicate(submission: DuplicateSubmission, *, fields: Iterable[str], b
         family = merge_fields(submission, fields=fields, by=by)
         if submission.source == SubmissionSource.APPLICATION and family.status == S.INTERESTED:
             change_status(
-                family, S.APPLIED, by=by, note=_("The application sent on the website was merged.")
+                family, S.APPLIED, by=by, note_code=SystemNote.APPLICATION_MERGED
             )
     return family
 

@@ -36,6 +36,20 @@ def test_an_info_session_note_keeps_its_day_in_the_readers_format(db):
         assert change.note_shown == "Attended the info session on 7 Apr 2027."
 
 
+def test_a_group_or_hours_note_reads_in_the_readers_language_with_the_persons_words(db):
+    place = FamilyStatusChange(note_code=SystemNote.GROUP_PLACE_CANCELLED, note="Syksy 2027")
+    with translation.override("en"):
+        assert place.note_shown == "The place in Syksy 2027 was cancelled: waiting for a group."
+    done = FamilyStatusChange(note_code=SystemNote.TRAINING_COMPLETED, note="9.50\nHyvä ryhmä")
+    with translation.override("fi"):
+        assert done.note_shown == "Ennakkovalmennus suoritettu: 9,5 tuntia. Hyvä ryhmä"
+    with translation.override("en"):
+        assert (
+            FamilyStatusChange(note_code=SystemNote.TRAINING_COMPLETED, note="10.00").note_shown
+            == "Pre-training completed: 10 hours."
+        )
+
+
 def test_a_typed_note_is_shown_as_typed(db):
     assert FamilyStatusChange(note="Soitti, harkitsee").note_shown == "Soitti, harkitsee"
 
@@ -49,6 +63,8 @@ def test_old_notes_in_any_language_become_codes_and_typed_ones_stay(db):
         "En stödrelation började.": ("relationship_started", ""),
         "Osallistui infotilaisuuteen 07.04.2027.": ("info_session_attended", "2027-04-07"),
         "Deltog i informationsmötet 7.4.2027.": ("info_session_attended", "2027-04-07"),
+        "Ennakkovalmennus suoritettu: 9,5 tuntia.": ("training_completed", "9.5"),
+        "Pre-training completed: 10 hours. Valmis": ("training_completed", "10\nValmis"),
         "Hakemus lähetetty verkkosivuilla, soitettu perään.": (
             "",
             "Hakemus lähetetty verkkosivuilla, soitettu perään.",

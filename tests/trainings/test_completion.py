@@ -60,7 +60,10 @@ def test_three_evenings_and_a_home_visit_make_the_household_trained(enrollment, 
     assert _status(family) == S.TRAINED
     change = FamilyStatusChange.objects.filter(family=family).first()
     assert change.to_status == S.TRAINED and change.changed_by == coordinator
-    assert change.note == "Pre-training completed: 10 hours."
+    assert change.note_code == "training_completed"
+    assert change.note_shown == "Pre-training completed: 10 hours."
+    with translation.override("fi"):
+        assert change.note_shown == "Ennakkovalmennus suoritettu: 10 tuntia."
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.COMPLETED
     assert services.completed_pretraining_hours(family) == Decimal("10")

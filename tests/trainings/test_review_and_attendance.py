@@ -169,7 +169,7 @@ def test_a_cancelled_place_puts_the_household_back_to_waiting_for_a_group(coordi
     assert family.status == S.ACCEPTED_FOR_TRAINING
     last = family.status_changes.order_by("-changed_at", "-pk").first()
     assert (last.from_status, last.to_status) == (S.IN_TRAINING, S.ACCEPTED_FOR_TRAINING)
-    assert "cancelled" in last.note
+    assert "cancelled" in last.note_shown
 
 
 def test_cancelling_through_the_email_link_records_the_step_back(client, coordinator):
@@ -446,4 +446,4 @@ def test_a_cancelled_group_puts_its_households_back_to_waiting_for_a_group(coord
     services.cancel_group(enrollment.group, by=coordinator)
     family.refresh_from_db()
     assert family.status == S.ACCEPTED_FOR_TRAINING
-    assert "cancelled" in family.status_changes.order_by("-changed_at", "-pk").first().note
+    assert "cancelled" in family.status_changes.order_by("-changed_at", "-pk").first().note_shown

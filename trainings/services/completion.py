@@ -14,7 +14,7 @@ from django.db.models import F, QuerySet, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from families.models import FamilyStatus, SupportFamily
+from families.models import FamilyStatus, SupportFamily, SystemNote
 from families.services import (
     PRETRAINING_HOURS,
     TransitionNotAllowed,
@@ -180,8 +180,14 @@ def complete_pretraining(family: SupportFamily, *, by=None, note: str = "") -> S
             status_changed_by=by,
         )
         listings_changed()
-        completed = _("Pre-training completed: %(hours)s hours.") % {"hours": _hours_text(hours)}
-        record_step(locked, FamilyStatus.TRAINED, by=by, note=f"{completed} {note}".strip())
+        # The hours as a plain number, the coordinator's words after it (`note_shown`).
+        record_step(
+            locked,
+            FamilyStatus.TRAINED,
+            by=by,
+            note=f"{hours:f}\n{note.strip()}".strip(),
+            note_code=SystemNote.TRAINING_COMPLETED,
+        )
     family.refresh_from_db()
     return family
 

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from families.models import FamilyStatus, SubmissionSource, SupportFamily
+from families.models import FamilyStatus, SubmissionSource, SupportFamily, SystemNote
 from families.services import change_status, find_or_create_applicant
 from families.services.households import REVIEWED_FROM
 from kalliola.mail import send_after_commit
@@ -188,7 +188,8 @@ def confirm_enrollment(enrollment: Enrollment, *, by) -> Enrollment:
                 family,
                 FamilyStatus.ACCEPTED_FOR_TRAINING,
                 by=by,
-                note=_("Application reviewed with the sign-up for %(group)s.") % {"group": group},
+                note=str(group),
+                note_code=SystemNote.REVIEWED_WITH_GROUP,
             )
         if family.status != FamilyStatus.ACCEPTED_FOR_TRAINING:
             raise NotReviewed(
@@ -218,17 +219,16 @@ def cancel_enrollment(enrollment: Enrollment, *, by=None) -> Enrollment | None:
         enrollment.save(update_fields=["status", "status_changed_at", "status_changed_by"])
         if had_place:
             _back_to_waiting_for_a_group(
-                enrollment,
-                by=by,
-                note=_("The place in %(group)s was cancelled: waiting for a group.")
-                % {"group": group},
+                enrollment, by=by, group=group, note_code=SystemNote.GROUP_PLACE_CANCELLED
             )
         send_after_commit(emails.send_enrollment_cancelled, enrollment.pk)
         promoted = _promote_locked(group, by=by)
     return promoted[0] if promoted else None
 
 
-def _back_to_waiting_for_a_group(enrollment: Enrollment, *, by, note: str) -> None:
+def _back_to_waiting_for_a_group(
+    enrollment: Enrollment, *, by, group: TrainingGroup, note_code: str
+) -> None:
     """A household in training that lost this place and has no other (in a group not cancelled)
     goes back to *accepted for pre-training*, recorded: the dashboard lists it as waiting."""
     family = enrollment.family
@@ -240,7 +240,13 @@ def _back_to_waiting_for_a_group(enrollment: Enrollment, *, by, note: str) -> No
     )
     family.refresh_from_db(fields=["status"])
     if not other_place and family.status == FamilyStatus.IN_TRAINING:
-        change_status(family, FamilyStatus.ACCEPTED_FOR_TRAINING, by=by, note=note)
+        change_status(
+            family,
+            FamilyStatus.ACCEPTED_FOR_TRAINING,
+            by=by,
+            note=str(group),
+            note_code=note_code,
+        )
 
 
 def promote_from_waitlist(group: TrainingGroup, *, by=None) -> list[Enrollment]:
@@ -315,10 +321,7 @@ def cancel_group(group: TrainingGroup, *, by=None) -> int:
             "family"
         ):
             _back_to_waiting_for_a_group(
-                enrollment,
-                by=by,
-                note=_("The group %(group)s was cancelled: waiting for a group.")
-                % {"group": group},
+                enrollment, by=by, group=group, note_code=SystemNote.GROUP_CANCELLED
             )
         for family_id in family_ids:
             send_after_commit(emails.send_group_cancelled, group.pk, family_id)
