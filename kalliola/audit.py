@@ -30,6 +30,8 @@ AUDITED_MODELS = [
     "families.SupportRelationship",
     "families.Stay",
     "families.SupervisionContact",
+    "families.PaymentMonth",
+    "families.PaymentMonthReopening",
     "meetings.SupportCase",
     "meetings.Meeting",
     "meetings.Assessment",
@@ -104,6 +106,39 @@ def record_views(request, objects: Iterable[models.Model]) -> int:
         for obj in objects
     ]
     LogEntry.objects.bulk_create(entries)
+    return len(entries)
+
+
+def record_bulk(objects: Iterable[models.Model], *, action: int, actor=None) -> int:
+    """Trail entries for rows written in bulk, which send no signal (`bulk_create`, a delete
+    or an update of many rows): one "created" or "deleted" entry per row, with the values
+    auditlog itself would record, in one insert.
+
+    `action` is `LogEntry.Action.CREATE` (pass the rows as saved) or `.DELETE` (pass them as
+    they were); `actor` is the user who did it. The rows' `__str__` should need no query.
+    """
+    from auditlog.diff import model_instance_diff
+    from django.contrib.contenttypes.models import ContentType
+
+    deleted = action == LogEntry.Action.DELETE
+    now = timezone.now()
+    entries = []
+    for obj in objects:
+        changes = model_instance_diff(obj, None) if deleted else model_instance_diff(None, obj)
+        entries.append(
+            LogEntry(
+                content_type=ContentType.objects.get_for_model(obj),
+                object_pk=str(obj.pk),
+                object_id=obj.pk if isinstance(obj.pk, int) else None,
+                object_repr=str(obj)[:200],
+                action=action,
+                changes=changes,
+                changes_text="",
+                actor=actor,
+                timestamp=now,
+            )
+        )
+    LogEntry.objects.bulk_create(entries, batch_size=1000)
     return len(entries)
 
 
