@@ -322,6 +322,8 @@ class Stay(models.Model):
         ]
         indexes = [
             models.Index(fields=["relationship", "starts_at"]),
+            # The stays of one month, approved or not (the month's payment page).
+            models.Index(fields=["starts_at"], name="stay_starts_idx"),
             # Stays awaiting approval (the dashboard and the payment reports): a small part of
             # all stays once months are approved.
             models.Index(

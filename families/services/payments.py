@@ -10,11 +10,11 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -168,13 +168,12 @@ APPROVED, PENDING = "approved", "pending"
 
 
 def month_households(month: datetime.date, filters: MonthFilter = MonthFilter()) -> QuerySet:
-    """The households of a month (a stay in it, or an approval of it), with `is_approved`,
-    narrowed by name or household number, support worker and approval, by name then number."""
+    """The households with a stay in the month, with `is_approved`, narrowed by name or
+    household number, support worker and approval, by name then number."""
     month = first_of_month(month)
     stays = _month_stays(month)
     families = SupportFamily.objects.filter(
-        Q(pk__in=stays.values("relationship__family_id"))
-        | Q(pk__in=PaymentMonth.objects.filter(month=month).values("family_id"))
+        pk__in=stays.values("relationship__family_id")
     ).annotate(is_approved=Exists(PaymentMonth.objects.filter(family=OuterRef("pk"), month=month)))
     query = filters.query.strip()
     if query:
@@ -211,10 +210,14 @@ class MonthSummary:
         return self.fee + self.reimbursement
 
 
+def _noon(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(12), tzinfo=timezone.get_current_timezone())
+
+
 def month_summary(month: datetime.date) -> MonthSummary:
-    """Approved and pending households and the month's totals, in three queries whatever the
+    """Approved and pending households and the month's totals, in four queries whatever the
     number of households: approved amounts are summed in the database, the stays still awaiting
-    approval are priced here by their dates (stays on the same dates cost the same)."""
+    approval are priced here once per pair of local first and last day."""
     month = first_of_month(month)
     counts = month_households(month).aggregate(
         approved=Count("pk", filter=Q(is_approved=True)),
@@ -226,16 +229,25 @@ def month_summary(month: datetime.date) -> MonthSummary:
     nights = approved["nights"] or 0
     fee = approved["fee"] or ZERO
     reimbursement = approved["reimbursement"] or ZERO
-    pending = _month_stays(month).filter(payment_month__isnull=True)
+    # Stays awaiting approval, grouped by their local first and last day: a price depends on
+    # nothing else, and a month has a few dozen such pairs however many stays it holds.
+    tz = timezone.get_current_timezone()
+    pairs = (
+        _month_stays(month)
+        .filter(payment_month__isnull=True)
+        .annotate(
+            first_day=TruncDate("starts_at", tzinfo=tz), last_day=TruncDate("ends_at", tzinfo=tz)
+        )
+        .values("first_day", "last_day")
+        .annotate(count=Count("pk"), nights=Sum("nights"))
+        .order_by()
+    )
     rates = list(Rate.objects.all())
-    priced: dict[tuple, StayAmounts] = {}
-    for starts_at, ends_at, stay_nights in pending.values_list("starts_at", "ends_at", "nights"):
-        key = (timezone.localtime(starts_at).date(), timezone.localtime(ends_at).date())
-        if key not in priced:
-            priced[key] = price(starts_at, ends_at, rates)
-        nights += stay_nights
-        fee += priced[key].fee
-        reimbursement += priced[key].reimbursement
+    for pair in pairs:
+        amounts = price(_noon(pair["first_day"]), _noon(pair["last_day"]), rates)
+        nights += pair["nights"]
+        fee += amounts.fee * pair["count"]
+        reimbursement += amounts.reimbursement * pair["count"]
     return MonthSummary(
         approved=counts["approved"],
         pending=counts["pending"],
@@ -310,15 +322,43 @@ def _approval(family, month, rows, *, by, now) -> PaymentMonth:
     )
 
 
+# Rows per statement of the bulk writes below (four parameters each).
+BATCH = 1000
+
+
 def _store_amounts(approvals_and_rows) -> None:
-    stays = []
-    for approval, rows in approvals_and_rows:
-        for stay, amounts in rows:
-            stay.fee = amounts.fee
-            stay.reimbursement = amounts.reimbursement
-            stay.payment_month = approval
-            stays.append(stay)
-    Stay.objects.bulk_update(stays, ["fee", "reimbursement", "payment_month"], batch_size=500)
+    """Store each stay's amounts and approval: one UPDATE … FROM (VALUES …) per thousand stays.
+
+    Django's `bulk_update` builds a CASE expression per row and field in Python, which took
+    20 s for a month of 6,000 stays; the database does this join in milliseconds.
+    """
+    values = [
+        (stay.pk, amounts.fee, amounts.reimbursement, approval.pk)
+        for approval, rows in approvals_and_rows
+        for stay, amounts in rows
+    ]
+    table = connection.ops.quote_name(Stay._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), BATCH):
+            batch = values[start : start + BATCH]
+            placeholders = ", ".join(["(%s, %s::numeric, %s::numeric, %s)"] * len(batch))
+            cursor.execute(
+                f"UPDATE {table} AS stay SET fee = v.fee, reimbursement = v.reimbursement, "
+                f"payment_month_id = v.payment_month FROM (VALUES {placeholders}) "
+                "AS v(id, fee, reimbursement, payment_month) WHERE stay.id = v.id",
+                [value for row in batch for value in row],
+            )
+
+
+def _delete_approvals(pks: list[int]) -> None:
+    """Remove approvals whose stays no longer point at them, without a signal per row (the
+    caller writes their audit entries and forgets the caches once)."""
+    table = connection.ops.quote_name(PaymentMonth._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(pks), BATCH):
+            batch = pks[start : start + BATCH]
+            placeholders = ", ".join(["%s"] * len(batch))
+            cursor.execute(f"DELETE FROM {table} WHERE id IN ({placeholders})", batch)
 
 
 def approve_month(
@@ -357,6 +397,15 @@ def approve_month(
         raise PaymentError(_("This month is already approved.")) from exc
 
 
+def _priced(stay: Stay, rates, priced: dict) -> StayAmounts:
+    # A price depends only on the stay's local first and last day: stays on the same days
+    # (most of a month's weekends) are priced once.
+    key = (timezone.localtime(stay.starts_at).date(), timezone.localtime(stay.ends_at).date())
+    if key not in priced:
+        priced[key] = price(stay.starts_at, stay.ends_at, rates)
+    return priced[key]
+
+
 @dataclass(frozen=True)
 class MonthApproval:
     """What approving a whole month did."""
@@ -391,19 +440,23 @@ def approve_all(month: datetime.date, *, by, now: datetime.datetime | None = Non
         stays = (
             _month_stays(month)
             .filter(relationship__family_id__in=pending, payment_month__isnull=True)
-            .select_related("relationship")
+            .annotate(family_id=F("relationship__family_id"))
+            .only("pk", "starts_at", "ends_at", "nights", "payment_month_id")
             .select_for_update(of=("self",))
             .order_by("pk")
         )
         by_family: dict[int, list[Stay]] = {}
         for stay in stays:
-            by_family.setdefault(stay.relationship.family_id, []).append(stay)
+            by_family.setdefault(stay.family_id, []).append(stay)
         unfinished = {pk for pk, rows in by_family.items() if any(s.ends_at > now for s in rows)}
-        families = SupportFamily.objects.in_bulk([pk for pk in by_family if pk not in unfinished])
+        families = SupportFamily.objects.only("pk", "contact_name").in_bulk(
+            [pk for pk in by_family if pk not in unfinished]
+        )
         rates = list(Rate.objects.all())
+        priced: dict[tuple, StayAmounts] = {}
         approvals_and_rows = []
         for family_id, family in sorted(families.items()):
-            rows = [(stay, amounts_of(stay, rates)) for stay in by_family[family_id]]
+            rows = [(stay, _priced(stay, rates, priced)) for stay in by_family[family_id]]
             approvals_and_rows.append((_approval(family, month, rows, by=by, now=now), rows))
         approvals = PaymentMonth.objects.bulk_create([a for a, _rows in approvals_and_rows])
         _store_amounts(approvals_and_rows)
@@ -473,8 +526,7 @@ def reopen_month(
         Stay.objects.filter(payment_month__in=approvals).update(
             payment_month=None, fee=None, reimbursement=None
         )
-        with disable_auditlog():
-            PaymentMonth.objects.filter(pk__in=[a.pk for a in approvals]).delete()
+        _delete_approvals([approval.pk for approval in approvals])
         record_bulk(approvals, action=LogEntry.Action.DELETE, actor=by)
         record_bulk(reopenings, action=LogEntry.Action.CREATE, actor=by)
         rows_changed(PaymentMonth)
