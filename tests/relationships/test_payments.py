@@ -6,10 +6,11 @@ from decimal import Decimal
 import pytest
 import time_machine
 from auditlog.models import LogEntry
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from families.models import PaymentMonth, PaymentMonthReopening, RateKind, RateUnit, Stay
+from families.retention import anonymise_family, export_family
 from families.services.payments import (
     APPROVED,
     PENDING,
@@ -26,6 +27,7 @@ from families.services.payments import (
     reopen_month,
 )
 from families.services.stays import StayError, delete_stay, log_stay, money, update_stay
+from kalliola.audit import ANONYMISED
 from tests.factories.relationships import RateFactory, RelationshipFactory, StayFactory, at
 
 MAY = datetime.date(2026, 5, 1)
@@ -34,9 +36,11 @@ MAY = datetime.date(2026, 5, 1)
 @pytest.fixture(autouse=True)
 def _frozen_now():
     # Messages are matched in English; the exports' tests choose their language.
-    with time_machine.travel(at(datetime.date(2026, 6, 15), 12), tick=False):
-        with translation.override("en"):
-            yield
+    with (
+        time_machine.travel(at(datetime.date(2026, 6, 15), 12), tick=False),
+        translation.override("en"),
+    ):
+        yield
 
 
 @pytest.fixture
@@ -325,7 +329,9 @@ def test_reopening_keeps_what_was_approved_and_why_in_the_trail(
     assert reopening.approved_total == Decimal("100.00")
     assert reopening.reopened_by == admin_user
     deleted = LogEntry.objects.get(
-        content_type__model="paymentmonth", object_pk=str(approval_pk), action=LogEntry.Action.DELETE
+        content_type__model="paymentmonth",
+        object_pk=str(approval_pk),
+        action=LogEntry.Action.DELETE,
     )
     assert deleted.actor == admin_user
     (created,) = LogEntry.objects.get_for_object(reopening)
@@ -383,3 +389,12 @@ def test_the_month_summary_takes_the_same_queries_for_few_and_many_households(
             _stay(RelationshipFactory(start_date=datetime.date(2026, 1, 1)), MAY)
         with django_assert_max_num_queries(4):
             month_summary(MAY)
+
+
+def test_erasing_a_household_blanks_the_reasons_of_its_reopenings(relationship, rates, coordinator):
+    approve_month(relationship.family, MAY, by=coordinator)
+    reopen_month(MAY, reason="Aino Virtanen soitti", by=coordinator, family=relationship.family)
+    exported = export_family(relationship.family)
+    assert exported["payment_reopenings"][0]["reason"] == "Aino Virtanen soitti"
+    anonymise_family(relationship.family.pk, timezone.now())
+    assert PaymentMonthReopening.objects.get().reason == ANONYMISED
