@@ -17,9 +17,7 @@ pytestmark = pytest.mark.browser
 PASSWORD = "test-password-123"
 
 
-def test_coordinator_approves_last_month_then_reopens_a_household_with_a_reason(
-    page, live_server
-):
+def test_coordinator_approves_last_month_then_reopens_a_household_with_a_reason(page, live_server):
     coordinator = CoordinatorFactory()
     RateFactory(amount=Decimal("61.00"))
     last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
