@@ -13,6 +13,7 @@ steadier than wall time on a shared machine. `--profile` prints a cProfile listi
 
 import argparse
 import cProfile
+import datetime
 import pstats
 import statistics
 import sys
@@ -43,6 +44,7 @@ def pages(fx) -> list[tuple[str, str, object]]:
     guardian = Guardian.objects.exclude(phone="").order_by("pk").first()
     guardian_phone = "-".join(normalise_phone(guardian.phone)[i : i + 3] for i in (0, 3, 6))
     waiting = "/admin/families/supportrelationship/lapset/"
+    last_month = f"{timezone.localdate().replace(day=1) - datetime.timedelta(days=1):%Y-%m}"
     return [
         ("bare", "/bench-ok/", None),
         ("bare-signed-in", "/bench-ok/", worker),
@@ -61,6 +63,15 @@ def pages(fx) -> list[tuple[str, str, object]]:
         ("changelist-children", "/admin/families/child/", coordinator),
         ("changelist-relationships", "/admin/families/supportrelationship/", coordinator),
         ("changelist-payments", "/admin/families/paymentmonth/", coordinator),
+        # Last month's payment page (2,450 households at scale 1): its first page of 50, and a
+        # search among the pending households of one support worker.
+        ("payment-month", f"/admin/families/paymentmonth/?month={last_month}", coordinator),
+        (
+            "payment-month-search",
+            f"/admin/families/paymentmonth/?month={last_month}&q=ne&state=pending"
+            f"&worker={worker.pk}",
+            coordinator,
+        ),
         ("changelist-requests", "/admin/meetings/meetingrequest/", coordinator),
         ("changelist-cases", "/admin/meetings/supportcase/", coordinator),
         ("changelist-follow-ups", "/admin/meetings/followup/", coordinator),

@@ -26,6 +26,7 @@ from families.models import (
     FamilyStatus,
     FamilyStatusChange,
     Guardian,
+    PaymentMonthReopening,
     Referral,
     RelationshipStatus,
     RelationshipStatusChange,
@@ -195,6 +196,8 @@ def anonymise_family(family_id: int, now: datetime.datetime) -> Counter:
         },
     )
     changed += blank(FamilyStatusChange.objects.filter(family=family), {"note": ""})
+    # A reopening's reason is free text a coordinator wrote about the household's month.
+    changed += blank(PaymentMonthReopening.objects.filter(family=family), {"reason": ANONYMISED})
     if not first_time:
         if changed:
             counts["families"] += 1
@@ -328,6 +331,7 @@ def export_family(family: SupportFamily) -> dict:
             for relationship in relationships
         ],
         "payment_months": [record(month) for month in family.payment_months.all()],
+        "payment_reopenings": [record(r) for r in family.payment_reopenings.all()],
         "audit_trail": audit_trail(family),
     }
 

@@ -30,6 +30,8 @@ AUDITED_MODELS = [
     "families.SupportRelationship",
     "families.Stay",
     "families.SupervisionContact",
+    "families.PaymentMonth",
+    "families.PaymentMonthReopening",
     "meetings.SupportCase",
     "meetings.Meeting",
     "meetings.Assessment",
@@ -105,6 +107,47 @@ def record_views(request, objects: Iterable[models.Model]) -> int:
         for obj in objects
     ]
     LogEntry.objects.bulk_create(entries)
+    return len(entries)
+
+
+def record_bulk(objects: Iterable[models.Model], *, action: int, actor=None) -> int:
+    """Trail entries for rows written in bulk, which send no signal (`bulk_create`, a delete
+    or an update of many rows): one "created" or "deleted" entry per row, listing each field's
+    value as auditlog's own entries do ("None" on the other side), in one insert.
+
+    `action` is `LogEntry.Action.CREATE` (pass the rows as saved) or `.DELETE` (pass them as
+    they were); `actor` is the user who did it. The rows' `__str__` should need no query.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    deleted = action == LogEntry.Action.DELETE
+    now = timezone.now()
+    entries = []
+    fields = None
+    for obj in objects:
+        if fields is None:
+            fields = [f for f in obj._meta.concrete_fields if f.name not in NOISE_FIELDS]
+            content_type = ContentType.objects.get_for_model(obj)
+        values = {f.name: f.value_from_object(obj) for f in fields}
+        changes = {
+            name: [str(value), "None"] if deleted else ["None", str(value)]
+            for name, value in values.items()
+            if value is not None
+        }
+        entries.append(
+            LogEntry(
+                content_type=content_type,
+                object_pk=str(obj.pk),
+                object_id=obj.pk if isinstance(obj.pk, int) else None,
+                object_repr=str(obj)[:200],
+                action=action,
+                changes=changes,
+                changes_text="",
+                actor=actor,
+                timestamp=now,
+            )
+        )
+    LogEntry.objects.bulk_create(entries, batch_size=1000)
     return len(entries)
 
 

@@ -71,6 +71,12 @@ def _row_changed(sender, raw=False, **kwargs) -> None:
         changed(*_FOLLOWERS.get(sender, ()))
 
 
+def rows_changed(model) -> None:
+    """Forget the caches that follow `model` after a bulk write of its rows, which sends no
+    signal (`bulk_create`, `QuerySet.update()`, a delete with signals disabled)."""
+    changed(*_FOLLOWERS.get(model, ()))
+
+
 class VersionedCache:
     def __init__(self, prefix: str, timeout: int):
         self.prefix = prefix

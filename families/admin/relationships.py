@@ -103,11 +103,11 @@ class StayInline(ReadOnlyTableInline):
 
     @admin.display(description=_("fee"))
     def fee_shown(self, stay):
-        return f"{self._amounts(stay).fee:.2f} €"
+        return stay_services.money(self._amounts(stay).fee)
 
     @admin.display(description=_("expense reimbursement"))
     def reimbursement_shown(self, stay):
-        return f"{self._amounts(stay).reimbursement:.2f} €"
+        return stay_services.money(self._amounts(stay).reimbursement)
 
     @admin.display(description=_("approved"), boolean=True)
     def approved(self, stay):

@@ -252,6 +252,55 @@ class PaymentMonth(models.Model):
         return self.fee_total + self.reimbursement_total
 
 
+class PaymentMonthReopening(models.Model):
+    """A coordinator reopened a household's approved month, and said why.
+
+    Reopening removes the approval, so the month is unlocked: the support worker can log and
+    correct its stays, and the month can be approved again. This row keeps what had been
+    approved (when, by whom, the total) and the reason, shown on the month's payment page.
+    """
+
+    family = models.ForeignKey(
+        SupportFamily,
+        verbose_name=_("support family"),
+        on_delete=models.PROTECT,
+        related_name="payment_reopenings",
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    reason = models.TextField(_("reason for reopening"), max_length=1000)
+    approved_at = models.DateTimeField(_("approved at"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_total = models.DecimalField(_("approved total"), max_digits=10, decimal_places=2)
+    reopened_at = models.DateTimeField(_("reopened at"))
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reopened by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("reopened payment month")
+        verbose_name_plural = _("reopened payment months")
+        ordering = ["-reopened_at", "family__contact_name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="paymentmonthreopening_has_reason",
+                violation_error_message=_("Give the reason for reopening the month."),
+            ),
+        ]
+        indexes = [models.Index(fields=["month", "reopened_at"])]
+
+    def __str__(self):
+        return f"{self.family} {self.month:%m/%Y}"
+
+
 class Stay(models.Model):
     """One visit of the child at the support family (for example a weekend).
 
@@ -313,6 +362,8 @@ class Stay(models.Model):
         ]
         indexes = [
             models.Index(fields=["relationship", "starts_at"]),
+            # The stays of one month, approved or not (the month's payment page).
+            models.Index(fields=["starts_at"], name="stay_starts_idx"),
             # Stays awaiting approval (the dashboard and the payment reports): a small part of
             # all stays once months are approved.
             models.Index(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from families.models import (
@@ -25,6 +25,11 @@ from kalliola.services.anonymised import RecordAnonymised, refuse_anonymised
 # How far ahead a stay may be logged (a planned weekend, agreed already).
 MAX_DAYS_AHEAD = 7
 ZERO = Decimal("0.00")
+
+
+def money(amount: Decimal) -> str:
+    """An amount in euros as the reader's language writes it: "122,00 €" in Finnish."""
+    return f"{formats.number_format(amount, 2, use_l10n=True)} €"
 
 
 class StayError(Exception):

@@ -13,6 +13,9 @@ formula in a coordinator's spreadsheet):
 - XLSX: every text cell is written as a text cell (never a formula, whatever it starts with) and
   marked with Excel's quote prefix, so editing it does not turn it into a formula either; the
   same apostrophe rule as CSV, because people save the sheet as CSV and open it again.
+- Words, not codes: a yes/no value is written as "kyllä"/"ei" (in the reader's language), and
+  CSV money has the decimal separator of the reader's language (a comma in Finnish and
+  Swedish), as the spreadsheet program of that language reads a number.
 - Characters a worksheet cannot hold (NUL and the other control characters) are dropped, so an
   odd value makes a file, never a 500.
 """
@@ -26,6 +29,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils import formats
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -53,7 +58,7 @@ def _value(value):
     if value is None:
         return ""
     if isinstance(value, bool):
-        return text_cell(value)
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, int | float | Decimal):
         return value
     if isinstance(value, datetime.date | datetime.datetime):
@@ -62,12 +67,16 @@ def _value(value):
 
 
 def csv_text(header: Iterable, rows: Iterable[Iterable]) -> str:
-    """Header and rows as CSV text (BOM, semicolons, money with two decimals)."""
+    """Header and rows as CSV text (BOM, semicolons, money with two decimals and the decimal
+    separator of the current language)."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    separator = formats.get_format("DECIMAL_SEPARATOR")
     for line in _lines(header, rows):
-        writer.writerow([f"{v:.2f}" if isinstance(v, Decimal) else v for v in line])
+        writer.writerow(
+            [f"{v:.2f}".replace(".", separator) if isinstance(v, Decimal) else v for v in line]
+        )
     return out.getvalue()
 
 

@@ -151,3 +151,21 @@ def test_approving_a_month_clears_it_from_the_dashboard(admin_client, coordinato
     assert counts(index(admin_client))["payments"] == 1
     approve_month(relationship.family, D(2026, 2, 1), by=coordinator)
     assert counts(index(admin_client))["payments"] == 0
+
+
+def test_approving_and_reopening_a_whole_month_update_the_dashboard(admin_client, coordinator):
+    # Both write in bulk (no signal per row): they forget the dashboard's counts themselves.
+    from families.services.payments import approve_all, reopen_month
+    from tests.factories.relationships import RateFactory, StayFactory
+
+    RateFactory(amount=Decimal("40.00"))
+    for _ in range(2):
+        relationship = RelationshipFactory(start_date=D(2025, 6, 1), review_date=D(2026, 6, 1))
+        StayFactory(
+            relationship=relationship, starts_at=at(D(2026, 2, 6)), ends_at=at(D(2026, 2, 8))
+        )
+    assert counts(index(admin_client))["payments"] == 2
+    approve_all(D(2026, 2, 1), by=coordinator)
+    assert counts(index(admin_client))["payments"] == 0
+    reopen_month(D(2026, 2, 1), reason="Korjaus", by=coordinator)
+    assert counts(index(admin_client))["payments"] == 2

@@ -190,7 +190,7 @@ def test_relationship_page_shows_stays_inline_with_their_fees(admin_client):
         reverse("admin:families_supportrelationship_change", args=[stay.relationship.pk])
     )
     assert response.status_code == 200
-    assert "80.00 €" in response.content.decode()
+    assert "80,00 €" in response.content.decode()  # in the reader's language
 
 
 def test_payment_reports_approve_export_and_print(admin_client):
