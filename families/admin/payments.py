@@ -18,6 +18,7 @@ from families.models import (
 )
 from families.services import payments as payment_services
 from families.services import stays as stay_services
+from kalliola.admin_anonymised import ClosedWhenAnonymisedAdminMixin
 from kalliola.audit import record_views
 from kalliola.reports.export import CSV_TYPE, XLSX_TYPE, download
 
@@ -48,7 +49,7 @@ def _parse_month(value: str | None) -> datetime.date:
 
 
 @admin.register(PaymentMonth)
-class PaymentMonthAdmin(admin.ModelAdmin):
+class PaymentMonthAdmin(ClosedWhenAnonymisedAdminMixin, admin.ModelAdmin):
     """The payment reports: one page per month, households with totals, approve, export."""
 
     def has_add_permission(self, request):

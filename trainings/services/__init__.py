@@ -13,6 +13,7 @@ from trainings.services.common import (
     SessionFull,
     SignupClosed,
     SignupError,
+    TrainingRecordAnonymised,
     _advance,
 )
 from trainings.services.completion import (
@@ -80,6 +81,7 @@ __all__ = [
     "SessionFull",
     "SignupClosed",
     "SignupError",
+    "TrainingRecordAnonymised",
     "_advance",
     "add_default_sessions",
     "cancel_enrollment",

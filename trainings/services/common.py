@@ -6,6 +6,7 @@ The programme's own constants (`PRETRAINING_HOURS`) belong to the pipeline in
 
 from families.models import SupportFamily
 from families.services import ALLOWED_TRANSITIONS, TransitionNotAllowed, change_status
+from families.services.households import HouseholdAnonymised
 
 HOME_LIMIT = 3
 
@@ -32,6 +33,12 @@ class NotEnoughHours(TransitionNotAllowed):
 
 class AttendanceError(Exception):
     pass
+
+
+class TrainingRecordAnonymised(SignupError, AttendanceError, HouseholdAnonymised):
+    """The household was erased: no sign-up, place, attendance, home visit or reply is written
+    for it any more (raised by `kalliola.services.anonymised.refuse_anonymised`). A public form
+    shows it as a sign-up error, the admin as every refusal of an anonymised record."""
 
 
 def _advance(family: SupportFamily, to: str, *, by=None, note: str = "") -> bool:

@@ -20,6 +20,7 @@ from families.services import (
     lock_for_step,
     record_step,
 )
+from kalliola.services.anonymised import refuse_anonymised
 from trainings.models import (
     TAKES_A_PLACE,
     Attendance,
@@ -29,7 +30,7 @@ from trainings.models import (
     SessionStatus,
     TrainingSession,
 )
-from trainings.services.common import AttendanceError, NotEnoughHours
+from trainings.services.common import AttendanceError, NotEnoughHours, TrainingRecordAnonymised
 from trainings.services.listings import listings_changed
 
 
@@ -46,6 +47,7 @@ def record_attendance(
             % {"hours": session.hours}
         )
     with transaction.atomic():
+        refuse_anonymised(enrollment.family, error=TrainingRecordAnonymised)
         attendance, _created = Attendance.objects.update_or_create(
             enrollment=enrollment, session=session, defaults={"hours": hours, "recorded_by": by}
         )
@@ -55,8 +57,9 @@ def record_attendance(
 
 def mark_session_attended(session: TrainingSession, *, by=None) -> int:
     """Every enrolled household attended the whole session (corrections per household later)."""
+    # Erased households are passed over (`record_attendance` would refuse them).
     enrollments = Enrollment.objects.filter(
-        group_id=session.group_id, status__in=TAKES_A_PLACE
+        group_id=session.group_id, status__in=TAKES_A_PLACE, family__anonymised_at__isnull=True
     ).select_related("family")
     count = 0
     for enrollment in enrollments:
@@ -76,6 +79,7 @@ def record_home_visit(
 ) -> HomeVisit:
     """Record the trainer's visit to the household's home; it may complete the pre-training."""
     with transaction.atomic():
+        refuse_anonymised(family, error=TrainingRecordAnonymised)
         visit = HomeVisit.objects.create(
             family=family, visited_on=visited_on, hours=hours, worker=worker, notes=notes
         )

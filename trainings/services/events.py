@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from families.models import OPEN_RELATIONSHIP_STATUSES, FamilyStatus, SupportFamily
 from kalliola.mail import send_after_commit
+from kalliola.services.anonymised import refuse_anonymised
 from trainings import emails
 from trainings.models import (
     Event,
@@ -16,6 +17,7 @@ from trainings.models import (
     InvitationAudience,
     InvitationReply,
 )
+from trainings.services.common import TrainingRecordAnonymised
 
 # The household status each audience stands for (the support worker's is by relationship).
 AUDIENCE_STATUSES = {
@@ -88,6 +90,7 @@ def reply_to_invitation(
     """Record a family's reply; a new reply replaces the earlier one (people change plans)."""
     if reply not in InvitationReply.values:
         raise ValueError(reply)
+    refuse_anonymised(invitation.family, error=TrainingRecordAnonymised)
     invitation.reply = reply
     invitation.participants = participants if reply == InvitationReply.YES else 0
     invitation.replied_at = timezone.now()

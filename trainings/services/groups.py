@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from families.models import FamilyStatus, SubmissionSource, SupportFamily
 from families.services import find_or_create_applicant
 from kalliola.mail import send_after_commit
+from kalliola.services.anonymised import refuse_anonymised
 from trainings import emails
 from trainings.models import (
     TAKES_A_PLACE,
@@ -25,6 +26,7 @@ from trainings.models import (
 from trainings.services.common import (
     AlreadySignedUp,
     SignupClosed,
+    TrainingRecordAnonymised,
     _advance,
 )
 
@@ -57,7 +59,7 @@ def enroll(
     """
     with transaction.atomic():
         # As for info sessions: the household first, then the lock, held only for the places.
-        family, _created = find_or_create_applicant(
+        family, created = find_or_create_applicant(
             name=name,
             email=email,
             phone=phone,
@@ -65,6 +67,8 @@ def enroll(
             language=language,
             source=SubmissionSource.TRAINING_GROUP,
         )
+        if not created:  # a household found by its address may have been erased
+            refuse_anonymised(family, error=TrainingRecordAnonymised)
         locked = TrainingGroup.objects.select_for_update().get(pk=group.pk)
         reason = _group_signup_closed_reason(locked)
         if reason:
@@ -89,6 +93,7 @@ def enroll_family(group: TrainingGroup, family: SupportFamily, *, by=None) -> En
     """A coordinator puts an existing household in a group (or on its waiting list)."""
     with transaction.atomic():
         locked = TrainingGroup.objects.select_for_update().get(pk=group.pk)
+        refuse_anonymised(family, error=TrainingRecordAnonymised)
         if locked.status == GroupStatus.CANCELLED:
             raise SignupClosed(_("This training group has been cancelled."))
         return _enroll_locked(locked, family, by=by)
@@ -137,6 +142,7 @@ def cancel_enrollment(enrollment: Enrollment, *, by=None) -> Enrollment | None:
     with transaction.atomic():
         group = TrainingGroup.objects.select_for_update().get(pk=enrollment.group_id)
         enrollment = Enrollment.objects.get(pk=enrollment.pk)
+        refuse_anonymised(enrollment.family, error=TrainingRecordAnonymised)
         if enrollment.status == EnrollmentStatus.CANCELLED:
             return None
         enrollment.status = EnrollmentStatus.CANCELLED
@@ -164,7 +170,10 @@ def _promote_locked(group: TrainingGroup, *, by) -> list[Enrollment]:
     if free <= 0:
         return []
     promoted = list(
-        Enrollment.objects.filter(group=group, status=EnrollmentStatus.WAITLISTED)
+        # An erased household's place in the queue is not taken up (it is closed for good).
+        Enrollment.objects.filter(
+            group=group, status=EnrollmentStatus.WAITLISTED, family__anonymised_at__isnull=True
+        )
         .select_related("family")
         .order_by("joined_at", "pk")[:free]
     )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from families.models import FamilyStatus, SubmissionSource
 from families.services import find_or_create_applicant
 from kalliola.mail import send_after_commit
+from kalliola.services.anonymised import refuse_anonymised
 from trainings import emails
 from trainings.models import (
     InfoSession,
@@ -14,7 +15,12 @@ from trainings.models import (
     RegistrationStatus,
     SessionStatus,
 )
-from trainings.services.common import SessionFull, SignupClosed, _advance
+from trainings.services.common import (
+    SessionFull,
+    SignupClosed,
+    TrainingRecordAnonymised,
+    _advance,
+)
 
 
 def register_for_info_session(
@@ -44,6 +50,8 @@ def register_for_info_session(
             language=language,
             source=SubmissionSource.INFO_SESSION,
         )
+        if not created:  # a household found by its address may have been erased
+            refuse_anonymised(family, error=TrainingRecordAnonymised)
         session = InfoSession.objects.select_for_update().get(pk=session.pk)
         if session.is_cancelled:
             raise SignupClosed(_("This info session has been cancelled."))
@@ -78,6 +86,7 @@ def cancel_registration(registration: Registration) -> Registration:
     with transaction.atomic():
         InfoSession.objects.select_for_update().get(pk=registration.session_id)
         registration.refresh_from_db()
+        refuse_anonymised(registration.family, error=TrainingRecordAnonymised)
         registration.status = RegistrationStatus.CANCELLED
         registration.save(update_fields=["status"])
     return registration
@@ -87,6 +96,7 @@ def mark_info_session_attended(registration: Registration, *, by=None) -> Regist
     """Record that the household attended; an *applied* household moves on in the pipeline."""
     with transaction.atomic():
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        refuse_anonymised(registration.family, error=TrainingRecordAnonymised)
         registration.attended = True
         registration.save(update_fields=["attended"])
         # Only an *applied* household moves: the pipeline's table allows the step from there.
