@@ -41,6 +41,8 @@ AUDITED_MODELS = [
     "trainings.Registration",
     "trainings.Enrollment",
     "trainings.HomeVisit",
+    "trainings.Event",
+    "trainings.EventInvitation",
     "kalliola.AccessibilityFeedback",
 ]
 
@@ -104,6 +106,41 @@ def record_views(request, objects: Iterable[models.Model]) -> int:
         for obj in objects
     ]
     LogEntry.objects.bulk_create(entries)
+    return len(entries)
+
+
+def record_bulk(
+    action: int,
+    objects: Iterable[models.Model],
+    *,
+    actor=None,
+    changes: dict | None = None,
+) -> int:
+    """The trail's entries for rows written in bulk (`bulk_create`, `QuerySet.update`), which
+    auditlog's signals never see: one entry per row, as a save would write, in one insert.
+
+    `action` is a `LogEntry.Action`; `changes` is the same for every row
+    (``{"reply": ["pending", "yes"]}``). Returns how many entries were written.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    now = timezone.now()
+    actor = actor if actor is not None and actor.is_authenticated else None
+    entries = [
+        LogEntry(
+            content_type=ContentType.objects.get_for_model(obj),
+            object_pk=str(obj.pk),
+            object_id=obj.pk if isinstance(obj.pk, int) else None,
+            object_repr=str(obj)[:200],
+            action=action,
+            changes=changes,
+            changes_text="",
+            actor=actor,
+            timestamp=now,
+        )
+        for obj in objects
+    ]
+    LogEntry.objects.bulk_create(entries, batch_size=1000)
     return len(entries)
 
 

@@ -30,6 +30,7 @@ from trainings.services.events import (
     audience_families,
     audience_sizes,
     invite_families,
+    record_replies,
     reply_to_invitation,
 )
 from trainings.services.groups import (
@@ -112,6 +113,7 @@ __all__ = [
     "record_attendance",
     "record_home_visit",
     "register_for_info_session",
+    "record_replies",
     "reply_to_invitation",
     "upcoming_groups",
     "upcoming_info_sessions",
