@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -27,17 +26,4 @@ def send_request_confirmation(meeting_request_pk: int) -> None:
         {"meeting_request": meeting_request},
         meeting_request.email,
         meeting_request.language or settings.LANGUAGE_CODE,
-    )
-
-
-def send_follow_up_reminder(follow_up) -> None:
-    """Tell the support worker a follow-up is due. Only the case number, never names."""
-    worker = follow_up.case.support_worker
-    with translation.override(settings.LANGUAGE_CODE):
-        path = reverse("meetings_portal:case", args=[follow_up.case_id])
-    _send(
-        "follow_up_due",
-        {"follow_up": follow_up, "worker": worker, "url": settings.SITE_URL + path},
-        worker.email,
-        settings.LANGUAGE_CODE,
     )
