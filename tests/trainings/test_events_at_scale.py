@@ -31,6 +31,14 @@ pytestmark = pytest.mark.django_db
 MANY = 5000
 
 
+@pytest.fixture(autouse=True)
+def _in_finnish():
+    # The admin's addresses, messages and date formats of the site's default language, whatever
+    # an earlier test left active.
+    with translation.override("fi"):
+        yield
+
+
 def active_families(count: int) -> list[SupportFamily]:
     """`count` active support families, inserted in one go."""
     return SupportFamily.objects.bulk_create(
