@@ -45,6 +45,7 @@ def pages(fx) -> list[tuple[str, str, object]]:
     guardian_phone = "-".join(normalise_phone(guardian.phone)[i : i + 3] for i in (0, 3, 6))
     waiting = "/admin/families/supportrelationship/lapset/"
     last_month = f"{timezone.localdate().replace(day=1) - datetime.timedelta(days=1):%Y-%m}"
+    event = event_with_invitations(EVENT_INVITATIONS)
     return [
         ("bare", "/bench-ok/", None),
         ("bare-signed-in", "/bench-ok/", worker),
@@ -98,6 +99,13 @@ def pages(fx) -> list[tuple[str, str, object]]:
         ),
         ("change-request", f"/admin/meetings/meetingrequest/{request.pk}/change/", coordinator),
         ("change-case", f"/admin/meetings/supportcase/{case.pk}/change/", coordinator),
+        ("change-event-5000", f"/admin/trainings/event/{event.pk}/change/", coordinator),
+        (
+            "changelist-event-replies",
+            f"/admin/trainings/eventinvitation/?event__id__exact={event.pk}",
+            coordinator,
+        ),
+        ("event-invite-all", "/admin/trainings/event/", coordinator),
         ("dashboard", "/admin/", coordinator),
         ("statistics", f"/admin/tilastot/?year={year}", coordinator),
         ("statistics-print", f"/admin/tilastot/tulosta/?year={year}", coordinator),
@@ -118,6 +126,81 @@ def sign_in_with_second_factor(client, user) -> None:
     session[otp.VERIFIED_KEY] = user.pk
     session[otp.VERIFIED_DEVICE_KEY] = device.pk
     session.save()
+
+
+EVENT_INVITATIONS = 5000
+BENCH_EVENT = "Bench: an event with 5,000 invitations"
+
+
+def event_with_invitations(count: int):
+    """The bench's event with `count` invitations (made once, kept for later runs)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from families.models import SupportFamily
+    from trainings.models import Event, EventInvitation
+
+    starts = timezone.now() + datetime.timedelta(days=60)
+    event, _created = Event.objects.get_or_create(
+        title=BENCH_EVENT,
+        defaults={
+            "kind": "peer",
+            "starts_at": starts,
+            "ends_at": starts + datetime.timedelta(hours=2),
+        },
+    )
+    missing = count - event.invitations.count()
+    if missing > 0:
+        invited = event.invitations.values("family_id")
+        families = SupportFamily.objects.exclude(pk__in=invited).order_by("pk")[:missing]
+        EventInvitation.objects.bulk_create(
+            [EventInvitation(event=event, family=family) for family in families], batch_size=1000
+        )
+    return event
+
+
+def invite_all_post(client, path: str):
+    """A function inviting every active support family to a new event ("Invite families…"),
+    as the coordinator does; `cleanup()` removes the events, invitations and mails it made."""
+    import datetime
+
+    from auditlog.models import LogEntry
+    from django.utils import timezone
+
+    from kalliola.models import QueuedMail
+    from trainings.models import Event
+
+    made = []
+    first_mail = (QueuedMail.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    first_entry = (LogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+
+    def post(path):
+        starts = timezone.now() + datetime.timedelta(days=90)
+        event = Event.objects.create(
+            kind="peer",
+            title="Bench: invite all",
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=2),
+        )
+        made.append(event.pk)
+        return client.post(
+            path,
+            {
+                "action": "invite_families",
+                "_selected_action": [event.pk],
+                "apply": "1",
+                "audiences": ["active"],
+            },
+        )
+
+    def cleanup():
+        Event.objects.filter(pk__in=made).delete()
+        QueuedMail.objects.filter(pk__gte=first_mail).delete()
+        LogEntry.objects.filter(pk__gte=first_entry).delete()
+
+    post.cleanup = cleanup
+    return post
 
 
 def signup_post(client, path: str, run_id: str):
@@ -169,13 +252,25 @@ def main() -> None:
         client = Client()
         if user is not None:
             sign_in_with_second_factor(client, user)
-        request = signup_post(client, path, run_id) if key == "signup" else client.get
+        if key == "signup":
+            request = signup_post(client, path, run_id)
+        elif key == "event-invite-all":
+            request = invite_all_post(client, path)
+        else:
+            request = client.get
         response = request(path)
         assert response.status_code in (200, 302), (path, response.status_code)
-        assert user is None or response.status_code == 200, (path, response.status_code)
+        if user is not None and key != "event-invite-all":
+            assert response.status_code == 200, (
+                path,
+                response.status_code,
+                response.get("Location"),
+            )
         cpu, wall = [], []
         profile = cProfile.Profile() if args.profile else None
-        for _ in range(args.runs):
+        # Inviting all makes thousands of rows a run: a few runs tell its time.
+        runs = min(args.runs, 3) if key == "event-invite-all" else args.runs
+        for _ in range(runs):
             with CaptureQueriesContext(connection) as queries:
                 started_cpu, started = time.process_time(), time.perf_counter()
                 if profile:
@@ -185,6 +280,8 @@ def main() -> None:
                     profile.disable()
                 wall.append((time.perf_counter() - started) * 1000)
                 cpu.append((time.process_time() - started_cpu) * 1000)
+        if hasattr(request, "cleanup"):
+            request.cleanup()
         size = len(response.content) / 1024
         print(
             f"| {key} `{path}` | {len(queries)} | {statistics.median(cpu):.2f} | "

@@ -50,7 +50,9 @@ class HouseholdRecords:
     """
 
     export: Callable[[SupportFamily], dict]
-    anonymise: Callable[[int], Counter]
+    # anonymise(household_id, first_time=...): blank the records' personal values; the first
+    # time count every record, later only those that changed (written past the guard).
+    anonymise: Callable[..., Counter]
     # Querysets of household ids with activity after the given moment (an application still
     # in use is not due for retention).
     active_since: Callable[[datetime.datetime], Iterable]
@@ -198,6 +200,17 @@ def anonymise_family(family_id: int, now: datetime.datetime) -> Counter:
     changed += blank(FamilyStatusChange.objects.filter(family=family), {"note": ""})
     # A reopening's reason is free text a coordinator wrote about the household's month.
     changed += blank(PaymentMonthReopening.objects.filter(family=family), {"reason": ANONYMISED})
+    # What public forms sent with the household's address, kept apart: gone with it, and so is
+    # whatever was kept apart for it since (past the services' guard).
+    submissions = DuplicateSubmission.objects.filter(family=family)
+    changed += submissions.filter(status=DuplicateStatus.PENDING).update(
+        status=DuplicateStatus.DISMISSED, handled_at=now
+    )
+    changed += blank(submissions, {"data": {}})
+    # The apps above keep the household's sign-ups, places and home visits; each blanks its own
+    # and counts what changed (all of them the first time).
+    for records in _HOUSEHOLD_RECORDS.values():
+        counts += records.anonymise(family.pk, first_time=first_time)
     if not first_time:
         if changed:
             counts["families"] += 1
@@ -205,15 +218,6 @@ def anonymise_family(family_id: int, now: datetime.datetime) -> Counter:
         return counts
     SupportFamily.objects.filter(pk=family.pk).update(anonymised_at=now, updated_at=now)
     counts["families"] += 1
-    # What public forms sent with the household's address, kept apart: gone with it.
-    submissions = DuplicateSubmission.objects.filter(family=family)
-    submissions.filter(status=DuplicateStatus.PENDING).update(
-        status=DuplicateStatus.DISMISSED, handled_at=now
-    )
-    submissions.update(data={})
-    forget(DuplicateSubmission, submissions.values_list("pk", flat=True))
-    for records in _HOUSEHOLD_RECORDS.values():
-        counts += records.anonymise(family.pk)
     # Other records' trail entries that name the household (relationships, payment months).
     forget_mentions(quoted)
     return counts

@@ -1,11 +1,18 @@
 """The admin's side of the guard in kalliola.services.anonymised: an anonymised record (or one
 belonging to an anonymised record) opens read-only, a save sent anyway is refused with a message,
-and an add page offers no anonymised record to attach the new one to."""
+an add page offers no anonymised record to attach the new one to, and an action whose service
+refuses one of the selected records (`RecordAnonymised`) changes none of them and says why."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponseRedirect
 
-from kalliola.services.anonymised import ANONYMISED_MESSAGE, anonymisable, closed_for_good
+from kalliola.services.anonymised import (
+    ANONYMISED_MESSAGE,
+    RecordAnonymised,
+    anonymisable,
+    closed_for_good,
+)
 
 
 class ClosedWhenAnonymisedAdminMixin:
@@ -22,6 +29,14 @@ class ClosedWhenAnonymisedAdminMixin:
                 return HttpResponseRedirect(request.path)
             messages.warning(request, ANONYMISED_MESSAGE)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_action(self, request, queryset):
+        try:
+            with transaction.atomic():
+                return super().response_action(request, queryset)
+        except RecordAnonymised as refusal:
+            messages.error(request, str(refusal))
+            return HttpResponseRedirect(request.get_full_path())
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if anonymisable(db_field.related_model) and not db_field.name.startswith("earlier"):

@@ -43,6 +43,8 @@ AUDITED_MODELS = [
     "trainings.Registration",
     "trainings.Enrollment",
     "trainings.HomeVisit",
+    "trainings.Event",
+    "trainings.EventInvitation",
     "kalliola.AccessibilityFeedback",
 ]
 
@@ -110,30 +112,42 @@ def record_views(request, objects: Iterable[models.Model]) -> int:
     return len(entries)
 
 
-def record_bulk(objects: Iterable[models.Model], *, action: int, actor=None) -> int:
+def record_bulk(
+    objects: Iterable[models.Model],
+    *,
+    action: int,
+    actor=None,
+    changes: dict | None = None,
+) -> int:
     """Trail entries for rows written in bulk, which send no signal (`bulk_create`, a delete
-    or an update of many rows): one "created" or "deleted" entry per row, listing each field's
-    value as auditlog's own entries do ("None" on the other side), in one insert.
+    or an update of many rows): one entry per row, as a save would write, in one insert.
 
-    `action` is `LogEntry.Action.CREATE` (pass the rows as saved) or `.DELETE` (pass them as
-    they were); `actor` is the user who did it. The rows' `__str__` should need no query.
+    `action` is a `LogEntry.Action`; `actor` the user who did it. Without `changes`, a
+    "created" or "deleted" entry lists each field's value as auditlog's own entries do ("None"
+    on the other side: pass the rows as saved, or as they were); with `changes` (the same for
+    every row, ``{"reply": ["pending", "yes"]}``) that is the entry. The rows' `__str__` should
+    need no query. Returns how many entries were written.
     """
     from django.contrib.contenttypes.models import ContentType
 
     deleted = action == LogEntry.Action.DELETE
+    actor = actor if actor is not None and actor.is_authenticated else None
     now = timezone.now()
     entries = []
-    fields = None
+    fields = content_type = None
     for obj in objects:
         if fields is None:
             fields = [f for f in obj._meta.concrete_fields if f.name not in NOISE_FIELDS]
             content_type = ContentType.objects.get_for_model(obj)
-        values = {f.name: f.value_from_object(obj) for f in fields}
-        changes = {
-            name: [str(value), "None"] if deleted else ["None", str(value)]
-            for name, value in values.items()
-            if value is not None
-        }
+        if changes is None:
+            values = {f.name: f.value_from_object(obj) for f in fields}
+            row_changes = {
+                name: [str(value), "None"] if deleted else ["None", str(value)]
+                for name, value in values.items()
+                if value is not None
+            }
+        else:
+            row_changes = changes
         entries.append(
             LogEntry(
                 content_type=content_type,
@@ -141,7 +155,7 @@ def record_bulk(objects: Iterable[models.Model], *, action: int, actor=None) -> 
                 object_id=obj.pk if isinstance(obj.pk, int) else None,
                 object_repr=str(obj)[:200],
                 action=action,
-                changes=changes,
+                changes=row_changes,
                 changes_text="",
                 actor=actor,
                 timestamp=now,

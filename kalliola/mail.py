@@ -19,7 +19,7 @@ the ids and the error's class: never an address or the error text, which may quo
 import datetime
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from importlib import import_module
 
 from django.conf import settings
@@ -97,6 +97,19 @@ def send_after_commit(send: Callable[..., None], *args) -> QueuedMail:
         # saved already; the error is logged and the cron sender tries the mail again.
         transaction.on_commit(lambda: deliver(queued.pk), robust=True)
     return queued
+
+
+def queue_many(send: Callable[..., None], args_list: Iterable[Iterable]) -> int:
+    """Queue `send(*args)` once for each args in `args_list`, in one insert, in the current
+    transaction; return how many. These are never sent in the request, whatever
+    `EMAIL_DELIVERY` says: thousands of invitations must not keep a coordinator waiting, so
+    `manage.py send_queued_mail` (the cron job or the `--loop` service) sends them."""
+    name = _name(send)
+    if _FUNCTIONS.get(name) is not send:
+        raise LookupError(f"{name} is not a registered mail function")
+    rows = [QueuedMail(mail=name, args=list(args)) for args in args_list]
+    QueuedMail.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
 
 
 def deliver(pk: int, *, now=None) -> str | None:

@@ -37,19 +37,6 @@ def send_request_confirmation(meeting_request_pk: int) -> None:
     )
 
 
-def send_follow_up_reminder(follow_up) -> None:
-    """Tell the support worker a follow-up is due. Only the case number, never names."""
-    worker = follow_up.case.support_worker
-    with translation.override(settings.LANGUAGE_CODE):
-        path = reverse("meetings_portal:case", args=[follow_up.case_id])
-    _send(
-        "follow_up_due",
-        {"follow_up": follow_up, "worker": worker, "url": settings.SITE_URL + path},
-        worker.email,
-        settings.LANGUAGE_CODE,
-    )
-
-
 @mail_function(_("support-meeting case assigned: the worker told"))
 def send_case_assigned(case_pk: int) -> None:
     """Tell the support worker a case is theirs now. Only the case number and the portal link:

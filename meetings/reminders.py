@@ -1,25 +1,30 @@
-"""Reminder e-mails of this app that `manage.py send_reminders` sends when due."""
+"""Reminders of this app that `manage.py send_reminders` sends when due, in the support worker's
+digest (`kalliola.reminders`): a follow-up that has fallen due. The mail names the case by its
+number, never the family."""
 
-import logging
+import functools
 
-from django.db import transaction
-from django.utils import timezone
+from django.conf import settings
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
-from meetings import emails
+from kalliola import reminders
 from meetings.models import CaseStatus, FollowUp
 
-logger = logging.getLogger(__name__)
+
+def _claim(pk: int, now) -> bool:
+    # A conditional UPDATE: two overlapping runs never both claim one follow-up.
+    return (
+        FollowUp.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now)
+        == 1
+    )
 
 
-def send_due(*, now) -> int:
-    """Send every reminder due at `now` that has not been sent yet; return how many were sent.
-
-    Each follow-up is claimed with a conditional UPDATE before its e-mail goes out, so two
-    overlapping runs never send the same reminder twice. If sending fails, the claim is undone
-    so the next run tries again.
-    """
+def due_follow_ups(now):
+    """Follow-ups of closed cases due by today, not recorded nor reminded yet."""
     today = timezone.localdate(now)
-    due = (
+    follow_ups = (
         FollowUp.objects.filter(
             due_on__lte=today,
             reminder_sent_at__isnull=True,
@@ -27,22 +32,44 @@ def send_due(*, now) -> int:
             case__status=CaseStatus.CLOSED,
         )
         .exclude(case__support_worker__email="")
-        .values_list("pk", flat=True)
+        .select_related("case__support_worker")
+        .order_by("due_on", "pk")
     )
-    sent = 0
-    for pk in list(due):
-        with transaction.atomic():
-            claimed = FollowUp.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(
-                reminder_sent_at=now
+    for follow_up in follow_ups:
+        worker = follow_up.case.support_worker
+        language = settings.LANGUAGE_CODE  # workers read the portal in Finnish by default
+        with translation.override(language):
+            values = {
+                "case": follow_up.case_id,
+                "due": formats.date_format(follow_up.due_on, "SHORT_DATE_FORMAT"),
+            }
+            yield reminders.Reminder(
+                kind=FOLLOW_UPS.name,
+                to=worker.email,
+                language=language,
+                first_name=worker.first_name,
+                title=_("Follow-up due: case %(case)s") % values,
+                lines=[
+                    _("The six-month follow-up of support-meeting case %(case)s is due on %(due)s.")
+                    % values,
+                    _("Contact the family, ask how things are now, and record the follow-up."),
+                ],
+                links=[
+                    (
+                        _("The case in the portal"),
+                        settings.SITE_URL
+                        + reverse("meetings_portal:case", args=[follow_up.case_id]),
+                    )
+                ],
+                claim=functools.partial(_claim, follow_up.pk, now),
             )
-        if not claimed:
-            continue
-        follow_up = FollowUp.objects.select_related("case__support_worker").get(pk=pk)
-        try:
-            emails.send_follow_up_reminder(follow_up)
-        except Exception:
-            logger.exception("Follow-up reminder %s could not be sent", pk)
-            FollowUp.objects.filter(pk=pk).update(reminder_sent_at=None)
-            continue
-        sent += 1
-    return sent
+
+
+FOLLOW_UPS = reminders.ReminderKind(
+    name="follow_ups", label="support-meeting follow-ups", due=due_follow_ups
+)
+
+
+def send_due(*, now) -> int:
+    """Send this app's reminders due at `now` (as digests); return how many were sent."""
+    return sum(reminders.send_due([FOLLOW_UPS], now=now).values())

@@ -302,27 +302,6 @@ def send_group_cancelled(group_pk: int, family_pk: int) -> None:
         )
 
 
-def send_reminder(item, family: SupportFamily, *, signup: tuple[str, int] | None = None) -> None:
-    """The day-before reminder of an info session or a training session."""
-    with translation.override(family.contact_language):
-        if isinstance(item, InfoSession):
-            subject = _("Reminder: the info session is tomorrow")
-            path = reverse("trainings:info_session_detail", args=[item.pk])
-        else:
-            subject = _("Reminder: the pre-training evening is tomorrow")
-            path = reverse("trainings:group_detail", args=[item.group_id])
-        _send(
-            family,
-            subject=subject,
-            paragraphs=[_("This is a friendly reminder of the session below.")],
-            sessions=[item],
-            link_path=path,
-            ics_items=[item],
-            with_links=True,
-            cancel_path=_cancel_path(*signup) if signup else "",
-        )
-
-
 @mail_function(gettext_lazy("event invitation"))
 def send_event_invitation(invitation_pk: int) -> None:
     invitation = EventInvitation.objects.select_related("event", "family").get(pk=invitation_pk)

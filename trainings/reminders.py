@@ -1,17 +1,24 @@
-"""Reminder e-mails of this app that `manage.py send_reminders` sends when due.
+"""Reminders of this app that `manage.py send_reminders` sends when due, in the household's
+digest (`kalliola.reminders`: an info session and a training evening on the same day come in one
+mail, each with its calendar file and cancel link).
 
 A reminder goes out the day before: once a session starts within the next 24 hours. Each one is
-guarded by a `SentReminder` row with a unique constraint, written in the same transaction as the
+claimed by a `SentReminder` row with a unique constraint, written in the same transaction as the
 sending: a second run that overlaps waits on the first one's uncommitted row and then skips it,
 and a failed send rolls the marker back so the next run tries again.
 """
 
 import datetime
-import logging
+import functools
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
-from trainings import emails
+from kalliola import reminders
+from trainings import calendar
 from trainings.models import (
     Enrollment,
     EnrollmentStatus,
@@ -22,9 +29,7 @@ from trainings.models import (
     SessionStatus,
     TrainingSession,
 )
-from trainings.tokens import ENROLLMENT, REGISTRATION
-
-logger = logging.getLogger(__name__)
+from trainings.tokens import ENROLLMENT, REGISTRATION, cancel_token
 
 REMIND_BEFORE = datetime.timedelta(hours=24)
 
@@ -79,25 +84,81 @@ def _pending_training_session_reminders(now):
                 )
 
 
-def _send_once(item, family, marker: dict, signup: tuple[str, int]) -> bool:
+def _claim(family, marker: dict) -> bool:
+    # The unique row: an overlapping run waits for this one's and then finds it taken.
     try:
         with transaction.atomic():
             SentReminder.objects.create(family=family, **marker)
-            emails.send_reminder(item, family, signup=signup)
     except IntegrityError:
-        return False  # another run sent (or is sending) this one
-    except Exception:
-        # Logged without personal data; the marker is rolled back so the next run retries.
-        logger.exception("Reminder for session %s could not be sent", item.pk)
         return False
     return True
 
 
+def _reminder(kind: str, item, family, marker: dict, signup: tuple[str, int]):
+    language = family.contact_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        if isinstance(item, InfoSession):
+            title = _("Reminder: the info session is tomorrow")
+            path = reverse("trainings:info_session_detail", args=[item.pk])
+            ics_name = "infotilaisuus.ics"
+        else:
+            title = _("Reminder: the pre-training evening is tomorrow")
+            path = reverse("trainings:group_detail", args=[item.group_id])
+            ics_name = "valmennus.ics"
+        starts, ends = timezone.localtime(item.starts_at), timezone.localtime(item.ends_at)
+        lines = [
+            _("%(day)s %(date)s at %(start)s–%(end)s")
+            % {
+                "day": formats.date_format(starts, "l"),
+                "date": formats.date_format(starts, "j.n.Y"),
+                "start": formats.time_format(starts, "H.i"),
+                "end": formats.time_format(ends, "H.i"),
+            }
+        ]
+        if item.online_link:  # a reminder goes only to those with a place or a sign-up
+            lines.append(_("Join online: %(link)s") % {"link": item.online_link})
+        return reminders.Reminder(
+            kind=kind,
+            to=family.email,
+            language=language,
+            first_name=family.first_name,
+            title=title,
+            lines=lines,
+            links=[
+                (_("More information"), settings.SITE_URL + path),
+                (
+                    _("Cancel your sign-up"),
+                    settings.SITE_URL
+                    + reverse("trainings:cancel_signup", args=[cancel_token(*signup)]),
+                ),
+            ],
+            attachment=(
+                ics_name,
+                calendar.build([item], language=language, with_links=True),
+                "text/calendar",
+            ),
+            claim=functools.partial(_claim, family, marker),
+        )
+
+
+def _info_session_reminders(now):
+    for item, family, marker, signup in _pending_info_session_reminders(now):
+        yield _reminder(INFO_SESSIONS.name, item, family, marker, signup)
+
+
+def _training_session_reminders(now):
+    for item, family, marker, signup in _pending_training_session_reminders(now):
+        yield _reminder(TRAINING_SESSIONS.name, item, family, marker, signup)
+
+
+INFO_SESSIONS = reminders.ReminderKind(
+    name="info_sessions", label="info sessions", due=_info_session_reminders
+)
+TRAINING_SESSIONS = reminders.ReminderKind(
+    name="training_sessions", label="training sessions", due=_training_session_reminders
+)
+
+
 def send_due(*, now) -> int:
-    """Send every reminder due at `now` that has not been sent yet; return how many were sent."""
-    sent = 0
-    for pending in (_pending_info_session_reminders, _pending_training_session_reminders):
-        for item, family, marker, signup in list(pending(now)):
-            if _send_once(item, family, marker, signup):
-                sent += 1
-    return sent
+    """Send this app's reminders due at `now` (as digests); return how many were sent."""
+    return sum(reminders.send_due([INFO_SESSIONS, TRAINING_SESSIONS], now=now).values())

@@ -1,9 +1,9 @@
 """Retention and data-subject requests: a household's records in the trainings app.
 
-Sign-ups, enrollments and attendance hold no personal values of their own (they point to the
-household, which `families.retention` anonymises); home-visit notes do. `HOUSEHOLD_RECORDS` hands
-these functions to `families.retention`, which calls them whenever a household is anonymised,
-exported or checked for retention (registered in `TrainingsConfig.ready`).
+Sign-ups, enrollments, attendance and event invitations hold no personal values of their own
+(they point to the household, which `families.retention` anonymises); home-visit notes do.
+`HOUSEHOLD_RECORDS` hands these functions to `families.retention`, which calls them whenever a
+household is anonymised, exported or checked for retention (registered in `TrainingsConfig.ready`).
 """
 
 import datetime
@@ -12,24 +12,30 @@ from collections import Counter
 from django.db.models import Q
 
 from families.retention import HouseholdRecords
-from kalliola.audit import forget
+from kalliola.audit import blank, forget
 from kalliola.dsr import record
 from trainings.models import Enrollment, EventInvitation, HomeVisit, Registration
 
 
-def anonymise_family_records(family_id: int) -> Counter:
-    """Blank home-visit notes and the trail's copies of the household's name."""
+def anonymise_family_records(family_id: int, *, first_time: bool = True) -> Counter:
+    """Blank home-visit notes and the trail's copies of the household's name. Run again on an
+    anonymised household, it blanks the notes written since (past the services' guard) and
+    counts only those."""
     counts = Counter()
-    visits = list(HomeVisit.objects.filter(family_id=family_id).values_list("pk", flat=True))
-    HomeVisit.objects.filter(pk__in=visits).update(notes="")
-    forget(HomeVisit, visits)
-    counts["home_visits"] += len(visits)
-    registrations = list(
-        Registration.objects.filter(family_id=family_id).values_list("pk", flat=True)
-    )
+    visits = HomeVisit.objects.filter(family_id=family_id)
+    found = blank(visits, {"notes": ""})
+    found = max(found, visits.count() if first_time else 0)
+    if found:
+        counts["home_visits"] += found
+    registrations = Registration.objects.filter(family_id=family_id).values_list("pk", flat=True)
     forget(Registration, registrations)
-    counts["registrations"] += len(registrations)
+    if first_time and registrations:
+        counts["registrations"] += len(registrations)
     forget(Enrollment, Enrollment.objects.filter(family_id=family_id).values_list("pk", flat=True))
+    forget(
+        EventInvitation,
+        EventInvitation.objects.filter(family_id=family_id).values_list("pk", flat=True),
+    )
     return counts
 
 

@@ -207,10 +207,19 @@ def cancel_signup(request, token: str):
                 {"item": item, "kind": kind, "is_active": is_active, "can_cancel": False},
                 status=409,
             )
-        if kind == REGISTRATION:
-            services.cancel_registration(signup)
-        else:
-            services.cancel_enrollment(signup)
+        try:
+            if kind == REGISTRATION:
+                services.cancel_registration(signup)
+            else:
+                services.cancel_enrollment(signup)
+        except services.TrainingRecordAnonymised as refusal:
+            messages.error(request, str(refusal))
+            return render(
+                request,
+                "trainings/cancel_signup.html",
+                {"item": item, "kind": kind, "is_active": is_active, "can_cancel": False},
+                status=409,
+            )
         messages.success(request, _("Your sign-up is cancelled. Thank you for letting us know."))
         return redirect("home")
     return render(
@@ -233,15 +242,21 @@ def event_reply(request, token: str):
     if invitation.participants:
         initial["participants"] = invitation.participants
     form = EventReplyForm(request.POST or None, initial=initial) if is_open else None
+    refused = False
     if form is not None and request.method == "POST" and form.is_valid():
-        services.reply_to_invitation(
-            invitation,
-            reply=form.cleaned_data["reply"],
-            participants=form.cleaned_data.get("participants") or 0,
-        )
-        messages.success(request, _("Thank you for your reply!"))
-        return redirect("trainings:event_reply", token=token)
-    status = 409 if request.method == "POST" and form is None else 200
+        try:
+            services.reply_to_invitation(
+                invitation,
+                reply=form.cleaned_data["reply"],
+                participants=form.cleaned_data.get("participants") or 0,
+            )
+        except services.TrainingRecordAnonymised as refusal:
+            form.add_error(None, str(refusal))
+            refused = True
+        else:
+            messages.success(request, _("Thank you for your reply!"))
+            return redirect("trainings:event_reply", token=token)
+    status = 409 if request.method == "POST" and (form is None or refused) else 200
     return render(
         request,
         "trainings/event_reply.html",

@@ -18,6 +18,7 @@ from families.services import DuplicateError, dismiss_duplicate, merge_duplicate
 from families.services.duplicates import MERGEABLE_FIELDS, differences
 from kalliola.audit import AuditedViewAdminMixin, record_view
 from kalliola.roles import is_coordinator
+from kalliola.services.anonymised import ANONYMISED_MESSAGE, closed_for_good
 
 
 def _shown(family_field, value) -> str:
@@ -58,6 +59,12 @@ class DuplicateSubmissionAdmin(AuditedViewAdminMixin, admin.ModelAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not (is_coordinator(request.user) and self.has_view_permission(request, submission)):
             raise PermissionDenied
+        closed = closed_for_good(submission)
+        if request.method == "POST" and closed:
+            messages.error(request, ANONYMISED_MESSAGE)
+            return redirect("admin:families_duplicatesubmission_change", submission.pk)
+        if closed:
+            messages.warning(request, ANONYMISED_MESSAGE)
         if request.method == "POST" and submission.status == DuplicateStatus.PENDING:
             return self._handle(request, submission)
         record_view(request, submission)
@@ -84,7 +91,7 @@ class DuplicateSubmissionAdmin(AuditedViewAdminMixin, admin.ModelAdmin):
             "submission": submission,
             "family": family,
             "rows": rows,
-            "pending": submission.status == DuplicateStatus.PENDING,
+            "pending": submission.status == DuplicateStatus.PENDING and not closed,
         }
         return TemplateResponse(request, "families/admin/duplicate_compare.html", context)
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 from families.models import PaymentMonth, Rate, SupportFamily
 from families.services import payments as payment_services
 from families.services.stays import money
+from kalliola.admin_anonymised import ClosedWhenAnonymisedAdminMixin
 from kalliola.audit import record_views
 from kalliola.reports.export import CSV_TYPE, XLSX_TYPE, download
 
@@ -90,7 +91,7 @@ class ReopenForm(forms.Form):
 
 
 @admin.register(PaymentMonth)
-class PaymentMonthAdmin(admin.ModelAdmin):
+class PaymentMonthAdmin(ClosedWhenAnonymisedAdminMixin, admin.ModelAdmin):
     """The payment reports: one page per month, households with totals, approve, export."""
 
     def has_add_permission(self, request):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from families.models import DuplicateStatus, DuplicateSubmission, SubmissionSource, SupportFamily
+from kalliola.services.anonymised import RecordAnonymised, is_anonymised, refuse_anonymised
 
 # What each public form may set on a household, so what a coordinator may merge from it.
 APPLICATION_FIELDS = (
@@ -50,6 +51,10 @@ class DuplicateError(Exception):
     """A merge or dismissal that cannot be done; the message is shown to the coordinator."""
 
 
+class DuplicateAnonymised(DuplicateError, RecordAnonymised):
+    """The household was erased: nothing is merged into it."""
+
+
 def differences(submission: DuplicateSubmission) -> list[str]:
     """The fields whose sent value differs from what the household has now, in form order."""
     family = submission.family
@@ -66,8 +71,11 @@ def keep_apart(
     """Keep what a public form sent for `family`'s address, without changing the household.
 
     Call inside the form's transaction. A sign-up (`only_if_different`) that repeats what the
-    household has is nothing for a coordinator to look at and is not kept.
+    household has is nothing for a coordinator to look at and is not kept. Nor is anything
+    sent for an erased household's (anonymised) address: it is closed for good.
     """
+    if is_anonymised(family):
+        return None
     data = {field: values[field] for field in MERGEABLE_FIELDS[source] if field in values}
     submission = DuplicateSubmission(family=family, source=source, data=data)
     if only_if_different and not differences(submission):
@@ -88,6 +96,7 @@ def merge_fields(submission: DuplicateSubmission, *, fields: Iterable[str], by) 
     with transaction.atomic():
         locked = _lock_pending(submission)
         family = SupportFamily.objects.select_for_update().get(pk=locked.family_id)
+        refuse_anonymised(family, error=DuplicateAnonymised)
         chosen = set(fields)
         if not chosen <= set(MERGEABLE_FIELDS[locked.source]) & set(locked.data):
             raise DuplicateError(_("These fields cannot be taken from this submission."))
@@ -112,6 +121,7 @@ def dismiss_duplicate(submission: DuplicateSubmission, *, by) -> DuplicateSubmis
     """A coordinator decides a possible duplicate was not the household's: nothing is taken."""
     with transaction.atomic():
         locked = _lock_pending(submission)
+        refuse_anonymised(locked.family, error=DuplicateAnonymised)
         _handle(locked, DuplicateStatus.DISMISSED, by=by)
     return locked
 

@@ -388,7 +388,8 @@ def submit_application(*, email: str, data: dict) -> tuple[SupportFamily, bool]:
                 send_after_commit(_send_confirmation, family.pk)
                 return family, True
         submission = keep_apart(family, source=SubmissionSource.APPLICATION, values=values)
-        send_after_commit(_send_duplicate_notice, submission.pk)
+        if submission is not None:  # none for an erased household's address
+            send_after_commit(_send_duplicate_notice, submission.pk)
     return family, False
 
 

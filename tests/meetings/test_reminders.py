@@ -2,6 +2,7 @@ import datetime
 
 import time_machine
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -56,10 +57,10 @@ def test_recorded_follow_up_is_not_reminded(db):
 def test_failed_send_is_tried_again_next_time(db, monkeypatch):
     make_follow_up()
 
-    def broken(follow_up):
+    def broken(message, *args, **kwargs):
         raise OSError("smtp down")
 
-    monkeypatch.setattr(reminders.emails, "send_follow_up_reminder", broken)
+    monkeypatch.setattr(EmailMultiAlternatives, "send", broken)
     assert reminders.send_due(now=at(DUE_ON)) == 0
     monkeypatch.undo()
     assert reminders.send_due(now=at(DUE_ON)) == 1

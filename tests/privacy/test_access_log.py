@@ -27,8 +27,14 @@ from tests.factories.meetings import (
     SupportCaseFactory,
 )
 from tests.factories.relationships import RelationshipFactory, StayFactory
-from tests.factories.trainings import EnrollmentFactory, HomeVisitFactory, RegistrationFactory
+from tests.factories.trainings import (
+    EnrollmentFactory,
+    EventFactory,
+    HomeVisitFactory,
+    RegistrationFactory,
+)
 from tests.privacy.test_access_matrix import PORTAL
+from trainings.models import EventInvitation
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +105,9 @@ def people(support_worker):
         "trainings.Registration": RegistrationFactory(),
         "trainings.Enrollment": EnrollmentFactory(),
         "trainings.HomeVisit": HomeVisitFactory(),
+        "trainings.EventInvitation": EventInvitation.objects.create(
+            event=EventFactory(), family=relationship.family
+        ),
         "kalliola.AccessibilityFeedback": AccessibilityFeedback.objects.create(
             answer_by=timezone.localdate(), message="x", name="Liisa"
         ),

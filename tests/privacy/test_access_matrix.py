@@ -234,7 +234,7 @@ def _build(world, model):
     from families.models import DuplicateSubmission, MatchingWeights, PaymentMonth
     from kalliola.models import QueuedMail, SiteContent
     from kalliola.services import submit_accessibility_feedback
-    from trainings.models import HomeVisit
+    from trainings.models import EventInvitation, HomeVisit
 
     axes_fields = {
         "user_agent": "test",
@@ -274,6 +274,9 @@ def _build(world, model):
             family=world.relationship.family, visited_on=timezone.localdate(), worker=world.worker
         ),
         "trainings.Event": lambda: EventFactory(),
+        "trainings.EventInvitation": lambda: EventInvitation.objects.create(
+            event=EventFactory(), family=world.relationship.family
+        ),
         "trainings.TrainingGroup": lambda: TrainingGroupFactory(),
         "trainings.TrainingSession": lambda: TrainingGroupFactory().sessions.first(),
         "trainings.InfoSession": lambda: InfoSessionFactory(),

@@ -32,6 +32,7 @@ PERSONAL_DATA_MODELS = [
     "trainings.Registration",
     "trainings.Enrollment",
     "trainings.HomeVisit",
+    "trainings.EventInvitation",
 ]
 
 

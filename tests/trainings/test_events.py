@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 
 from families.models import FamilyStatus
+from kalliola.mail import send_due as send_queued
 from tests.factories.families import SupportFamilyFactory
 from tests.factories.trainings import EventFactory
 from trainings import services
@@ -20,6 +21,7 @@ def invite(django_capture_on_commit_callbacks, event=None):
     SupportFamilyFactory(status=FamilyStatus.ACTIVE, contact_language="en")
     with django_capture_on_commit_callbacks(execute=True):
         services.invite_families(event, audiences=["active"])
+    send_queued()  # the outbox's sender
     match = re.search(r"https?://[^/\s]+(/\S*tapahtumat/vastaa/\S+/)", mail.outbox[-1].body)
     assert match, mail.outbox[-1].body
     return EventInvitation.objects.get(event=event), match.group(1)

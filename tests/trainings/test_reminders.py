@@ -3,6 +3,7 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
 
 from tests.factories.trainings import EnrollmentFactory, InfoSessionFactory, RegistrationFactory
@@ -55,10 +56,9 @@ def test_failed_send_is_retried_next_run(monkeypatch):
     def broken(*args, **kwargs):
         raise ConnectionError("mail server down")
 
-    original = reminders.emails.send_reminder
-    monkeypatch.setattr(reminders.emails, "send_reminder", broken)
+    monkeypatch.setattr(EmailMultiAlternatives, "send", broken)
     assert reminders.send_due(now=now) == 0
-    monkeypatch.setattr(reminders.emails, "send_reminder", original)
+    monkeypatch.undo()
     assert reminders.send_due(now=now) == 1
 
 

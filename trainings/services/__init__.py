@@ -14,6 +14,7 @@ from trainings.services.common import (
     SessionFull,
     SignupClosed,
     SignupError,
+    TrainingRecordAnonymised,
     _advance,
     attendance_refusal,
 )
@@ -33,6 +34,7 @@ from trainings.services.events import (
     audience_families,
     audience_sizes,
     invite_families,
+    record_replies,
     reply_to_invitation,
 )
 from trainings.services.groups import (
@@ -89,6 +91,7 @@ __all__ = [
     "SessionFull",
     "SignupClosed",
     "SignupError",
+    "TrainingRecordAnonymised",
     "_advance",
     "add_default_sessions",
     "attendance_refusal",
@@ -126,6 +129,7 @@ __all__ = [
     "record_attendance",
     "record_home_visit",
     "register_for_info_session",
+    "record_replies",
     "reply_to_invitation",
     "upcoming_groups",
     "upcoming_info_sessions",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from families.models import SupportFamily
 from families.services import ALLOWED_TRANSITIONS, TransitionNotAllowed, change_status
+from families.services.households import HouseholdAnonymised
 
 HOME_LIMIT = 3
 
@@ -72,6 +73,12 @@ def attendance_refusal(
             "hours": session.hours
         }
     return None
+
+
+class TrainingRecordAnonymised(SignupError, AttendanceError, HouseholdAnonymised):
+    """The household was erased: no sign-up, place, attendance, home visit or reply is written
+    for it any more (raised by `kalliola.services.anonymised.refuse_anonymised`). A public form
+    shows it as a sign-up error, the admin as every refusal of an anonymised record."""
 
 
 def _advance(

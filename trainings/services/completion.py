@@ -21,6 +21,7 @@ from families.services import (
     lock_for_step,
     record_step,
 )
+from kalliola.services.anonymised import refuse_anonymised
 from trainings.models import (
     TAKES_A_PLACE,
     Attendance,
@@ -30,7 +31,12 @@ from trainings.models import (
     SessionStatus,
     TrainingSession,
 )
-from trainings.services.common import AttendanceError, NotEnoughHours, attendance_refusal
+from trainings.services.common import (
+    AttendanceError,
+    NotEnoughHours,
+    TrainingRecordAnonymised,
+    attendance_refusal,
+)
 from trainings.services.listings import listings_changed
 
 
@@ -45,6 +51,7 @@ def record_attendance(
     if refusal := attendance_refusal(session, enrollment=enrollment, hours=hours):
         raise AttendanceError(refusal)
     with transaction.atomic():
+        refuse_anonymised(enrollment.family, error=TrainingRecordAnonymised)
         attendance, _created = Attendance.objects.update_or_create(
             enrollment=enrollment, session=session, defaults={"hours": hours, "recorded_by": by}
         )
@@ -61,7 +68,10 @@ def enrollments_to_tick(session: TrainingSession) -> QuerySet[Enrollment]:
     """The households whose attendance of a training session can be ticked: those with a place
     in its group."""
     return (
-        Enrollment.objects.filter(group_id=session.group_id, status__in=TAKES_A_PLACE)
+        # Erased households are passed over (`record_attendance` would refuse them).
+        Enrollment.objects.filter(
+            group_id=session.group_id, status__in=TAKES_A_PLACE, family__anonymised_at__isnull=True
+        )
         .select_related("family")
         .order_by("family__contact_name", "pk")
     )
@@ -88,7 +98,9 @@ def record_session_attendance(
         recorded = dict(
             Attendance.objects.filter(session=session).values_list("enrollment_id", "hours")
         )
-        Attendance.objects.filter(session=session).exclude(enrollment_id__in=ticked).delete()
+        Attendance.objects.filter(
+            session=session, enrollment__family__anonymised_at__isnull=True
+        ).exclude(enrollment_id__in=ticked).delete()
         rows = []
         for enrollment in attended:
             hours = recorded.get(enrollment.pk, session.hours)
@@ -107,6 +119,7 @@ def record_home_visit(
 ) -> HomeVisit:
     """Record the trainer's visit to the household's home; it may complete the pre-training."""
     with transaction.atomic():
+        refuse_anonymised(family, error=TrainingRecordAnonymised)
         visit = HomeVisit.objects.create(
             family=family, visited_on=visited_on, hours=hours, worker=worker, notes=notes
         )

@@ -2,13 +2,16 @@
 
 from collections.abc import Iterable
 
+from auditlog.models import LogEntry
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from families.models import OPEN_RELATIONSHIP_STATUSES, FamilyStatus, SupportFamily
-from kalliola.mail import send_after_commit
+from kalliola.audit import record_bulk
+from kalliola.mail import queue_many
+from kalliola.services.anonymised import refuse_anonymised
 from trainings import emails
 from trainings.models import (
     Event,
@@ -16,6 +19,7 @@ from trainings.models import (
     InvitationAudience,
     InvitationReply,
 )
+from trainings.services.common import TrainingRecordAnonymised
 
 # The household status each audience stands for (the support worker's is by relationship).
 AUDIENCE_STATUSES = {
@@ -47,7 +51,8 @@ def audience_families(audiences: Iterable[str], *, support_worker=None) -> Query
                 support_relationships__status__in=OPEN_RELATIONSHIP_STATUSES,
             ).values("pk")
         )
-    return SupportFamily.objects.filter(query)
+    # An erased household is closed for good: it is not invited any more.
+    return SupportFamily.objects.filter(query, anonymised_at__isnull=True)
 
 
 def audience_sizes() -> dict[str, int]:
@@ -61,24 +66,26 @@ def audience_sizes() -> dict[str, int]:
     return {audience: counts.get(status, 0) for audience, status in AUDIENCE_STATUSES.items()}
 
 
-def invite_families(event: Event, *, audiences: Iterable[str], support_worker=None) -> int:
+def invite_families(event: Event, *, audiences: Iterable[str], support_worker=None, by=None) -> int:
     """Invite the families of the ticked audiences who are not invited yet, each by e-mail;
     return how many were invited. A second run invites only families new to the audience
-    (the event row is locked, and one invitation per family is a unique constraint)."""
+    (the event row is locked, and one invitation per family is a unique constraint).
+
+    Thousands at once stay quick: the invitations are inserted in bulk, their trail entries
+    (who invited, when) too, and their mails are only queued in the outbox
+    (`kalliola.mail.queue_many`), never sent in the coordinator's request.
+    """
     families_query = audience_families(audiences, support_worker=support_worker)
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
-        already = EventInvitation.objects.filter(event=event).values_list("family_id", flat=True)
-        families = list(families_query.exclude(pk__in=already).values_list("pk", flat=True))
+        already = EventInvitation.objects.filter(event=event).values("family_id")
+        families = families_query.exclude(pk__in=already).only("pk", "contact_name")
         created = EventInvitation.objects.bulk_create(
-            [EventInvitation(event=event, family_id=family) for family in families],
-            ignore_conflicts=True,
+            [EventInvitation(event=event, family=family) for family in families],
+            batch_size=1000,
         )
-        invitation_ids = EventInvitation.objects.filter(
-            event=event, family__in=families
-        ).values_list("pk", flat=True)
-        for invitation_id in invitation_ids:
-            send_after_commit(emails.send_event_invitation, invitation_id)
+        record_bulk(created, action=LogEntry.Action.CREATE, actor=by)
+        queue_many(emails.send_event_invitation, [[invitation.pk] for invitation in created])
     return len(created)
 
 
@@ -88,8 +95,41 @@ def reply_to_invitation(
     """Record a family's reply; a new reply replaces the earlier one (people change plans)."""
     if reply not in InvitationReply.values:
         raise ValueError(reply)
+    refuse_anonymised(invitation.family, error=TrainingRecordAnonymised)
     invitation.reply = reply
     invitation.participants = participants if reply == InvitationReply.YES else 0
     invitation.replied_at = timezone.now()
     invitation.save(update_fields=["reply", "participants", "replied_at"])
     return invitation
+
+
+def record_replies(invitations: QuerySet[EventInvitation], *, reply: str, by=None) -> int:
+    """A coordinator records one reply for many invitations at once (told by phone, on a list at
+    the door); return how many changed. "Coming" keeps the number of people a family gave and
+    counts one where it gave none; "not coming" and "no reply yet" count nobody. Erased
+    households are passed over (closed for good). Each changed invitation gets its trail entry.
+    """
+    if reply not in InvitationReply.values:
+        raise ValueError(reply)
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(
+            EventInvitation.objects.select_for_update(of=("self",))
+            .filter(pk__in=invitations.values("pk"), family__anonymised_at__isnull=True)
+            .exclude(reply=reply)
+            .select_related("family", "event")
+        )
+        by_reply: dict[str, list[EventInvitation]] = {}
+        for invitation in rows:
+            by_reply.setdefault(invitation.reply, []).append(invitation)
+        changed = EventInvitation.objects.filter(pk__in=[row.pk for row in rows])
+        if reply == InvitationReply.YES:
+            changed.filter(participants=0).update(participants=1)
+        else:
+            changed.update(participants=0)
+        changed.update(reply=reply, replied_at=now)
+        for earlier, group in by_reply.items():
+            record_bulk(
+                group, action=LogEntry.Action.UPDATE, actor=by, changes={"reply": [earlier, reply]}
+            )
+    return len(rows)

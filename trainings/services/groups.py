@@ -14,6 +14,7 @@ from families.models import FamilyStatus, SubmissionSource, SupportFamily, Syste
 from families.services import change_status, find_or_create_applicant
 from families.services.households import REVIEWED_FROM
 from kalliola.mail import send_after_commit
+from kalliola.services.anonymised import refuse_anonymised
 from trainings import emails
 from trainings.models import (
     TAKES_A_PLACE,
@@ -28,6 +29,7 @@ from trainings.services.common import (
     AlreadySignedUp,
     NotReviewed,
     SignupClosed,
+    TrainingRecordAnonymised,
     _advance,
 )
 
@@ -63,7 +65,7 @@ def enroll(
     """
     with transaction.atomic():
         # As for info sessions: the household first, then the lock, held only for the places.
-        family, _created = find_or_create_applicant(
+        family, created = find_or_create_applicant(
             name=name,
             email=email,
             phone=phone,
@@ -71,6 +73,8 @@ def enroll(
             language=language,
             source=SubmissionSource.TRAINING_GROUP,
         )
+        if not created:  # a household found by its address may have been erased
+            refuse_anonymised(family, error=TrainingRecordAnonymised)
         locked = TrainingGroup.objects.select_for_update().get(pk=group.pk)
         reason = _group_signup_closed_reason(locked)
         if reason:
@@ -98,6 +102,7 @@ def enroll_family(group: TrainingGroup, family: SupportFamily, *, by=None) -> En
     status and its place waits for the review (`confirm_enrollment`)."""
     with transaction.atomic():
         locked = TrainingGroup.objects.select_for_update().get(pk=group.pk)
+        refuse_anonymised(family, error=TrainingRecordAnonymised)
         if locked.status == GroupStatus.CANCELLED:
             raise SignupClosed(_("This training group has been cancelled."))
         return _enroll_locked(locked, family, by=by)
@@ -170,6 +175,7 @@ def confirm_enrollment(enrollment: Enrollment, *, by) -> Enrollment:
         group = TrainingGroup.objects.select_for_update().get(pk=enrollment.group_id)
         enrollment = Enrollment.objects.select_related("family").get(pk=enrollment.pk)
         family = enrollment.family
+        refuse_anonymised(family, error=TrainingRecordAnonymised)
         if enrollment.status != EnrollmentStatus.ENROLLED:
             raise NotReviewed(
                 _("%(family)s has no place in the group to confirm (%(status)s).")
@@ -210,6 +216,7 @@ def cancel_enrollment(enrollment: Enrollment, *, by=None) -> Enrollment | None:
     with transaction.atomic():
         group = TrainingGroup.objects.select_for_update().get(pk=enrollment.group_id)
         enrollment = Enrollment.objects.select_related("family").get(pk=enrollment.pk)
+        refuse_anonymised(enrollment.family, error=TrainingRecordAnonymised)
         if enrollment.status == EnrollmentStatus.CANCELLED:
             return None
         had_place = enrollment.status == EnrollmentStatus.ENROLLED
@@ -265,7 +272,10 @@ def _promote_locked(group: TrainingGroup, *, by) -> list[Enrollment]:
     if free <= 0:
         return []
     promoted = list(
-        Enrollment.objects.filter(group=group, status=EnrollmentStatus.WAITLISTED)
+        # An erased household's place in the queue is not taken up (it is closed for good).
+        Enrollment.objects.filter(
+            group=group, status=EnrollmentStatus.WAITLISTED, family__anonymised_at__isnull=True
+        )
         .select_related("family")
         .order_by("joined_at", "pk")[:free]
     )

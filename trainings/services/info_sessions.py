@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from families.models import FamilyStatus, SubmissionSource, SystemNote
 from families.services import find_or_create_applicant
 from kalliola.mail import send_after_commit
+from kalliola.services.anonymised import refuse_anonymised
 from trainings import emails
 from trainings.models import (
     InfoSession,
@@ -21,6 +22,7 @@ from trainings.services.common import (
     AttendanceError,
     SessionFull,
     SignupClosed,
+    TrainingRecordAnonymised,
     _advance,
     attendance_refusal,
 )
@@ -53,6 +55,8 @@ def register_for_info_session(
             language=language,
             source=SubmissionSource.INFO_SESSION,
         )
+        if not created:  # a household found by its address may have been erased
+            refuse_anonymised(family, error=TrainingRecordAnonymised)
         session = InfoSession.objects.select_for_update().get(pk=session.pk)
         if session.is_cancelled:
             raise SignupClosed(_("This info session has been cancelled."))
@@ -87,6 +91,7 @@ def cancel_registration(registration: Registration) -> Registration:
     with transaction.atomic():
         InfoSession.objects.select_for_update().get(pk=registration.session_id)
         registration.refresh_from_db()
+        refuse_anonymised(registration.family, error=TrainingRecordAnonymised)
         registration.status = RegistrationStatus.CANCELLED
         registration.save(update_fields=["status"])
     return registration
@@ -105,6 +110,7 @@ def mark_info_session_attended(registration: Registration, *, by=None) -> Regist
         )
         if refusal := attendance_refusal(registration.session):
             raise AttendanceError(refusal)
+        refuse_anonymised(registration.family, error=TrainingRecordAnonymised)
         registration.attended = True
         registration.save(update_fields=["attended"])
         # Only an *applied* household moves: the pipeline's table allows the step from there.
@@ -134,7 +140,9 @@ def record_info_session_attendance(
         raise AttendanceError(_("The registration belongs to another info session."))
     with transaction.atomic():
         ticked = [registration.pk for registration in attended]
-        session.registrations.exclude(pk__in=ticked).filter(attended=True).update(attended=False)
+        session.registrations.exclude(pk__in=ticked).filter(
+            attended=True, family__anonymised_at__isnull=True
+        ).update(attended=False)
         for registration in attended:
             mark_info_session_attended(registration, by=by)
     return len(attended)
@@ -143,7 +151,10 @@ def record_info_session_attendance(
 def registrations_to_tick(session: InfoSession) -> QuerySet[Registration]:
     """The households whose attendance of an info session can be ticked: those signed up."""
     return (
-        session.registrations.filter(status=RegistrationStatus.REGISTERED)
+        # Erased households are passed over (`mark_info_session_attended` would refuse them).
+        session.registrations.filter(
+            status=RegistrationStatus.REGISTERED, family__anonymised_at__isnull=True
+        )
         .select_related("family")
         .order_by("family__contact_name", "pk")
     )
