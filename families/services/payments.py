@@ -30,6 +30,7 @@ from families.models.relationship import first_of_month
 from families.services.stays import ZERO, StayAmounts, amounts_of, price
 from kalliola.audit import record_bulk
 from kalliola.reports.export import Sheet, csv_text, xlsx_bytes
+from kalliola.services.anonymised import RecordAnonymised, refuse_anonymised
 from kalliola.versioned_cache import rows_changed
 
 REASON_MAX_LENGTH = 1000
@@ -37,6 +38,10 @@ REASON_MAX_LENGTH = 1000
 
 class PaymentError(Exception):
     """A payment operation the rules do not allow; the message is shown to the user."""
+
+
+class PaymentsAnonymised(PaymentError, RecordAnonymised):
+    """The household was erased: its months are neither approved nor reopened any more."""
 
 
 @dataclass
@@ -384,6 +389,9 @@ def approve_month(
     try:
         with transaction.atomic():
             _lock_relationships([family.pk])
+            refuse_anonymised(
+                SupportFamily.objects.get(pk=family.pk), error=PaymentsAnonymised
+            )
             if PaymentMonth.objects.filter(family=family, month=month).exists():
                 raise PaymentError(_("This month is already approved."))
             stays = list(_stays_of_month(month, [family.pk]).select_for_update(of=("self",)))
@@ -430,8 +438,13 @@ def approve_all(month: datetime.date, *, by, now: datetime.datetime | None = Non
     month = first_of_month(month)
     _refuse_unfinished_month(month, timezone.localdate(now))
     with transaction.atomic():
+        # An erased household's months are left as they are (`approve_month` refuses it).
         family_ids = sorted(
-            set(_month_stays(month).values_list("relationship__family_id", flat=True))
+            set(
+                _month_stays(month)
+                .filter(relationship__family__anonymised_at__isnull=True)
+                .values_list("relationship__family_id", flat=True)
+            )
         )
         _lock_relationships(family_ids)
         approved = set(
@@ -501,9 +514,12 @@ def reopen_month(
             _("The reason can be at most %(count)s characters long.") % {"count": REASON_MAX_LENGTH}
         )
     with transaction.atomic():
+        # An erased household's approvals stay as they are: nothing more is written for it.
         approvals = PaymentMonth.objects.filter(month=month)
         if family is not None:
+            refuse_anonymised(SupportFamily.objects.get(pk=family.pk), error=PaymentsAnonymised)
             approvals = approvals.filter(family=family)
+        approvals = approvals.filter(family__anonymised_at__isnull=True)
         family_ids = sorted(set(approvals.values_list("family_id", flat=True)))
         _lock_relationships(family_ids)
         approvals = list(

@@ -398,3 +398,25 @@ def test_erasing_a_household_blanks_the_reasons_of_its_reopenings(relationship, 
     assert exported["payment_reopenings"][0]["reason"] == "Aino Virtanen soitti"
     anonymise_family(relationship.family.pk, timezone.now())
     assert PaymentMonthReopening.objects.get().reason == ANONYMISED
+
+
+def test_an_erased_households_months_are_neither_approved_nor_reopened(rates, coordinator):
+    erased, kept = (RelationshipFactory(start_date=datetime.date(2026, 1, 1)) for _ in range(2))
+    for relationship in (erased, kept):
+        _stay(relationship, datetime.date(2026, 5, 2))
+    approve_month(erased.family, MAY, by=coordinator)
+    anonymise_family(erased.family_id, timezone.now())
+    with pytest.raises(PaymentError):
+        reopen_month(MAY, reason="Korjaus", by=coordinator, family=erased.family)
+    with pytest.raises(PaymentError):  # the month's only approval is the erased household's
+        reopen_month(MAY, reason="Korjaus", by=coordinator)
+    assert PaymentMonth.objects.filter(family=erased.family, month=MAY).exists()
+    other = RelationshipFactory(start_date=datetime.date(2026, 1, 1))
+    _stay(other, datetime.date(2026, 5, 9))
+    anonymise_family(other.family_id, timezone.now())
+    with pytest.raises(PaymentError):
+        approve_month(other.family, MAY, by=coordinator)
+    result = approve_all(MAY, by=coordinator)
+    assert result.approved == 1  # the household not erased
+    assert not PaymentMonth.objects.filter(family=other.family).exists()
+    assert PaymentMonth.objects.filter(family=kept.family, month=MAY).exists()
