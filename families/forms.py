@@ -25,12 +25,15 @@ class SupportFamilyApplicationForm(PlainErrorsMixin, HoneypotFormMixin, forms.Mo
     Saving goes through `families.services.submit_application`, never `form.save()`.
     """
 
+    # The official list (kalliola.municipalities), declared here so that the plain messages
+    # of `PlainErrorsMixin` reach it too.
+    municipality = MunicipalityChoiceField(label=_("Municipality"))
     required_messages = {
         "contact_name": _("Write your name."),
         "email": _("Write your e-mail address. We send the confirmation there."),
         "street_address": _("Write your street address."),
         "postal_code": _("Write your postal code, for example 00530."),
-        "municipality": _("Write the municipality where you live."),
+        "municipality": _("Choose the municipality where you live."),
         "household_members": _("Tell us who lives in your home. No names are needed."),
         "languages": _("Tick at least one language."),
         "frequency": _("Choose how often a child could visit you."),
@@ -128,7 +131,6 @@ class SupportFamilyApplicationForm(PlainErrorsMixin, HoneypotFormMixin, forms.Mo
         super().__init__(*args, **kwargs)
         for name in ("street_address", "postal_code", "household_members"):
             self.fields[name].required = True
-        self.fields["municipality"] = MunicipalityChoiceField(label=_("Municipality"))
         self.fields["municipality"].widget.attrs["autocomplete"] = "address-level2"
         for name in ("contact_name", "second_adult_name"):
             self.fields[name].validators.append(validate_person_name)

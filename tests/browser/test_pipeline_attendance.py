@@ -56,7 +56,7 @@ def test_coordinator_reviews_a_group_signup_and_sees_a_cancelled_place_waiting_f
     page.locator("#id_name").fill("Ville Valmennukseen")
     page.locator("#id_email").fill("ville@example.org")
     page.locator("#id_phone").fill("040 300 4000")
-    page.locator("#id_municipality").fill("Vantaa")
+    page.locator("#id_municipality").select_option("Vantaa")
     page.locator("#id_consent").check()
     with page.expect_navigation():
         page.locator(".signup-form [type=submit]").click()

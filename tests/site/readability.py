@@ -41,7 +41,8 @@ class Plainness:
 def main_text(html: str) -> str:
     found = re.search(r"<main\b.*?</main>", html, re.S)
     html = found.group(0) if found else html
-    html = re.sub(r"<(script|style|template)\b.*?</\1>", " ", html, flags=re.S)
+    # A list to choose from (the 300 municipalities) is not text a reader reads through.
+    html = re.sub(r"<(script|style|template|select)\b.*?</\1>", " ", html, flags=re.S)
     html = re.sub(r'<div class="hp-field">.*?</div>', " ", html, flags=re.S)
     html = re.sub(_BLOCKS, "\n", html)
     return unescape(re.sub(r"<[^>]+>", " ", html))
