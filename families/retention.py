@@ -33,6 +33,7 @@ from families.models import (
     SupervisionContact,
     SupportFamily,
     SupportRelationship,
+    UnavailablePeriod,
 )
 from kalliola.audit import ANONYMISED, AUDITED_MODELS, blank, forget, forget_mentions
 from kalliola.dsr import ErasureRefused, audit_trail, record
@@ -195,6 +196,8 @@ def anonymise_family(family_id: int, now: datetime.datetime) -> Counter:
         },
     )
     changed += blank(FamilyStatusChange.objects.filter(family=family), {"note": ""})
+    # The periods' dates and reason words stay (they say nothing of a person); their notes go.
+    changed += blank(UnavailablePeriod.objects.filter(family=family), {"note": ""})
     if not first_time:
         if changed:
             counts["families"] += 1
@@ -209,6 +212,8 @@ def anonymise_family(family_id: int, now: datetime.datetime) -> Counter:
     )
     submissions.update(data={})
     forget(DuplicateSubmission, submissions.values_list("pk", flat=True))
+    # The trail of the periods held their notes.
+    forget(UnavailablePeriod, family.unavailable_periods.values_list("pk", flat=True))
     for records in _HOUSEHOLD_RECORDS.values():
         counts += records.anonymise(family.pk)
     # Other records' trail entries that name the household (relationships, payment months).
@@ -328,6 +333,9 @@ def export_family(family: SupportFamily) -> dict:
             for relationship in relationships
         ],
         "payment_months": [record(month) for month in family.payment_months.all()],
+        "unavailable_periods": [
+            record(period, exclude=("family",)) for period in family.unavailable_periods.all()
+        ],
         "audit_trail": audit_trail(family),
     }
 
