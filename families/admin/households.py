@@ -352,28 +352,39 @@ class SupportFamilyAdmin(
         else:
             register_family(obj, by=request.user)
 
+    def get_inline_instances(self, request, obj=None):
+        # Periods belong to a stored household: the add page (register_family) has none.
+        inlines = super().get_inline_instances(request, obj)
+        if obj is None:
+            inlines = [i for i in inlines if not isinstance(i, UnavailablePeriodInline)]
+        return inlines
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not UnavailablePeriod:
             return super().save_formset(request, form, formset, change)
+        # The admin's change message reads these, as after formset.save().
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         family = form.instance
         for row in formset.forms:
-            if not row.has_changed() and not formset._should_delete_form(row):
-                continue
             period, data = row.instance, row.cleaned_data
             try:
                 if formset._should_delete_form(row):
                     if period.pk:
                         availability.delete_unavailable_period(period, by=request.user)
+                        formset.deleted_objects.append(period)
+                    continue
+                if not row.has_changed():
                     continue
                 values = {name: data[name] for name in ("start_date", "end_date", "reason")}
+                values["note"] = data.get("note", "")
                 if period.pk:
-                    availability.update_unavailable_period(
-                        period, note=data.get("note", ""), by=request.user, **values
-                    )
+                    availability.update_unavailable_period(period, by=request.user, **values)
+                    formset.changed_objects.append((period, row.changed_data))
                 else:
-                    availability.record_unavailable_period(
-                        family, note=data.get("note", ""), by=request.user, **values
+                    created = availability.record_unavailable_period(
+                        family, by=request.user, **values
                     )
+                    formset.new_objects.append(created)
             except availability.AvailabilityError as error:
                 self.message_user(request, str(error), messages.ERROR)
         return None
