@@ -26,6 +26,7 @@ from tests.factories.relationships import (
     UnavailablePeriodFactory,
     at,
 )
+from tests.html_validity import validate
 
 TODAY = datetime.date(2026, 6, 15)  # a Monday
 D = datetime.date
@@ -500,3 +501,22 @@ def test_the_portal_periods_page_keeps_its_query_count(
             assert client.get(url).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_the_new_portal_pages_and_the_warning_are_valid_html(
+    client, support_worker, relationship, holiday
+):
+    client.force_login(support_worker)
+    documents = {
+        "periods": client.get(reverse("families_portal:periods", args=[relationship.pk])),
+        "edit period": client.get(
+            reverse("families_portal:edit_period", args=[relationship.pk, holiday.pk])
+        ),
+        "relationship": client.get(reverse("families_portal:relationship", args=[relationship.pk])),
+        "stay warning": client.post(
+            reverse("families_portal:log_stay", args=[relationship.pk]),
+            _stay_data(D(2026, 6, 11), D(2026, 6, 12)),
+        ),
+    }
+    assert b'name="log_anyway"' in documents["stay warning"].content
+    assert validate({name: r.content.decode() for name, r in documents.items()}) == []
