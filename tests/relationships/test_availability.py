@@ -520,3 +520,36 @@ def test_the_new_portal_pages_and_the_warning_are_valid_html(
     }
     assert b'name="log_anyway"' in documents["stay warning"].content
     assert validate({name: r.content.decode() for name, r in documents.items()}) == []
+
+
+def test_a_horizon_on_a_saturday_leaves_that_weekend_out():
+    # Friday 19 June → Saturday 19 September is the horizon, not counted.
+    saturdays = weekends_ahead(D(2026, 6, 19))
+    assert (saturdays[0], saturdays[-1], len(saturdays)) == (D(2026, 6, 20), D(2026, 9, 12), 13)
+
+
+def test_from_a_sunday_the_next_saturday_is_six_days_on():
+    assert weekends_ahead(D(2026, 6, 14))[0] == D(2026, 6, 20)
+
+
+def test_periods_on_the_first_saturday_and_the_last_sunday_take_those_weekends(db):
+    family = SupportFamilyFactory(status="approved")
+    # The window's first Saturday is 20 June and its last Sunday 13 September.
+    record_unavailable_period(
+        family, start_date=D(2026, 6, 15), end_date=D(2026, 6, 20), reason="commitment"
+    )
+    record_unavailable_period(
+        family, start_date=D(2026, 9, 13), end_date=D(2026, 9, 30), reason="holiday"
+    )
+    weekends = free_weekends([family.pk], today=TODAY)[family.pk]
+    assert (weekends.free, weekends.total) == (11, 13)
+    assert weekends.next_free[0] == D(2026, 6, 27)
+
+
+def test_a_stay_on_the_last_sunday_takes_the_last_weekend(db):
+    relationship = RelationshipFactory(start_date=D(2026, 1, 1))
+    StayFactory(
+        relationship=relationship, starts_at=at(D(2026, 9, 13), 10), ends_at=at(D(2026, 9, 13), 16)
+    )
+    weekends = free_weekends([relationship.family_id], today=TODAY)[relationship.family_id]
+    assert weekends.free == 12
