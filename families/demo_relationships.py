@@ -2,7 +2,8 @@
 
 Rates with a change three months ago, a few approved households and children (three matched,
 three waiting), support relationships followed by the two demo workers, a weekend stay every
-month, supervision contacts, and the older months' payments approved.
+month, supervision contacts, the older months' payments approved, and a few periods without
+hosting ahead (a holiday, another commitment).
 """
 
 import datetime
@@ -20,8 +21,10 @@ from families.models import (
     SupervisionContact,
     SupportFamily,
 )
+from families.models.availability import UnavailableReason
 from families.models.child import ChildStatus
 from families.models.relationship import first_of_month
+from families.services.availability import record_unavailable_period
 from families.services.payments import approve_month
 from families.services.relationships import create_relationship
 from families.services.stays import is_month_locked, log_stay
@@ -240,6 +243,29 @@ def _seed_stays(relationship, today: datetime.date, worker) -> None:
         month = first_of_month(month + datetime.timedelta(days=32))
 
 
+# (household key, first day in days from today, length in days, reason)
+PERIODS = (
+    ("aalto", 20, 9, UnavailableReason.HOLIDAY),
+    ("aalto", 60, 2, UnavailableReason.COMMITMENT),
+    ("said", 13, 16, UnavailableReason.HOLIDAY),
+)
+
+
+def _seed_periods(families, today: datetime.date, coordinator) -> None:
+    for key, days_ahead, length, reason in PERIODS:
+        family = families.get(key)
+        if family is None or family.unavailable_periods.filter(reason=reason).exists():
+            continue
+        start = today + datetime.timedelta(days=days_ahead)
+        record_unavailable_period(
+            family,
+            start_date=start,
+            end_date=start + datetime.timedelta(days=length - 1),
+            reason=reason,
+            by=coordinator,
+        )
+
+
 def seed(*, today, users) -> None:
     coordinator = users["koordinaattori"]
     _seed_rates(today)
@@ -280,3 +306,4 @@ def seed(*, today, users) -> None:
             if not is_month_locked(relationship.family_id, month):
                 approve_month(relationship.family, month, by=coordinator)
             month = first_of_month(month + datetime.timedelta(days=32))
+    _seed_periods(families, today, coordinator)

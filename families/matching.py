@@ -52,6 +52,7 @@ from families.models import (
     SupportRelationship,
 )
 from families.models.choices import Language
+from families.services.availability import FreeWeekends, free_weekends
 from kalliola.municipalities import display_name
 
 DEFAULT_MATCHING_WEIGHTS: dict[str, float] = {
@@ -156,6 +157,8 @@ class Suggestion:
     free_places: int
     score: float = 0
     reasons: list[str] = field(default_factory=list)
+    # Weekends over the next three months without a stay or a period without hosting.
+    weekends: FreeWeekends = field(default_factory=FreeWeekends)
 
 
 _FIELDS = (
@@ -279,7 +282,8 @@ def child_stems(child) -> tuple[str, ...]:
 
 
 def suggest(child, *, today: datetime.date | None = None, limit: int | None = 25):
-    """A ranked list of households for a waiting child, best first, in one query.
+    """A ranked list of households for a waiting child, best first, in one query (and two for
+    the free weekends of the whole list).
 
     The database applies the hard rules and the weighted soft rules and returns the list's rows
     only; the reasons in words (translated) are written for those rows.
@@ -300,7 +304,13 @@ def suggest(child, *, today: datetime.date | None = None, limit: int | None = 25
         rows = rows[:limit]
     now = datetime.datetime.combine(today, datetime.time(12), tzinfo=datetime.UTC)
     stems = child_stems(child)
-    return [_explain(child, row, row["score"], today=today, now=now, stems=stems) for row in rows]
+    suggestions = [
+        _explain(child, row, row["score"], today=today, now=now, stems=stems) for row in rows
+    ]
+    weekends = free_weekends([s.family_id for s in suggestions], today=today)
+    for suggestion in suggestions:
+        suggestion.weekends = weekends[suggestion.family_id]
+    return suggestions
 
 
 def _explain(child, row, score, *, today, now, stems) -> Suggestion:

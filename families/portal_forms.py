@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from families.models import ContactMode
+from families.models import ContactMode, UnavailablePeriod, UnavailableReason
 
 
 class _DateInput(forms.DateInput):
@@ -47,9 +47,12 @@ class StayForm(_PortalForm):
             Row(Column("start_date", css_class="col-7"), Column("start_time", css_class="col-5")),
             Row(Column("end_date", css_class="col-7"), Column("end_time", css_class="col-5")),
             "notes",
+            # Shown once the stay turned out to fall in a period without hosting.
+            *(["log_anyway"] if self.show_log_anyway else []),
         )
 
     submit_label = _("Save the stay")
+    show_log_anyway = False
 
     start_date = forms.DateField(label=_("Day the child arrived"), widget=_DateInput())
     start_time = forms.TimeField(
@@ -65,6 +68,23 @@ class StayForm(_PortalForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    log_anyway = forms.BooleanField(
+        label=_("Log anyway"),
+        required=False,
+        help_text=_(
+            "The stay took place, or is agreed, although the family said it would not host."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        # A tick sent back keeps the box on the page, so that it can be taken away again.
+        self.show_log_anyway = bool(args and args[0] and args[0].get("log_anyway"))
+        super().__init__(*args, **kwargs)
+
+    def ask_to_confirm(self):
+        """The service refused without confirmation: show the tick box."""
+        self.show_log_anyway = True
+        self.helper.layout = self.layout()
 
     def clean(self):
         data = super().clean()
@@ -90,3 +110,35 @@ class SupervisionContactForm(_PortalForm):
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class UnavailablePeriodForm(_PortalForm):
+    """Days on which the support family takes no child."""
+
+    submit_label = _("Save the period")
+
+    def layout(self):
+        return Layout(
+            Row(Column("start_date", css_class="col-6"), Column("end_date", css_class="col-6")),
+            "reason",
+            "note",
+        )
+
+    start_date = forms.DateField(label=_("First day"), widget=_DateInput())
+    end_date = forms.DateField(label=_("Last day"), widget=_DateInput())
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=UnavailableReason.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=UnavailablePeriod._meta.get_field("note").max_length,
+        help_text=_("A few words at most. No health or other sensitive details."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The last day cannot be before the first day."))
+        return data

@@ -15,4 +15,10 @@ urlpatterns = [
         name="edit_stay",
     ),
     path("suhteet/<int:pk>/yhteydenpito/", portal_views.log_contact, name="log_contact"),
+    path("suhteet/<int:pk>/tauot/", portal_views.periods, name="periods"),
+    path(
+        "suhteet/<int:pk>/tauot/<int:period_pk>/",
+        portal_views.edit_period,
+        name="edit_period",
+    ),
 ]

@@ -22,7 +22,8 @@ from families.portal import (
     open_relationships_for,
     relationships_for,
 )
-from families.portal_forms import StayForm, SupervisionContactForm
+from families.portal_forms import StayForm, SupervisionContactForm, UnavailablePeriodForm
+from families.services import availability
 from families.services import stays as stay_services
 from kalliola.audit import record_view
 from kalliola.roles import is_coordinator, is_support_worker
@@ -123,12 +124,17 @@ def relationship_detail(request, pk):
             "rows": rows,
             "totals": totals,
             "contacts": contacts,
+            "unavailable_periods": relationship.family.unavailable_periods.filter(
+                end_date__gte=timezone.localdate()
+            )[:10],
             "review_soon": relationship.review_date <= review_due_by(timezone.localdate()),
         },
     )
 
 
-def _portal_form(request, relationship, form, save, *, success, heading, extra=None):
+def _portal_form(
+    request, relationship, form, save, *, success, heading, extra=None, redirect_to=None
+):
     """Show a portal form; on a valid POST run `save(cleaned_data)`, which calls a service.
 
     A rule the service refuses (StayError) is shown on the form and nothing is saved.
@@ -136,11 +142,15 @@ def _portal_form(request, relationship, form, save, *, success, heading, extra=N
     if request.method == "POST" and form.is_valid():
         try:
             save(form.cleaned_data)
-        except stay_services.StayError as error:
+        except stay_services.StayInUnavailablePeriod as error:
+            form.add_error(None, str(error))
+            form.ask_to_confirm()
+        except (stay_services.StayError, availability.AvailabilityError) as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, success)
-            return redirect("families_portal:relationship", pk=relationship.pk)
+            name, target = redirect_to or ("families_portal:relationship", relationship.pk)
+            return redirect(name, pk=target)
     context = {"relationship": relationship, "form": form, "heading": heading, **(extra or {})}
     return render(request, "families/portal/form.html", context, status=400 if form.errors else 200)
 
@@ -158,6 +168,7 @@ def log_stay(request, pk):
             ends_at=data["ends_at"],
             notes=data["notes"],
             by=request.user,
+            confirm_unavailable=data["log_anyway"],
         ),
         success=_("The stay is saved. A coordinator approves it."),
         heading=_("Log a stay"),
@@ -211,8 +222,83 @@ def edit_stay(request, pk, stay_pk):
             ends_at=data["ends_at"],
             notes=data["notes"],
             by=request.user,
+            confirm_unavailable=data["log_anyway"],
         ),
         success=_("The stay is saved. A coordinator approves it."),
         heading=_("Correct a stay"),
         extra={"stay": stay},
+    )
+
+
+# Periods without hosting: the support family's, reached through the worker's own relationship.
+
+
+def _family_relationship(request, pk):
+    """The user's own relationship; the access entry is for its household, whose periods the
+    page shows."""
+    queryset = relationships_for(request.user).select_related("child", "family", "support_worker")
+    relationship = get_object_or_404(queryset, pk=pk)
+    record_view(request, relationship.family)
+    return relationship
+
+
+def _period_data(data):
+    return {
+        "start_date": data["start_date"],
+        "end_date": data["end_date"],
+        "reason": data["reason"],
+        "note": data["note"],
+    }
+
+
+@portal_staff_required
+def periods(request, pk):
+    """The household's periods without hosting (those not over yet), and a form for a new one."""
+    relationship = _family_relationship(request, pk)
+    today = timezone.localdate()
+    upcoming = list(relationship.family.unavailable_periods.filter(end_date__gte=today))
+    return _portal_form(
+        request,
+        relationship,
+        UnavailablePeriodForm(request.POST or None),
+        lambda data: availability.record_unavailable_period(
+            relationship.family, by=request.user, **_period_data(data)
+        ),
+        success=_("The period is saved."),
+        heading=_("Periods without hosting"),
+        extra={"periods": upcoming, "period_form": True},
+        redirect_to=("families_portal:periods", relationship.pk),
+    )
+
+
+@portal_staff_required
+def edit_period(request, pk, period_pk):
+    """Correct or remove one of the household's periods."""
+    relationship = _family_relationship(request, pk)
+    period = get_object_or_404(relationship.family.unavailable_periods, pk=period_pk)
+    if request.method == "POST" and "delete" in request.POST:
+        try:
+            availability.delete_unavailable_period(period, by=request.user)
+        except availability.AvailabilityError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The period is removed."))
+        return redirect("families_portal:periods", pk=relationship.pk)
+    initial = {
+        "start_date": period.start_date,
+        "end_date": period.end_date,
+        "reason": period.reason,
+        "note": period.note,
+    }
+    return _portal_form(
+        request,
+        relationship,
+        UnavailablePeriodForm(request.POST or None, initial=initial),
+        lambda data: availability.update_unavailable_period(
+            period, by=request.user, **_period_data(data)
+        ),
+        success=_("The period is saved."),
+        heading=_("Correct a period without hosting"),
+        extra={"period": period},
+        redirect_to=("families_portal:periods", relationship.pk),
     )

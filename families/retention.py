@@ -34,6 +34,7 @@ from families.models import (
     SupervisionContact,
     SupportFamily,
     SupportRelationship,
+    UnavailablePeriod,
 )
 from kalliola.audit import ANONYMISED, AUDITED_MODELS, blank, forget, forget_mentions
 from kalliola.dsr import ErasureRefused, audit_trail, record
@@ -211,6 +212,8 @@ def anonymise_family(family_id: int, now: datetime.datetime) -> Counter:
     # and counts what changed (all of them the first time).
     for records in _HOUSEHOLD_RECORDS.values():
         counts += records.anonymise(family.pk, first_time=first_time)
+    # The periods' dates and reason words stay (they say nothing of a person); their notes go.
+    changed += blank(UnavailablePeriod.objects.filter(family=family), {"note": ""})
     if not first_time:
         if changed:
             counts["families"] += 1
@@ -336,6 +339,9 @@ def export_family(family: SupportFamily) -> dict:
         ],
         "payment_months": [record(month) for month in family.payment_months.all()],
         "payment_reopenings": [record(r) for r in family.payment_reopenings.all()],
+        "unavailable_periods": [
+            record(period, exclude=("family",)) for period in family.unavailable_periods.all()
+        ],
         "audit_trail": audit_trail(family),
     }
 

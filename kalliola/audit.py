@@ -32,6 +32,7 @@ AUDITED_MODELS = [
     "families.SupervisionContact",
     "families.PaymentMonth",
     "families.PaymentMonthReopening",
+    "families.UnavailablePeriod",
     "meetings.SupportCase",
     "meetings.Meeting",
     "meetings.Assessment",

@@ -30,12 +30,14 @@ from families.models import (
     FamilyStatusChange,
     SupportFamily,
     SupportRelationship,
+    UnavailablePeriod,
 )
 from families.services import (
     CRIMINAL_RECORD_VALID_MONTHS,
     PRETRAINING_HOURS,
     TransitionNotAllowed,
     approve_family,
+    availability,
     change_status,
     next_statuses,
     register_family,
@@ -205,6 +207,40 @@ class FamilyStatusChangeInline(ReadOnlyTableInline):
         return change.note_shown
 
 
+class UnavailablePeriodForm(forms.ModelForm):
+    class Meta:
+        model = UnavailablePeriod
+        fields = ("start_date", "end_date", "reason", "note")
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end, reason = (cleaned.get(name) for name in ("start_date", "end_date", "reason"))
+        if start and end and reason and not self.cleaned_data.get("DELETE"):
+            refusal = availability.period_refusal(start, end, reason)
+            if refusal:
+                raise forms.ValidationError(refusal)
+        return cleaned
+
+
+class UnavailablePeriodInline(admin.TabularInline):
+    """The household's periods without hosting; saved through the availability services
+    (`SupportFamilyAdmin.save_formset`)."""
+
+    model = UnavailablePeriod
+    form = UnavailablePeriodForm
+    fields = ("start_date", "end_date", "reason", "note", "created_by")
+    readonly_fields = ("created_by",)
+    extra = 0
+    verbose_name_plural = _("periods without hosting")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
+
+
 @admin.register(SupportFamily)
 class SupportFamilyAdmin(
     AuditedViewAdminMixin,
@@ -254,7 +290,7 @@ class SupportFamilyAdmin(
         "show_access_log",
         "export_access_log",
     )
-    inlines = (FamilyStatusChangeInline,)
+    inlines = (UnavailablePeriodInline, FamilyStatusChangeInline)
     readonly_fields = (
         "status",
         "status_changed_at",
@@ -350,6 +386,43 @@ class SupportFamilyAdmin(
             obj.save()
         else:
             register_family(obj, by=request.user)
+
+    def get_inline_instances(self, request, obj=None):
+        # Periods belong to a stored household: the add page (register_family) has none.
+        inlines = super().get_inline_instances(request, obj)
+        if obj is None:
+            inlines = [i for i in inlines if not isinstance(i, UnavailablePeriodInline)]
+        return inlines
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not UnavailablePeriod:
+            return super().save_formset(request, form, formset, change)
+        # The admin's change message reads these, as after formset.save().
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        family = form.instance
+        for row in formset.forms:
+            period, data = row.instance, row.cleaned_data
+            try:
+                if formset._should_delete_form(row):
+                    if period.pk:
+                        availability.delete_unavailable_period(period, by=request.user)
+                        formset.deleted_objects.append(period)
+                    continue
+                if not row.has_changed():
+                    continue
+                values = {name: data[name] for name in ("start_date", "end_date", "reason")}
+                values["note"] = data.get("note", "")
+                if period.pk:
+                    availability.update_unavailable_period(period, by=request.user, **values)
+                    formset.changed_objects.append((period, row.changed_data))
+                else:
+                    created = availability.record_unavailable_period(
+                        family, by=request.user, **values
+                    )
+                    formset.new_objects.append(created)
+            except availability.AvailabilityError as error:
+                self.message_user(request, str(error), messages.ERROR)
+        return None
 
     # -- status changes ------------------------------------------------------------------------
 

@@ -1,3 +1,4 @@
+from families.models.availability import UnavailablePeriod, UnavailableReason
 from families.models.child import Child, ChildStatus, Guardian, Referral, ReferralSource
 from families.models.choices import ContactLanguage, Language
 from families.models.duplicate import DuplicateStatus, DuplicateSubmission, SubmissionSource
@@ -33,6 +34,8 @@ from families.models.relationship import (
 )
 
 __all__ = [
+    "UnavailablePeriod",
+    "UnavailableReason",
     "DuplicateStatus",
     "DuplicateSubmission",
     "SubmissionSource",

@@ -20,6 +20,7 @@ from families.models import (
     SupportRelationship,
 )
 from families.models.relationship import first_of_month
+from families.services.availability import unavailable_periods_for_stay
 from kalliola.services.anonymised import RecordAnonymised, refuse_anonymised
 
 # How far ahead a stay may be logged (a planned weekend, agreed already).
@@ -38,6 +39,21 @@ class StayError(Exception):
 
 class RelationshipAnonymised(StayError, RecordAnonymised):
     """The relationship (or its child or household) was erased: no stay or contact is written."""
+
+
+class StayInUnavailablePeriod(StayError):
+    """The stay falls in the household's period without hosting; logged only when confirmed.
+    `periods` are the periods it overlaps, for the form's warning."""
+
+    def __init__(self, periods):
+        self.periods = periods
+        super().__init__(
+            _(
+                "The support family has said it does not host on these days (%(periods)s). "
+                "Tick “Log anyway” if the stay took place or is agreed all the same."
+            )
+            % {"periods": ", ".join(str(period) for period in periods)}
+        )
 
 
 def refuse_anonymised_relationship(relationship: SupportRelationship) -> None:
@@ -115,6 +131,7 @@ def _validate(
     *,
     now: datetime.datetime,
     exclude_pk: int | None = None,
+    confirm_unavailable: bool = False,
 ) -> None:
     if ends_at <= starts_at:
         raise StayError(_("The stay must end after it starts."))
@@ -133,6 +150,10 @@ def _validate(
         overlapping = overlapping.exclude(pk=exclude_pk)
     if overlapping.exists():
         raise StayError(_("This stay overlaps another stay of the same relationship."))
+    if not confirm_unavailable:
+        periods = unavailable_periods_for_stay(relationship.family_id, starts_at, ends_at)
+        if periods:
+            raise StayInUnavailablePeriod(periods)
 
 
 def _lock(relationship: SupportRelationship) -> SupportRelationship:
@@ -151,13 +172,15 @@ def log_stay(
     notes: str = "",
     by=None,
     now: datetime.datetime | None = None,
+    confirm_unavailable: bool = False,
 ) -> Stay:
     """Record one stay of the child at the household.
 
     Rules: it ends after it starts, no more than a week from now; it does not overlap another
     stay of the relationship; its month is not approved yet; the relationship is open (or the
-    stay falls before its end). Checked under a lock on the relationship row; on PostgreSQL an
-    exclusion constraint backs up the overlap rule.
+    stay falls before its end); a stay in the household's period without hosting only with
+    `confirm_unavailable` (else `StayInUnavailablePeriod`). Checked under a lock on the
+    relationship row; on PostgreSQL an exclusion constraint backs up the overlap rule.
     """
     now = now or timezone.now()
     try:
@@ -165,7 +188,7 @@ def log_stay(
             locked = _lock(relationship)
             if locked.status not in OPEN_RELATIONSHIP_STATUSES and locked.end_date is None:
                 raise StayError(_("The support relationship has ended."))
-            _validate(locked, starts_at, ends_at, now=now)
+            _validate(locked, starts_at, ends_at, now=now, confirm_unavailable=confirm_unavailable)
             return Stay.objects.create(
                 relationship=locked,
                 starts_at=starts_at,
@@ -186,8 +209,10 @@ def update_stay(
     notes: str = "",
     by=None,
     now: datetime.datetime | None = None,
+    confirm_unavailable: bool = False,
 ) -> Stay:
-    """Correct a stay that is not in an approved month (neither its old nor its new month)."""
+    """Correct a stay that is not in an approved month (neither its old nor its new month); in
+    a period without hosting only with `confirm_unavailable`, as `log_stay`."""
     now = now or timezone.now()
     try:
         with transaction.atomic():
@@ -199,7 +224,14 @@ def update_stay(
                 raise StayError(
                     _("The payments of that month are already approved; the month is locked.")
                 )
-            _validate(locked, starts_at, ends_at, now=now, exclude_pk=current.pk)
+            _validate(
+                locked,
+                starts_at,
+                ends_at,
+                now=now,
+                exclude_pk=current.pk,
+                confirm_unavailable=confirm_unavailable,
+            )
             current.starts_at = starts_at
             current.ends_at = ends_at
             current.nights = nights_between(starts_at, ends_at)

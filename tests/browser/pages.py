@@ -9,7 +9,11 @@ from django.utils import timezone
 from families.portal_views import RELATIONSHIPS_PER_PAGE
 from tests.factories.families import SupportFamilyFactory
 from tests.factories.meetings import ClosedCaseFactory, MeetingFactory, SupportCaseFactory
-from tests.factories.relationships import RelationshipFactory, StayFactory
+from tests.factories.relationships import (
+    RelationshipFactory,
+    StayFactory,
+    UnavailablePeriodFactory,
+)
 from tests.factories.trainings import (
     EventFactory,
     InfoSessionFactory,
@@ -66,6 +70,7 @@ def portal_pages(worker) -> dict[str, str]:
     """Make a support worker's relationship and cases; return {name: path} of the portal."""
     relationship = RelationshipFactory(support_worker=worker)
     stay = StayFactory(relationship=relationship)
+    period = UnavailablePeriodFactory(family=relationship.family)
     # Enough for a second page: the page links are checked too.
     RelationshipFactory.create_batch(RELATIONSHIPS_PER_PAGE, support_worker=worker)
     case = SupportCaseFactory(support_worker=worker, status="active")
@@ -80,6 +85,8 @@ def portal_pages(worker) -> dict[str, str]:
         "stay_form": f"/tyo/suhteet/{r}/kaynti/",
         "stay_edit": f"/tyo/suhteet/{r}/kaynti/{stay.pk}/",
         "contact_form": f"/tyo/suhteet/{r}/yhteydenpito/",
+        "periods": f"/tyo/suhteet/{r}/tauot/",
+        "period_edit": f"/tyo/suhteet/{r}/tauot/{period.pk}/",
         "cases": "/tyo/asiakkuudet/",
         "case": f"/tyo/asiakkuudet/{c}/",
         "meeting_form": f"/tyo/asiakkuudet/{c}/tapaaminen/",

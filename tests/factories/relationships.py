@@ -10,6 +10,7 @@ from families.models import (
     RateUnit,
     Stay,
     SupportRelationship,
+    UnavailablePeriod,
 )
 from families.models.relationship import review_date_for
 from tests.factories.families import ChildFactory, SupportFamilyFactory
@@ -60,3 +61,15 @@ class RateFactory(factory.django.DjangoModelFactory):
     amount = Decimal("40.00")
     valid_from = datetime.date(2020, 1, 1)
     valid_until = None
+
+
+class UnavailablePeriodFactory(factory.django.DjangoModelFactory):
+    """A holiday of the household a month from now."""
+
+    class Meta:
+        model = UnavailablePeriod
+
+    family = factory.SubFactory(SupportFamilyFactory, status="active")
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    end_date = factory.LazyAttribute(lambda o: o.start_date + datetime.timedelta(days=6))
+    reason = "holiday"

@@ -26,7 +26,11 @@ from tests.factories.meetings import (
     MeetingRequestFactory,
     SupportCaseFactory,
 )
-from tests.factories.relationships import RelationshipFactory, StayFactory
+from tests.factories.relationships import (
+    RelationshipFactory,
+    StayFactory,
+    UnavailablePeriodFactory,
+)
 from tests.factories.trainings import (
     EnrollmentFactory,
     EventFactory,
@@ -148,6 +152,7 @@ def test_every_portal_page_of_a_person_writes_an_access_entry(client, support_wo
     relationship = people["families.SupportRelationship"]
     world.relationship = relationship
     world.stay = people["families.Stay"]
+    world.period = UnavailablePeriodFactory(family=relationship.family)
     world.case = people["meetings.SupportCase"]
     world.others_case = people["meetings.FollowUp"].case
     world.others_relationship = relationship

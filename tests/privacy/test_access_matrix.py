@@ -31,7 +31,12 @@ from tests.factories.meetings import (
     MeetingRequestFactory,
     SupportCaseFactory,
 )
-from tests.factories.relationships import RateFactory, RelationshipFactory, StayFactory
+from tests.factories.relationships import (
+    RateFactory,
+    RelationshipFactory,
+    StayFactory,
+    UnavailablePeriodFactory,
+)
 from tests.factories.trainings import (
     EnrollmentFactory,
     EventFactory,
@@ -61,6 +66,7 @@ class World:
         )
         GuardianFactory(child=self.relationship.child)
         self.stay = StayFactory(relationship=self.relationship)
+        self.period = UnavailablePeriodFactory(family=self.relationship.family)
         self.others_relationship = RelationshipFactory(
             support_worker=self.other_worker, child__first_name="Toisenlapsi"
         )
@@ -145,6 +151,11 @@ PORTAL = {
         ON_OWN_OBJECT,
     ),
     "families_portal:log_contact": (lambda w: {"pk": w.relationship.pk}, ON_OWN_OBJECT),
+    "families_portal:periods": (lambda w: {"pk": w.relationship.pk}, ON_OWN_OBJECT),
+    "families_portal:edit_period": (
+        lambda w: {"pk": w.relationship.pk, "period_pk": w.period.pk},
+        ON_OWN_OBJECT,
+    ),
     "meetings_portal:cases": (lambda w: {}, LIST),
     "meetings_portal:case": (lambda w: {"pk": w.case.pk}, ON_OWN_OBJECT),
     "meetings_portal:meeting_add": (lambda w: {"pk": w.case.pk}, ON_OWN_OBJECT),

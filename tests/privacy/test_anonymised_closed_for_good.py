@@ -30,6 +30,7 @@ from families.models import (
     SupervisionContact,
     SupportFamily,
     SupportRelationship,
+    UnavailablePeriod,
 )
 from families.services import submit_application
 from kalliola.audit import ANONYMISED
@@ -143,6 +144,13 @@ def erased(support_worker, coordinator):
         end_cause="goals_reached",
         end_initiator="together",
     )
+    UnavailablePeriod.objects.create(
+        family=relationship.family,
+        start_date=today + datetime.timedelta(days=10),
+        end_date=today + datetime.timedelta(days=12),
+        reason="holiday",
+        note="Mökillä",
+    )
     family = relationship.family
     household_records(family, coordinator)
     families_retention.erase_child(relationship.child, timezone.now())
@@ -253,6 +261,12 @@ def portal_writes(erased):
         "end_time": "17:00",
         "notes": "Uusi käynti",
     }
+    period_data = {
+        "start_date": (_today() + datetime.timedelta(days=30)).isoformat(),
+        "end_date": (_today() + datetime.timedelta(days=31)).isoformat(),
+        "reason": "commitment",
+        "note": "Uusi tauko",
+    }
     return {
         "meetings_portal:meeting_add": (
             reverse("meetings_portal:meeting_add", args=[case.pk]),
@@ -308,6 +322,17 @@ def portal_writes(erased):
         "families_portal:log_contact": (
             reverse("families_portal:log_contact", args=[relationship.pk]),
             {"date": today, "mode": "phone", "notes": "Uusi yhteys"},
+        ),
+        "families_portal:periods": (
+            reverse("families_portal:periods", args=[relationship.pk]),
+            period_data,
+        ),
+        "families_portal:edit_period": (
+            reverse(
+                "families_portal:edit_period",
+                args=[relationship.pk, relationship.family.unavailable_periods.get().pk],
+            ),
+            period_data,
         ),
     }
 
