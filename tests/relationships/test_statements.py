@@ -35,6 +35,7 @@ from kalliola.models import QueuedMail
 from tests.factories.families import SupportFamilyFactory
 from tests.factories.relationships import RateFactory, RelationshipFactory, StayFactory, at
 from tests.factories.users import CoordinatorFactory, SupportWorkerFactory
+from tests.html_validity import validate
 
 pytestmark = pytest.mark.django_db
 
@@ -457,9 +458,9 @@ def test_the_send_page_counts_the_households_then_queues_their_mails(
 ):
     page = admin_client.get(SEND + "?year=2026")
     assert page.status_code == 200
-    assert "2 households have approved payments in 2026" in page.content.decode()
+    assert "2 perheellä on hyväksyttyjä maksuja vuonna 2026." in page.content.decode()
     response = admin_client.post(SEND, {"year": "2026"}, follow=True)
-    assert "on their way to 2 households" in response.content.decode()
+    assert "Vuoden 2026 vuosikoosteet lähtevät 2 perheelle." in response.content.decode()
     assert QueuedMail.objects.count() == 2
     assert mail.outbox == []
 
@@ -502,3 +503,16 @@ def test_the_send_action_keeps_its_queries_from_a_few_to_many_households(
         admin_client.post(SEND, {"year": "2026"})
     assert QueuedMail.objects.count() == 3 + 63
     assert timezone.now() == NOW
+
+
+def test_the_statement_pages_are_valid_html(year_of_payments, client, admin_client):
+    family, _other = year_of_payments
+    token = statement_token(family, 2026)
+    documents = {
+        "family page": client.get(_link(family)).content.decode(),
+        "bad link": client.get(f"/vuosikooste/{token}x/").content.decode(),
+        "admin statement": admin_client.get(_admin_page(family, 2026)).content.decode(),
+        "send page": admin_client.get(SEND + "?year=2026").content.decode(),
+        "send page, bad year": admin_client.get(SEND + "?year=0").content.decode(),
+    }
+    assert validate(documents) == []
