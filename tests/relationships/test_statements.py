@@ -157,7 +157,7 @@ def test_the_first_and_last_year_are_accepted(year):
 
 def test_the_csv_has_a_bom_decimal_commas_translated_headers_and_no_formula(year_of_payments):
     family, _other = year_of_payments
-    SupportFamily.objects.filter(pk=family.pk).update(contact_name="=HYPERLINK(\"x\")\x07 Perhe")
+    SupportFamily.objects.filter(pk=family.pk).update(contact_name='=HYPERLINK("x")\x07 Perhe')
     family.refresh_from_db()
     with translation.override("fi"):
         text = statement_csv(yearly_statement(family, 2026))
@@ -404,9 +404,7 @@ def test_the_coordinator_sees_the_households_statement_and_the_access_is_logged(
     html = response.content.decode()
     assert other.contact_name not in html
     assert "no-store" in response["Cache-Control"]
-    assert LogEntry.objects.filter(
-        object_pk=str(family.pk), action=LogEntry.Action.ACCESS
-    ).exists()
+    assert LogEntry.objects.filter(object_pk=str(family.pk), action=LogEntry.Action.ACCESS).exists()
     csv_response = admin_client.get(
         reverse("admin:families_supportfamily_statement_csv", args=[family.pk]) + "?year=2026"
     )
@@ -516,3 +514,9 @@ def test_the_statement_pages_are_valid_html(year_of_payments, client, admin_clie
         "send page, bad year": admin_client.get(SEND + "?year=0").content.decode(),
     }
     assert validate(documents) == []
+
+
+@pytest.mark.parametrize("year", [0, 1899, 2101, 99999])
+def test_no_link_is_signed_for_an_impossible_year(year):
+    with pytest.raises(ValueError):
+        statement_token(SupportFamilyFactory(), year)
