@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from families.models import DuplicateSubmission, SupportFamily, SupportRelationship
+from families.services.statement_links import statement_url
 from kalliola.mail import mail_function
 
 
@@ -92,3 +93,25 @@ def send_relationship_started_to_worker(relationship_pk: int) -> None:
         subject = str(_("A new support relationship for you"))
         text = render_to_string("emails/families/relationship_started_worker.txt", context)
     EmailMultiAlternatives(subject=subject, body=text, to=[worker.email]).send()
+
+
+@mail_function(_("yearly statement: the support family sent its link"))
+def send_yearly_statement(family_pk: int, year: int) -> None:
+    """Tell the support family its statement of `year` is ready, with a signed link that
+    expires (`statement_links`). The first name, the year and the link only: no figures."""
+    family = SupportFamily.objects.get(pk=family_pk, anonymised_at__isnull=True)
+    if not family.email:
+        return
+    with translation.override(family.contact_language or settings.LANGUAGE_CODE):
+        url = statement_url(family, year)
+    _send(
+        family,
+        "yearly_statement",
+        _("Your yearly statement of fees and reimbursements"),
+        {
+            "first_name": family.first_name,
+            "year": year,
+            "url": url,
+            "days": settings.STATEMENT_LINK_DAYS,
+        },
+    )

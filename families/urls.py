@@ -8,4 +8,6 @@ app_name = "families"
 urlpatterns = [
     path("tukiperhetoiminta/", views.about, name="about"),
     path("tukiperheeksi/", views.apply, name="apply"),
+    path("vuosikooste/<str:token>/", views.statement, name="statement"),
+    path("vuosikooste/<str:token>/csv/", views.statement_csv_file, name="statement_csv"),
 ]

@@ -141,6 +141,8 @@ CACHES = {
 }
 # Public forms: how many submissions one address may send in a minute before a 429 page.
 PUBLIC_FORM_RATE_PER_MINUTE = envint("PUBLIC_FORM_RATE_PER_MINUTE", 10)
+# How long the link in a yearly statement e-mail opens the statement (families.services.statements).
+STATEMENT_LINK_DAYS = envint("STATEMENT_LINK_DAYS", 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from families import retention as family_retention
 from families.admin.common import LanguageFilter, LanguagesField
+from families.admin.statements import HouseholdStatementMixin
 from families.models import (
     CAN_TAKE_A_CHILD,
     OPEN_RELATIONSHIP_STATUSES,
@@ -243,6 +244,7 @@ class UnavailablePeriodInline(admin.TabularInline):
 
 @admin.register(SupportFamily)
 class SupportFamilyAdmin(
+    HouseholdStatementMixin,
     AuditedViewAdminMixin,
     LeanChangelistMixin,
     SearchAdminMixin,

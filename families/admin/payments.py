@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
+from families.admin.statements import StatementSendingMixin
 from families.models import PaymentMonth, Rate, SupportFamily
 from families.services import payments as payment_services
 from families.services.stays import money
@@ -91,7 +92,7 @@ class ReopenForm(forms.Form):
 
 
 @admin.register(PaymentMonth)
-class PaymentMonthAdmin(ClosedWhenAnonymisedAdminMixin, admin.ModelAdmin):
+class PaymentMonthAdmin(StatementSendingMixin, ClosedWhenAnonymisedAdminMixin, admin.ModelAdmin):
     """The payment reports: one page per month, households with totals, approve, export."""
 
     def has_add_permission(self, request):
