@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from families.models import ContactMode
+from families.models import ContactMode, Going
 
 
 class _DateInput(forms.DateInput):
@@ -89,4 +89,36 @@ class SupervisionContactForm(_PortalForm):
     mode = forms.ChoiceField(label=_("How"), choices=ContactMode.choices, widget=forms.RadioSelect)
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class CheckInForm(_PortalForm):
+    """How it goes, three questions of three plain steps, and an optional note."""
+
+    submit_label = _("Save the check-in")
+
+    date = forms.DateField(label=_("Date"), widget=_DateInput(), initial=timezone.localdate)
+    for_child = forms.TypedChoiceField(
+        label=_("How is it going for the child?"),
+        choices=Going.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    for_family = forms.TypedChoiceField(
+        label=_("How is it going for the support family?"),
+        choices=Going.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    for_parent = forms.TypedChoiceField(
+        label=_("How is it going for the child's parent?"),
+        choices=Going.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

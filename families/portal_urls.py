@@ -15,4 +15,5 @@ urlpatterns = [
         name="edit_stay",
     ),
     path("suhteet/<int:pk>/yhteydenpito/", portal_views.log_contact, name="log_contact"),
+    path("suhteet/<int:pk>/kuulumiset/", portal_views.check_in, name="check_in"),
 ]

@@ -330,9 +330,7 @@ class EnrolmentForm(TokenForm):
         device = self.device
         totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
         plain_digits = token.isascii() and token.isdigit() and len(token) == device.digits
-        if not plain_digits or not totp.verify(
-            int(token), tolerance=device.tolerance
-        ):
+        if not plain_digits or not totp.verify(int(token), tolerance=device.tolerance):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         device.last_t = totp.t()
         return token

@@ -1,3 +1,4 @@
+from families.models.check_in import SCALES, CheckIn, Going
 from families.models.child import Child, ChildStatus, Guardian, Referral, ReferralSource
 from families.models.choices import ContactLanguage, Language
 from families.models.duplicate import DuplicateStatus, DuplicateSubmission, SubmissionSource
@@ -31,6 +32,9 @@ from families.models.relationship import (
 )
 
 __all__ = [
+    "SCALES",
+    "CheckIn",
+    "Going",
     "DuplicateStatus",
     "DuplicateSubmission",
     "SubmissionSource",
