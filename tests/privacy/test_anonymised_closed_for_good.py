@@ -247,6 +247,10 @@ def portal_writes(erased):
             reverse("families_portal:log_contact", args=[relationship.pk]),
             {"date": today, "mode": "phone", "notes": "Uusi yhteys"},
         ),
+        "families_portal:check_in": (
+            reverse("families_portal:check_in", args=[relationship.pk]),
+            {"date": today, "for_child": "3", "for_family": "3", "for_parent": "3", "note": "x"},
+        ),
     }
 
 

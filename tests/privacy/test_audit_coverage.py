@@ -22,6 +22,7 @@ PERSONAL_DATA_MODELS = [
     "families.SupportRelationship",
     "families.Stay",
     "families.SupervisionContact",
+    "families.CheckIn",
     "meetings.MeetingRequest",
     "meetings.SupportCase",
     "meetings.ContactAdult",
