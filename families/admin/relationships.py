@@ -100,7 +100,7 @@ class AttentionFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("any", _("For any reason")),
-            *((key, text) for key, text in check_in_services.REASONS.items()),
+            *((key, check_in_services.reason_text(key)) for key in check_in_services.REASONS),
         ]
 
     def queryset(self, request, queryset):

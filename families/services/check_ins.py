@@ -42,10 +42,10 @@ from families.services.stays import StayError, refuse_anonymised_relationship
 # An active relationship without a stay for this many days needs attention.
 NO_STAY_DAYS = 60
 
-# The reasons, as the dashboard, the admin list and the portal name them (keys of `REASONS`).
+# The reasons, as the dashboard, the admin list and the portal name them (`reason_text`).
 NO_STAYS, CHECK_IN_OVERDUE, SCALE_FELL = "no_stays", "check_in_overdue", "scale_fell"
 REASONS = {
-    NO_STAYS: gettext_lazy("No stay for %(days)s days") % {"days": NO_STAY_DAYS},
+    NO_STAYS: gettext_lazy("No stay for %(days)s days"),
     CHECK_IN_OVERDUE: gettext_lazy("Check-in overdue"),
     SCALE_FELL: gettext_lazy("Going less well than at the previous check-in"),
 }
@@ -144,9 +144,14 @@ def needing_attention(queryset: QuerySet, today: datetime.date) -> QuerySet:
     )
 
 
+def reason_text(key: str) -> str:
+    """A reason in the active language ("No stay for 60 days", ...)."""
+    return str(REASONS[key]) % {"days": NO_STAY_DAYS}
+
+
 def reasons_of(row) -> list[str]:
     """The reasons a relationship (a row from `with_attention`) needs attention, as text."""
-    return [str(text) for key, text in REASONS.items() if getattr(row, key, False)]
+    return [reason_text(key) for key in REASONS if getattr(row, key, False)]
 
 
 def fallen_scales(latest: CheckIn, previous: CheckIn | None) -> list[str]:
