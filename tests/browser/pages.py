@@ -6,6 +6,7 @@ so a new page added here is checked by all three.
 
 from django.utils import timezone
 
+from families.models import CheckIn
 from families.portal_views import RELATIONSHIPS_PER_PAGE
 from tests.factories.families import SupportFamilyFactory
 from tests.factories.meetings import ClosedCaseFactory, MeetingFactory, SupportCaseFactory
@@ -66,6 +67,16 @@ def portal_pages(worker) -> dict[str, str]:
     """Make a support worker's relationship and cases; return {name: path} of the portal."""
     relationship = RelationshipFactory(support_worker=worker)
     stay = StayFactory(relationship=relationship)
+    # Two check-ins, the latest lower: the page shows the table and what needs attention.
+    for days_ago, child in ((30, 3), (2, 1)):
+        CheckIn.objects.create(
+            relationship=relationship,
+            date=timezone.localdate() - timezone.timedelta(days=days_ago),
+            for_child=child,
+            for_family=3,
+            for_parent=2,
+            note="Kuulumiset",
+        )
     # Enough for a second page: the page links are checked too.
     RelationshipFactory.create_batch(RELATIONSHIPS_PER_PAGE, support_worker=worker)
     case = SupportCaseFactory(support_worker=worker, status="active")
@@ -80,6 +91,7 @@ def portal_pages(worker) -> dict[str, str]:
         "stay_form": f"/tyo/suhteet/{r}/kaynti/",
         "stay_edit": f"/tyo/suhteet/{r}/kaynti/{stay.pk}/",
         "contact_form": f"/tyo/suhteet/{r}/yhteydenpito/",
+        "check_in_form": f"/tyo/suhteet/{r}/kuulumiset/",
         "cases": "/tyo/asiakkuudet/",
         "case": f"/tyo/asiakkuudet/{c}/",
         "meeting_form": f"/tyo/asiakkuudet/{c}/tapaaminen/",
