@@ -204,8 +204,7 @@ def record_check_in(
                     _("A later check-in is already recorded (%(date)s).")
                     % {"date": f"{latest.date:%d.%m.%Y}"}
                 )
-            if latest is not None and date == latest.date:
-                raise CheckInError(_("A check-in of this day is already recorded."))
+            # A second of the same day is refused by the unique constraint (below).
             return CheckIn.objects.create(
                 relationship=locked,
                 date=date,

@@ -218,11 +218,16 @@ def test_a_check_in_on_an_impossible_day_is_refused(day, message):
 def test_a_second_check_in_of_a_day_or_one_before_the_latest_is_refused():
     relationship = RelationshipFactory(start_date=days_ago(100))
     check_in(relationship, days_ago(5))
-    with pytest.raises(CheckInError, match="already recorded"):
+    with pytest.raises(CheckInError, match="A check-in of this day is already recorded"):
         check_in(relationship, days_ago(5))
     with pytest.raises(CheckInError, match="A later check-in"):
         check_in(relationship, days_ago(6))
     assert CheckIn.objects.count() == 1
+
+
+def test_a_check_in_on_the_first_day_of_the_relationship_is_recorded():
+    relationship = RelationshipFactory(start_date=days_ago(100))
+    assert check_in(relationship, days_ago(100)).date == days_ago(100)
 
 
 def test_an_answer_off_the_scale_is_refused():
