@@ -2,8 +2,9 @@
 
 Rates with a change three months ago, a few approved households and children (three matched,
 three waiting), support relationships followed by the two demo workers, a weekend stay every
-month, supervision contacts, the older months' payments approved, and a few periods without
-hosting ahead (a holiday, another commitment).
+month, supervision contacts, check-ins (one lower than the one before, one overdue), the
+older months' payments approved, and a few periods without hosting ahead (a holiday, another
+commitment).
 """
 
 import datetime
@@ -25,6 +26,7 @@ from families.models.availability import UnavailableReason
 from families.models.child import ChildStatus
 from families.models.relationship import first_of_month
 from families.services.availability import record_unavailable_period
+from families.services.check_ins import record_check_in
 from families.services.payments import approve_month
 from families.services.relationships import create_relationship
 from families.services.stays import is_month_locked, log_stay
@@ -266,12 +268,45 @@ def _seed_periods(families, today: datetime.date, coordinator) -> None:
         )
 
 
+# Check-ins per relationship (its place in RELATIONSHIPS): days ago, how it goes for the child,
+# the support family and the parent (3 well, 2 up and down, 1 poorly), a note. The second
+# relationship's child is doing less well than last time, the third's check-in is overdue.
+CHECK_INS = {
+    0: ((100, 3, 3, 2, "Äidillä on ollut raskas syksy."), (44, 3, 3, 3, "Arki sujuu hyvin.")),
+    1: (
+        (70, 3, 3, 3, "Viikonloput sujuvat hyvin."),
+        (12, 2, 3, 3, "Lapsella on ollut koulussa vaikeaa; jutellaan lisää ensi kerralla."),
+    ),
+    2: ((80, 3, 2, 3, "Tukiperheen aikataulut ovat tiukkoja."),),
+}
+
+
+def _seed_check_ins(relationship, index: int, today: datetime.date, worker) -> None:
+    if relationship.check_ins.exists() or not relationship.is_open:
+        return
+    for days_ago, child, family, parent, note in CHECK_INS.get(index, ()):
+        day = today - datetime.timedelta(days=days_ago)
+        if day >= relationship.start_date:
+            record_check_in(
+                relationship,
+                date=day,
+                for_child=child,
+                for_family=family,
+                for_parent=parent,
+                note=note,
+                by=worker,
+                today=today,
+            )
+
+
 def seed(*, today, users) -> None:
     coordinator = users["koordinaattori"]
     _seed_rates(today)
     families = _seed_households(coordinator)
     children = _seed_children(today)
-    for child_index, family_key, worker_key, months_ago, rhythm in RELATIONSHIPS:
+    for index, (child_index, family_key, worker_key, months_ago, rhythm) in enumerate(
+        RELATIONSHIPS
+    ):
         child = children[child_index]
         worker = users[worker_key]
         relationship = child.support_relationships.first()
@@ -288,6 +323,7 @@ def seed(*, today, users) -> None:
                 by=coordinator,
             )
         _seed_stays(relationship, today, worker)
+        _seed_check_ins(relationship, index, today, worker)
         if not relationship.supervision_contacts.exists():
             for days_ago, mode in ((40, "face_to_face"), (10, "phone")):
                 day = today - datetime.timedelta(days=days_ago)

@@ -11,6 +11,13 @@ from families.models import (
     SupportRelationship,
     review_due_by,
 )
+from families.services.check_ins import (
+    CHECK_IN_OVERDUE,
+    check_in_due_on,
+    check_in_overdue,
+    reasons_of,
+    with_attention,
+)
 from kalliola.roles import is_coordinator, is_support_worker
 
 
@@ -63,6 +70,21 @@ def list_rows(relationships) -> list[dict]:
     )
 
 
+def attention_of(ids: list[int], today) -> dict[int, dict]:
+    """For the relationships `ids` (one page): why each needs attention (the rules of
+    `families.services.check_ins`), its last check-in and the day the next is due. One query."""
+    rows = with_attention(SupportRelationship.objects.filter(pk__in=ids).order_by(), today)
+    return {
+        row.pk: {
+            "reasons": reasons_of(row),
+            "check_in_overdue": getattr(row, CHECK_IN_OVERDUE),
+            "last_check_in": row.last_check_in,
+            "check_in_due": check_in_due_on(row.last_check_in or row.start_date),
+        }
+        for row in rows.only("pk", "start_date", "status")
+    }
+
+
 def overview(user) -> dict:
     """Counts for the start page: open relationships, reviews coming up, stays to approve."""
     if not (is_coordinator(user) or is_support_worker(user)):
@@ -75,6 +97,7 @@ def overview(user) -> dict:
         reviews_due=Count(
             "pk", filter=Q(status__in=OPEN_RELATIONSHIP_STATUSES, review_date__lte=horizon)
         ),
+        check_ins_overdue=Count("pk", filter=check_in_overdue(today)),
     )
     waiting = Stay.objects.filter(payment_month__isnull=True)
     if mine.query.has_filters():
@@ -86,6 +109,7 @@ def overview(user) -> dict:
         "relationships_overview": {
             "open": counts["open"],
             "reviews_due": counts["reviews_due"],
+            "check_ins_overdue": counts["check_ins_overdue"],
             "stays_waiting": waiting,
             "horizon_days": REVIEW_DUE_DAYS,
         }

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from families.models import ContactMode, UnavailablePeriod, UnavailableReason
+from families.models import ContactMode, Going, UnavailablePeriod, UnavailableReason
 
 
 class _DateInput(forms.DateInput):
@@ -142,3 +142,35 @@ class UnavailablePeriodForm(_PortalForm):
         if start and end and end < start:
             self.add_error("end_date", _("The last day cannot be before the first day."))
         return data
+
+
+class CheckInForm(_PortalForm):
+    """How it goes, three questions of three plain steps, and an optional note."""
+
+    submit_label = _("Save the check-in")
+
+    date = forms.DateField(label=_("Date"), widget=_DateInput(), initial=timezone.localdate)
+    for_child = forms.TypedChoiceField(
+        label=_("How is it going for the child?"),
+        choices=Going.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    for_family = forms.TypedChoiceField(
+        label=_("How is it going for the support family?"),
+        choices=Going.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    for_parent = forms.TypedChoiceField(
+        label=_("How is it going for the child's parent?"),
+        choices=Going.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -21,4 +21,5 @@ urlpatterns = [
         portal_views.edit_period,
         name="edit_period",
     ),
+    path("suhteet/<int:pk>/kuulumiset/", portal_views.check_in, name="check_in"),
 ]

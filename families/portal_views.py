@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,12 +19,19 @@ from django.utils.translation import ngettext
 
 from families.models import Rate, RelationshipStatus, review_due_by
 from families.portal import (
+    attention_of,
     list_rows,
     open_relationships_for,
     relationships_for,
 )
-from families.portal_forms import StayForm, SupervisionContactForm, UnavailablePeriodForm
+from families.portal_forms import (
+    CheckInForm,
+    StayForm,
+    SupervisionContactForm,
+    UnavailablePeriodForm,
+)
 from families.services import availability
+from families.services import check_ins as check_in_services
 from families.services import stays as stay_services
 from kalliola.audit import record_view
 from kalliola.roles import is_coordinator, is_support_worker
@@ -60,7 +68,9 @@ def relationship_list(request):
     """The open relationships a page at a time, the nearest review first."""
     paginator = Paginator(open_relationships_for(request.user), RELATIONSHIPS_PER_PAGE)
     page = paginator.get_page(request.GET.get("sivu"))
-    page.object_list = _cards(list_rows(page.object_list), timezone.localdate())
+    today = timezone.localdate()
+    rows = list_rows(page.object_list)
+    page.object_list = _cards(rows, attention_of([r["pk"] for r in rows], today), today)
     return render(
         request,
         "families/portal/relationship_list.html",
@@ -73,14 +83,15 @@ def relationship_list(request):
     )
 
 
-def _cards(rows: list[dict], today: datetime.date) -> list[dict]:
+def _cards(rows: list[dict], attention: dict[int, dict], today: datetime.date) -> list[dict]:
     """Add to each row what its card shows, as text: the template only places it.
 
     Twenty cards with links, dates and plural texts resolved in the template cost more than the
     rest of the page; here each link is reversed once and dates are formatted from a cache.
     """
-    detail, log_stay, log_contact = (
-        pk_link(f"families_portal:{name}") for name in ("relationship", "log_stay", "log_contact")
+    detail, log_stay, log_contact, check_in = (
+        pk_link(f"families_portal:{name}")
+        for name in ("relationship", "log_stay", "log_contact", "check_in")
     )
     horizon = review_due_by(today)
     overdue, coming_up = _("overdue"), _("coming up")
@@ -90,6 +101,11 @@ def _cards(rows: list[dict], today: datetime.date) -> list[dict]:
         row["url"] = detail(pk)
         row["log_stay_url"] = log_stay(pk)
         row["log_contact_url"] = log_contact(pk)
+        row["check_in_url"] = check_in(pk)
+        seen = attention[pk]
+        row["reasons"] = seen["reasons"]
+        row["check_in_due"] = short_date(seen["check_in_due"])
+        row["check_in_overdue"] = overdue if seen["check_in_overdue"] else ""
         row["review"] = short_date(review_date)
         row["due"] = overdue if review_date < today else coming_up if review_date <= horizon else ""
         row["paused"] = paused if row["status"] == RelationshipStatus.PAUSED else ""
@@ -116,6 +132,9 @@ def relationship_detail(request, pk):
         "reimbursement": sum((a.reimbursement for _stay, a in rows), stay_services.ZERO),
     }
     contacts = relationship.supervision_contacts.select_related("created_by")[:20]
+    check_ins = list(relationship.check_ins.all()[:10])
+    today = timezone.localdate()
+    seen = attention_of([relationship.pk], today)[relationship.pk]
     return render(
         request,
         "families/portal/relationship_detail.html",
@@ -127,6 +146,9 @@ def relationship_detail(request, pk):
             "unavailable_periods": relationship.family.unavailable_periods.filter(
                 end_date__gte=timezone.localdate()
             )[:10],
+            "check_ins": check_ins,
+            "fallen": check_in_services.fallen_scales(*check_ins[:2]) if len(check_ins) > 1 else [],
+            "attention": seen,
             "review_soon": relationship.review_date <= review_due_by(timezone.localdate()),
         },
     )
@@ -187,6 +209,30 @@ def log_contact(request, pk):
         ),
         success=_("The contact is saved."),
         heading=_("Log a contact"),
+    )
+
+
+@portal_staff_required
+def check_in(request, pk):
+    """The regular check-in: how it goes for the child, the support family and the parent."""
+    relationship = _relationship(request, pk)
+    if not relationship.is_open:
+        raise Http404
+    return _portal_form(
+        request,
+        relationship,
+        CheckInForm(request.POST or None),
+        lambda data: check_in_services.record_check_in(
+            relationship,
+            date=data["date"],
+            for_child=data["for_child"],
+            for_family=data["for_family"],
+            for_parent=data["for_parent"],
+            note=data["note"],
+            by=request.user,
+        ),
+        success=_("The check-in is saved."),
+        heading=_("Record a check-in"),
     )
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 
 from families.models import (
     OPEN_RELATIONSHIP_STATUSES,
+    CheckIn,
     Child,
     ChildStatus,
     DuplicateStatus,
@@ -121,9 +122,9 @@ def anonymise_guardian(guardian_id: int) -> Counter:
 
 
 def anonymise_relationship(relationship_id: int, now: datetime.datetime) -> Counter:
-    """An ended relationship's texts, its stays' and contacts' notes; then the child, if the
-    child has no other relationship that still keeps its data. On a relationship anonymised
-    already, blanks again what was written to it since (past the services' guard)."""
+    """An ended relationship's texts, its stays', contacts' and check-ins' notes; then the
+    child, if the child has no other relationship that still keeps its data. On a relationship
+    anonymised already, blanks again what was written to it since (past the services' guard)."""
     counts = Counter()
     relationship = (
         SupportRelationship.objects.select_for_update()
@@ -156,6 +157,12 @@ def anonymise_relationship(relationship_id: int, now: datetime.datetime) -> Coun
     found = max(found, blank(contacts, {"notes": ""}))
     if found:
         counts["supervision_contacts"] += found
+    # Check-ins keep their day and scales (the statistics of how relationships go); the note goes.
+    check_ins = CheckIn.objects.filter(relationship=relationship)
+    found = check_ins.count() if first_time else 0
+    found = max(found, blank(check_ins, {"note": ""}))
+    if found:
+        counts["check_ins"] += found
     still_kept = SupportRelationship.objects.filter(
         child_id=relationship.child_id, anonymised_at__isnull=True
     )
@@ -334,6 +341,15 @@ def export_family(family: SupportFamily) -> dict:
                     record(stay, exclude=("relationship", "notes"))
                     for stay in relationship.stays.all()
                 ],
+                # How it goes for the household itself; the child's and the parent's answers
+                # and the note are about other people.
+                "check_ins": [
+                    record(
+                        check_in,
+                        exclude=("relationship", "for_child", "for_parent", "note"),
+                    )
+                    for check_in in relationship.check_ins.all()
+                ],
             }
             for relationship in relationships
         ],
@@ -356,6 +372,7 @@ def family_records(family: SupportFamily) -> list:
             records += list(relation.related_model.objects.filter(**{relation.field.name: family}))
     for relationship in family.support_relationships.all():
         records += list(relationship.stays.all())
+        records += list(relationship.check_ins.all())
     return records
 
 
@@ -366,6 +383,7 @@ def child_records(child: Child) -> list:
         records.append(relationship)
         records += list(relationship.stays.all())
         records += list(relationship.supervision_contacts.all())
+        records += list(relationship.check_ins.all())
     return records
 
 
@@ -383,6 +401,7 @@ def export_child(child: Child) -> dict:
                 "supervision_contacts": [
                     record(contact) for contact in relationship.supervision_contacts.all()
                 ],
+                "check_ins": [record(check_in) for check_in in relationship.check_ins.all()],
                 "status_changes": [record(change) for change in relationship.status_changes.all()],
             }
             for relationship in child.support_relationships.select_related(

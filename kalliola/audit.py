@@ -33,6 +33,7 @@ AUDITED_MODELS = [
     "families.PaymentMonth",
     "families.PaymentMonthReopening",
     "families.UnavailablePeriod",
+    "families.CheckIn",
     "meetings.SupportCase",
     "meetings.Meeting",
     "meetings.Assessment",

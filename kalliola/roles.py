@@ -34,6 +34,8 @@ SUPPORT_WORKER_PERMISSIONS = (
     "families.change_stay",
     "families.view_supervisioncontact",
     "families.add_supervisioncontact",
+    "families.view_checkin",
+    "families.add_checkin",
     "meetings.view_supportcase",
     "meetings.change_supportcase",
     "meetings.view_meeting",

@@ -360,6 +360,12 @@ MEETINGS_FROM_EMAIL = envstr(
     "MEETINGS_FROM_EMAIL", "Kalliolan tukitapaamiset <tukitapaamiset@example.org>"
 )
 
+# A support worker records a check-in of each open relationship this often (weeks); a later one
+# is overdue and shows on the dashboard (families.services.check_ins).
+CHECK_IN_INTERVAL_WEEKS = envint("CHECK_IN_INTERVAL_WEEKS", 8)
+if not 1 <= CHECK_IN_INTERVAL_WEEKS <= 52:
+    raise ImproperlyConfigured(f"CHECK_IN_INTERVAL_WEEKS must be 1-52: {CHECK_IN_INTERVAL_WEEKS}")
+
 # Retention (kalliola/retention.py, `manage.py apply_retention`): days after which personal data
 # is anonymised. Relationships: 6 years after the relationship ended (the retention commonly
 # used for child-welfare client records of open-care support measures); support cases: 2 years

@@ -34,6 +34,7 @@ from families.models import (
     review_due_by,
 )
 from families.models.child import Child
+from families.services.check_ins import needing_attention, reasons_of
 from kalliola.mail import label_for
 from kalliola.models import AccessibilityFeedback, FeedbackStatus, MailStatus, QueuedMail
 from kalliola.roles import is_coordinator
@@ -360,6 +361,35 @@ def reviews_due(totals: Totals, today) -> Item:
     )
 
 
+def relationships_needing_attention(totals: Totals, today) -> Item:
+    """Open relationships with no stay for 60 days, an overdue check-in or a scale that fell
+    (the rules of `families.services.check_ins`), the longest without a check-in first."""
+    count, relationships = _first(
+        totals,
+        "attention",
+        needing_attention(SupportRelationship.objects.all(), today).select_related(
+            "child", "family"
+        ),
+    )
+    return Item(
+        key="attention",
+        title=_("Relationships needing attention"),
+        count=count,
+        url=_admin("families_supportrelationship_changelist", query="attention=any"),
+        link_text=_("Open the relationships needing attention"),
+        entries=[
+            Entry(
+                text=str(r),
+                url=_admin("families_supportrelationship_change", r.pk),
+                detail="; ".join(reasons_of(r)),
+                urgent=True,
+            )
+            for r in relationships
+        ],
+        empty_text=_("No relationship needs attention."),
+    )
+
+
 def _payments_url(month: datetime.date) -> str:
     return _admin("families_paymentmonth_changelist", query=f"month={month:%Y-%m}")
 
@@ -534,6 +564,7 @@ def dashboard_items(totals: Totals) -> list[Item]:
         accessibility_feedback(totals, today),
         trained_households(totals, today),
         waiting_children(totals, today),
+        relationships_needing_attention(totals, today),
         reviews_due(totals, today),
         stays_awaiting(totals, now),
         payment_months(totals, today),

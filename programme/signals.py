@@ -18,7 +18,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from families.models import Child, PaymentMonth, Stay, SupportFamily, SupportRelationship
+from families.models import (
+    CheckIn,
+    Child,
+    PaymentMonth,
+    Stay,
+    SupportFamily,
+    SupportRelationship,
+)
 from kalliola.access import access_changed, is_sign_in_save
 from kalliola.admin_lists import LIST_FIGURES
 from kalliola.models import AccessibilityFeedback
@@ -31,6 +38,7 @@ DASHBOARD_MODELS = (
     Child,
     SupportRelationship,
     Stay,
+    CheckIn,
     PaymentMonth,
     MeetingRequest,
     FollowUp,

@@ -22,6 +22,7 @@ from families import matching
 from families.admin.waiting import waiting_children_page
 from families.models import (
     REVIEW_DUE_DAYS,
+    CheckIn,
     Child,
     EndCause,
     EndInitiator,
@@ -34,6 +35,7 @@ from families.models import (
     review_due_by,
 )
 from families.models.child import ChildStatus
+from families.services import check_ins as check_in_services
 from families.services import relationships as relationship_services
 from families.services import stays as stay_services
 from kalliola.admin_inlines import ReadOnlyTableInline
@@ -82,6 +84,37 @@ class ReviewDueFilter(admin.SimpleListFilter):
         if self.value() == "due":
             return open_.filter(review_date__gte=today, review_date__lte=review_due_by(today))
         return queryset
+
+
+class AttentionFilter(admin.SimpleListFilter):
+    """The dashboard's "needing attention" item links here: the same rules, one per choice."""
+
+    title = _("needs attention")
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("any", _("For any reason")),
+            *((key, check_in_services.reason_text(key)) for key in check_in_services.REASONS),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        rules = {
+            "any": check_in_services.needs_attention,
+            check_in_services.NO_STAYS: check_in_services.no_recent_stay,
+            check_in_services.CHECK_IN_OVERDUE: check_in_services.check_in_overdue,
+            check_in_services.SCALE_FELL: lambda today: check_in_services.scale_fell(),
+        }
+        if self.value() in rules:
+            return queryset.filter(rules[self.value()](today))
+        return queryset
+
+
+class CheckInInline(ReadOnlyTableInline):
+    model = CheckIn
+    fields = ("date", "for_child", "for_family", "for_parent", "note", "created_by")
+    select_related = ("created_by",)
 
 
 class StayInline(ReadOnlyTableInline):
@@ -181,7 +214,7 @@ class SupportRelationshipAdmin(AuditedViewAdminMixin, LeanChangelistMixin, admin
         "review_date",
         "stays_count",
     )
-    list_filter = ("status", SupportWorkerFilter, ReviewDueFilter)
+    list_filter = ("status", SupportWorkerFilter, ReviewDueFilter, AttentionFilter)
     list_select_related = ("child", "family", "support_worker")
     search_fields = ("child__first_name", "child__last_name", "family__contact_name")
     readonly_fields = (
@@ -215,7 +248,7 @@ class SupportRelationshipAdmin(AuditedViewAdminMixin, LeanChangelistMixin, admin
         "created_by",
         "created_at",
     )
-    inlines = (StayInline, SupervisionContactInline, StatusChangeInline)
+    inlines = (CheckInInline, StayInline, SupervisionContactInline, StatusChangeInline)
     actions = ("pause_selected", "resume_selected")
     change_list_template = "families/admin/relationship_change_list.html"
 

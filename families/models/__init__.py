@@ -1,4 +1,5 @@
 from families.models.availability import UnavailablePeriod, UnavailableReason
+from families.models.check_in import SCALES, CheckIn, Going
 from families.models.child import Child, ChildStatus, Guardian, Referral, ReferralSource
 from families.models.choices import ContactLanguage, Language
 from families.models.duplicate import DuplicateStatus, DuplicateSubmission, SubmissionSource
@@ -36,6 +37,9 @@ from families.models.relationship import (
 __all__ = [
     "UnavailablePeriod",
     "UnavailableReason",
+    "SCALES",
+    "CheckIn",
+    "Going",
     "DuplicateStatus",
     "DuplicateSubmission",
     "SubmissionSource",

@@ -6,6 +6,7 @@ so a new page added here is checked by all three.
 
 from django.utils import timezone
 
+from families.models import CheckIn
 from families.portal_views import RELATIONSHIPS_PER_PAGE
 from tests.factories.families import SupportFamilyFactory
 from tests.factories.meetings import ClosedCaseFactory, MeetingFactory, SupportCaseFactory
@@ -71,6 +72,16 @@ def portal_pages(worker) -> dict[str, str]:
     relationship = RelationshipFactory(support_worker=worker)
     stay = StayFactory(relationship=relationship)
     period = UnavailablePeriodFactory(family=relationship.family)
+    # Two check-ins, the latest lower: the page shows the table and what needs attention.
+    for days_ago, child in ((30, 3), (2, 1)):
+        CheckIn.objects.create(
+            relationship=relationship,
+            date=timezone.localdate() - timezone.timedelta(days=days_ago),
+            for_child=child,
+            for_family=3,
+            for_parent=2,
+            note="Kuulumiset",
+        )
     # Enough for a second page: the page links are checked too.
     RelationshipFactory.create_batch(RELATIONSHIPS_PER_PAGE, support_worker=worker)
     case = SupportCaseFactory(support_worker=worker, status="active")
@@ -87,6 +98,7 @@ def portal_pages(worker) -> dict[str, str]:
         "contact_form": f"/tyo/suhteet/{r}/yhteydenpito/",
         "periods": f"/tyo/suhteet/{r}/tauot/",
         "period_edit": f"/tyo/suhteet/{r}/tauot/{period.pk}/",
+        "check_in_form": f"/tyo/suhteet/{r}/kuulumiset/",
         "cases": "/tyo/asiakkuudet/",
         "case": f"/tyo/asiakkuudet/{c}/",
         "meeting_form": f"/tyo/asiakkuudet/{c}/tapaaminen/",

@@ -32,8 +32,8 @@ pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 3, 15, 12, 0, tzinfo=datetime.UTC)
 D = datetime.date
 # Session, user, the two-factor device (kalliola.otp, every signed-in request), groups, recent
-# actions and one query per dashboard item (fifteen).
-INDEX_QUERIES = 25
+# actions and one query per dashboard item (sixteen).
+INDEX_QUERIES = 26
 
 
 @pytest.fixture(autouse=True)
@@ -131,6 +131,7 @@ def test_each_item_counts_what_waits_for_action(admin_client):
         "accessibility_feedback": 1,
         "trained": 1,
         "children": 2,
+        "attention": 3,
         "reviews": 2,
         "stays": 2,
         "payments": 1,

@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from families.models import (
+    CheckIn,
     FamilyStatusChange,
     PaymentMonth,
     RelationshipStatusChange,
@@ -124,6 +125,24 @@ class World:
         SupervisionContact.objects.create(
             relationship=self.focus_relationship, date=day, mode="phone", created_by=worker
         )
+        # Check-ins: the focus relationship's grow, and each new relationship has two, the
+        # second lower (needs attention: the dashboard's and the portal's rows grow too).
+        CheckIn.objects.create(
+            relationship=self.focus_relationship,
+            date=day,
+            for_child=3,
+            for_family=2,
+            for_parent=3,
+            created_by=worker,
+        )
+        for days_ago, child in ((30, 3), (5, 1)):
+            CheckIn.objects.create(
+                relationship=relationship,
+                date=today - datetime.timedelta(days=days_ago),
+                for_child=child,
+                for_family=3,
+                for_parent=3,
+            )
         RelationshipStatusChange.objects.create(
             relationship=relationship, from_status="", to_status="active", changed_by=coordinator
         )
@@ -256,6 +275,7 @@ def portal_urls(world) -> dict:
         "portal start": _en("portal:home"),
         "relationship list": _en("families_portal:relationships"),
         "relationship detail": _en("families_portal:relationship", world.focus_relationship.pk),
+        "check-in form": _en("families_portal:check_in", world.focus_relationship.pk),
         "case list": _en("meetings_portal:cases"),
         "case detail": _en("meetings_portal:case", world.focus_case.pk),
         "calendar settings": _en("meetings_portal:calendar"),

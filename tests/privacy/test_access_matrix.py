@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from families import portal_urls as families_portal_urls
+from families.models import CheckIn
 from kalliola import otp as otp_urls
 from kalliola.roles import SUPPORT_WORKERS
 from meetings import portal_urls as meetings_portal_urls
@@ -67,6 +68,14 @@ class World:
         GuardianFactory(child=self.relationship.child)
         self.stay = StayFactory(relationship=self.relationship)
         self.period = UnavailablePeriodFactory(family=self.relationship.family)
+        self.check_in = CheckIn.objects.create(
+            relationship=self.relationship,
+            date=timezone.localdate(),
+            for_child=2,
+            for_family=3,
+            for_parent=3,
+            note="Kuulumiset",
+        )
         self.others_relationship = RelationshipFactory(
             support_worker=self.other_worker, child__first_name="Toisenlapsi"
         )
@@ -156,6 +165,7 @@ PORTAL = {
         lambda w: {"pk": w.relationship.pk, "period_pk": w.period.pk},
         ON_OWN_OBJECT,
     ),
+    "families_portal:check_in": (lambda w: {"pk": w.relationship.pk}, ON_OWN_OBJECT),
     "meetings_portal:cases": (lambda w: {}, LIST),
     "meetings_portal:case": (lambda w: {"pk": w.case.pk}, ON_OWN_OBJECT),
     "meetings_portal:meeting_add": (lambda w: {"pk": w.case.pk}, ON_OWN_OBJECT),

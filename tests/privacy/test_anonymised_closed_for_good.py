@@ -334,6 +334,10 @@ def portal_writes(erased):
             ),
             period_data,
         ),
+        "families_portal:check_in": (
+            reverse("families_portal:check_in", args=[relationship.pk]),
+            {"date": today, "for_child": "3", "for_family": "3", "for_parent": "3", "note": "x"},
+        ),
     }
 
 

@@ -23,6 +23,7 @@ PERSONAL_DATA_MODELS = [
     "families.Stay",
     "families.SupervisionContact",
     "families.UnavailablePeriod",
+    "families.CheckIn",
     "meetings.MeetingRequest",
     "meetings.SupportCase",
     "meetings.ContactAdult",

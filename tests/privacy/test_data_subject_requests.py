@@ -7,7 +7,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from families.models import Child, FamilyStatus, Guardian, SupportFamily
+from families.models import CheckIn, Child, FamilyStatus, Guardian, SupportFamily
 from kalliola.audit import ANONYMISED, views_of
 from meetings.models import CaseStatus, ContactAdult, MeetingRequest, SupportCase
 from tests.factories.families import GuardianFactory, ReferralFactory, SupportFamilyFactory
@@ -37,6 +37,17 @@ def _export(client, model, obj):
     return json.loads(response.content.decode("utf-8"))
 
 
+def _check_in(relationship, note):
+    return CheckIn.objects.create(
+        relationship=relationship,
+        date=relationship.start_date,
+        for_child=1,
+        for_family=2,
+        for_parent=3,
+        note=note,
+    )
+
+
 def _ended(relationship):
     relationship.status = "ended"
     relationship.end_cause, relationship.end_initiator = "other", "together"
@@ -52,6 +63,7 @@ def test_a_households_export_holds_its_adults_sign_ups_relationships_and_trail(c
     RegistrationFactory(family=family)
     relationship = RelationshipFactory(family=family, child__first_name="Onni")
     StayFactory(relationship=relationship)
+    _check_in(relationship, note="Onnilla vaikeaa koulussa")
     client.force_login(coordinator)
 
     document = _export(client, SupportFamily, family)
@@ -62,6 +74,10 @@ def test_a_households_export_holds_its_adults_sign_ups_relationships_and_trail(c
     assert len(person["info_session_registrations"]) == 1
     (exported_relationship,) = person["support_relationships"]
     assert len(exported_relationship["stays"]) == 1
+    # How it goes for the household itself; the child's and parent's answers and the note not.
+    (check_in,) = exported_relationship["check_ins"]
+    assert check_in["for_family"] == 2
+    assert "for_child" not in check_in and "note" not in check_in
     # The child is another person: not in the household's export.
     assert "child" not in exported_relationship
     assert "Onni" not in json.dumps(document)
@@ -75,6 +91,7 @@ def test_a_childs_export_holds_the_guardians_referrals_and_relationships(client,
     GuardianFactory(child=relationship.child, name="Anna Virtanen")
     ReferralFactory(child=relationship.child)
     StayFactory(relationship=relationship, notes="Mukava viikonloppu")
+    _check_in(relationship, note="Koulussa vaikeaa")
     client.force_login(coordinator)
 
     document = _export(client, Child, relationship.child)
@@ -84,6 +101,8 @@ def test_a_childs_export_holds_the_guardians_referrals_and_relationships(client,
     assert [g["name"] for g in person["guardians"]] == ["Anna Virtanen"]
     assert len(person["referrals"]) == 1
     assert person["support_relationships"][0]["stays"][0]["notes"] == "Mukava viikonloppu"
+    (check_in,) = person["support_relationships"][0]["check_ins"]
+    assert (check_in["note"], check_in["for_child"]) == ("Koulussa vaikeaa", 1)
 
 
 def test_a_meeting_clients_export_from_the_case_and_from_the_request(client, coordinator):

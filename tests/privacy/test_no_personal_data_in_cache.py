@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from families.models import (
+    CheckIn,
     Child,
     Guardian,
     Referral,
@@ -66,6 +67,7 @@ PERSONAL_FIELDS = {
     SupportRelationship: ("end_reason",),
     Stay: ("notes",),
     SupervisionContact: ("notes",),
+    CheckIn: ("note",),
     MeetingRequest: ("name", "phone", "email", "question"),
     SupportCase: ("question",),
     ContactAdult: ("name", "phone", "email"),

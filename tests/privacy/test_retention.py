@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from families.models import (
+    CheckIn,
     Child,
     FamilyStatus,
     Guardian,
@@ -76,6 +77,14 @@ def _ended_relationship(end_date, **kwargs):
         mode="phone",
         notes="Puhuttiin kotiin paluusta.",
     )
+    CheckIn.objects.create(
+        relationship=relationship,
+        date=end_date - datetime.timedelta(days=10),
+        for_child=1,
+        for_family=3,
+        for_parent=2,
+        note="Isä on sairaalassa.",
+    )
     return relationship
 
 
@@ -133,6 +142,10 @@ def test_a_relationship_ended_beyond_the_period_is_anonymised_with_its_child():
     stay = Stay.objects.get(relationship=relationship)
     assert stay.notes == "" and stay.nights == 2
     assert SupervisionContact.objects.get(relationship=relationship).notes == ""
+    # A check-in keeps its day and answers; its note goes.
+    check_in = CheckIn.objects.get(relationship=relationship)
+    assert (check_in.note, check_in.for_child, check_in.for_parent) == ("", 1, 2)
+    assert counts["check_ins"] == 1
 
 
 def test_the_audit_trail_of_an_anonymised_child_keeps_who_and_when_but_no_values():

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from families.models import Stay, SupervisionContact
+from families.models import CheckIn, Stay, SupervisionContact
 from families.portal_views import RELATIONSHIPS_PER_PAGE
 from tests.factories.relationships import RelationshipFactory, StayFactory, at
 from tests.factories.users import UserFactory
@@ -161,7 +161,13 @@ def test_the_start_page_shows_reviews_coming_and_stays_awaiting_approval(
     response = client.get("/en/tyo/")
     assert response.status_code == 200
     overview = response.context["relationships_overview"]
-    assert overview == {"open": 2, "reviews_due": 1, "stays_waiting": 1, "horizon_days": 60}
+    assert overview == {
+        "open": 2,
+        "reviews_due": 1,
+        "check_ins_overdue": 2,
+        "stays_waiting": 1,
+        "horizon_days": 60,
+    }
     assert "1 stay awaiting approval" in response.content.decode()
 
 
@@ -175,9 +181,17 @@ def test_relationship_list_has_a_constant_number_of_queries(
                 support_worker=support_worker, start_date=datetime.date(2026, 1, 1)
             )
             StayFactory(relationship=relationship)
-        # 10: the page's ids are read on their own so the rows are found by primary key; one is
-        # the two-factor device looked up on every signed-in request (kalliola.otp).
-        with django_assert_max_num_queries(10):
+            CheckIn.objects.create(
+                relationship=relationship,
+                date=datetime.date(2026, 5, 1),
+                for_child=3,
+                for_family=3,
+                for_parent=3,
+            )
+        # 11: the page's ids are read on their own so the rows are found by primary key; one is
+        # the two-factor device looked up on every signed-in request (kalliola.otp); one the
+        # page's reasons for attention and check-in days (families.portal.attention_of).
+        with django_assert_max_num_queries(11):
             response = client.get(reverse("families_portal:relationships"))
         assert response.context["page"].paginator.count >= count
 
@@ -190,10 +204,13 @@ def test_relationship_page_has_a_constant_number_of_queries(
         for i in range(count):
             day = datetime.date(2026, 1, 2) + datetime.timedelta(days=4 * i + (count * 5))
             StayFactory(relationship=mine, starts_at=at(day))
-        # 13: one more than the page needs, the audit trail records the view, one for the
-        # two-factor device looked up on every signed-in request (kalliola.otp), and the
-        # household's periods without hosting ahead.
-        with django_assert_max_num_queries(13):
+            CheckIn.objects.create(
+                relationship=mine, date=day, for_child=1 + i % 3, for_family=3, for_parent=3
+            )
+        # 15: one more than the page needs, the audit trail records the view, one for the
+        # two-factor device looked up on every signed-in request (kalliola.otp), the household's
+        # periods without hosting ahead, the check-ins and the reasons for attention.
+        with django_assert_max_num_queries(15):
             response = client.get(reverse("families_portal:relationship", args=[mine.pk]))
         assert response.status_code == 200
 
