@@ -30,6 +30,7 @@ AUDITED_MODELS = [
     "families.SupportRelationship",
     "families.Stay",
     "families.SupervisionContact",
+    "families.ReadinessCheck",
     "meetings.SupportCase",
     "meetings.Meeting",
     "meetings.Assessment",

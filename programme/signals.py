@@ -18,7 +18,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from families.models import Child, PaymentMonth, Stay, SupportFamily, SupportRelationship
+from families.models import (
+    Child,
+    PaymentMonth,
+    ReadinessCheck,
+    ReadinessItem,
+    Stay,
+    SupportFamily,
+    SupportRelationship,
+)
 from kalliola.access import access_changed, is_sign_in_save
 from kalliola.admin_lists import LIST_FIGURES
 from kalliola.models import AccessibilityFeedback
@@ -32,6 +40,8 @@ DASHBOARD_MODELS = (
     SupportRelationship,
     Stay,
     PaymentMonth,
+    ReadinessCheck,
+    ReadinessItem,
     MeetingRequest,
     FollowUp,
     InfoSession,

@@ -9,8 +9,8 @@ from trainings import reminders as trainings_reminders
 class Command(BaseCommand):
     help = (
         "Send the reminder e-mails that are due: session reminders, relationship reviews, "
-        "follow-ups. Safe to run every 15 minutes: a reminder is never sent twice, also when two "
-        "runs overlap."
+        "follow-ups, readiness items expiring. Safe to run every 15 minutes: a reminder is never "
+        "sent twice, also when two runs overlap."
     )
 
     def handle(self, *args, **options):
@@ -22,3 +22,5 @@ class Command(BaseCommand):
         ):
             sent = module.send_due(now=now)
             self.stdout.write(f"{label}: {sent} reminder(s) sent")
+        told = families_reminders.send_readiness_notices(now=now)
+        self.stdout.write(f"readiness items expiring: {told} told to the coordinators")
