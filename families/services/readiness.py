@@ -85,8 +85,11 @@ def _holding(item: ReadinessItem, today: datetime.date, family_ref="pk"):
 
 
 def required_items() -> list[ReadinessItem]:
-    extract_item()
-    return list(ReadinessItem.objects.filter(required=True))
+    """The required items (one query; the extract among them, created if it went missing)."""
+    items = list(ReadinessItem.objects.filter(required=True))
+    if not any(item.code == CRIMINAL_RECORD for item in items):
+        items.append(extract_item())
+    return items
 
 
 def ready_annotations(items: list[ReadinessItem], today: datetime.date) -> dict:
