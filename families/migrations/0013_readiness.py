@@ -60,7 +60,7 @@ def create_extract_item(apps, schema_editor):
     Family = apps.get_model("families", "SupportFamily")
     item, _created = Item.objects.get_or_create(
         code="criminal_record",
-        defaults={"name": "Rikosrekisteriote", "required": True, "validity_months": 60},
+        defaults={"name": "Rikostaustaote", "required": True, "validity_months": 60},
     )
     Check.objects.bulk_create(
         Check(

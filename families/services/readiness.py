@@ -70,7 +70,7 @@ def extract_item() -> ReadinessItem:
     """The built-in criminal-record extract item (the migration creates it)."""
     item, _created = ReadinessItem.objects.get_or_create(
         code=CRIMINAL_RECORD,
-        defaults={"name": "Rikosrekisteriote", "required": True, "validity_months": 60},
+        defaults={"name": "Rikostaustaote", "required": True, "validity_months": 60},
     )
     return item
 
