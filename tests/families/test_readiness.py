@@ -15,6 +15,7 @@ from families.retention import anonymise_family, export_family
 from families.services import ApprovalRefused, approve_family
 from families.services.readiness import (
     ReadinessError,
+    blocked_households,
     checklist,
     expiring_checks,
     extract_item,
@@ -294,3 +295,26 @@ def test_the_data_export_holds_the_checks():
     family = _approved()
     data = export_family(family)
     assert [c["checked_on"] for c in data["readiness_checks"]] == ["2026-05-15"]
+
+
+def test_the_checklist_warns_from_exactly_60_days_ahead():
+    soon = _approved("Pian", extract=months_before(TODAY + datetime.timedelta(60), 60))
+    later = _approved("Myöhemmin", extract=months_before(TODAY + datetime.timedelta(61), 60))
+    assert checklist(soon)[-1].state == "expiring"
+    assert checklist(later)[-1].state == "valid"
+
+
+def test_a_check_without_who_checked_is_refused():
+    with pytest.raises(ReadinessError, match="who checked"):
+        record_check(_approved(), extract_item(), checked_on=TODAY, by=None)
+
+
+def test_the_blocked_count_is_complete_past_the_names_shown():
+    for i in range(3):
+        _approved(f"Estetty {i}", extract=D(2019, 1, 1))
+    child = _child()
+    items = [extract_item()]
+    candidates = matching.candidates(child, today=TODAY, ready=False)
+    count, shown = blocked_households(candidates, items, TODAY, shown=2)
+    assert (count, len(shown)) == (3, 2)
+    assert blocked_households(candidates, [], TODAY) == (0, [])
