@@ -38,10 +38,12 @@ from families.matching import NEIGHBOURS, suggest  # noqa: E402
 from families.models import (  # noqa: E402
     Child,
     FamilyStatus,
+    ReadinessCheck,
     SupportFamily,
     SupportRelationship,
 )
 from families.models.relationship import review_date_for  # noqa: E402
+from families.services.readiness import extract_item  # noqa: E402
 
 PREFIX = "bench-matching-"
 PLACES = ["Helsinki", "Espoo", "Vantaa", "Kauniainen", "Kerava", "Tuusula", "Järvenpää",
@@ -68,6 +70,7 @@ def _wishes(rng: random.Random) -> str:
 
 def cleanup() -> None:
     SupportRelationship.objects.filter(family__email__startswith=PREFIX).delete()
+    ReadinessCheck.objects.filter(family__email__startswith=PREFIX).delete()
     Child.objects.filter(last_name=PREFIX).delete()
     SupportFamily.objects.filter(email__startswith=PREFIX).delete()
 
@@ -110,6 +113,20 @@ def populate(households: int, rng: random.Random, *, worst: bool = False) -> Non
                 waiting_since=today - datetime.timedelta(days=30),
             )
             for i in range(len(active))
+        ],
+        batch_size=2000,
+    )
+    # Nine in ten households have a valid extract; the rest are left out by the checklist.
+    extract = extract_item()
+    ReadinessCheck.objects.bulk_create(
+        [
+            ReadinessCheck(
+                family=family,
+                item=extract,
+                checked_on=today - datetime.timedelta(days=rng.randint(0, 2000)),
+                checked_by=worker,
+            )
+            for family in SupportFamily.objects.filter(email__startswith=PREFIX).only("pk")
         ],
         batch_size=2000,
     )

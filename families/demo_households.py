@@ -16,11 +16,19 @@ from families.models import (
     FamilyStatusChange,
     Frequency,
     Guardian,
+    ReadinessCheck,
+    ReadinessItem,
     Referral,
     ReferralSource,
     SupportFamily,
 )
 from families.services import PRETRAINING_HOURS
+from families.services.readiness import (
+    WATCHED_STATUSES,
+    expiring_checks,
+    extract_item,
+    months_before,
+)
 
 S = FamilyStatus
 
@@ -177,6 +185,51 @@ def _seed_household(index, spec, *, today, coordinator) -> None:
     SupportFamily.objects.filter(pk=family.pk).update(
         status_changed_at=_at(days[-1]), created_at=_at(days[0])
     )
+    if approved and coordinator is not None:
+        # The extract seen on the day of the approval: the household is matchable; every other
+        # approved household also took the (optional) first-aid course.
+        checks = [(extract_item(), days[path.index(S.APPROVED)])]
+        if index % 2:
+            checks.append((_first_aid_item(), days[0]))
+        for item, day in checks:
+            ReadinessCheck.objects.create(
+                family=family, item=item, checked_on=day, checked_by=coordinator
+            )
+
+
+def seed_readiness(*, today, users) -> None:
+    """Every demo household that can take a child (or rests) has its extract seen, so the demo's
+    suggestions have households; one first-aid course runs out in 40 days (the dashboard)."""
+    coordinator = users.get("koordinaattori")
+    if coordinator is None:
+        return
+    extract = extract_item()
+    watched = SupportFamily.objects.filter(status__in=WATCHED_STATUSES).order_by("pk")
+    for family in watched.exclude(readiness_checks__item=extract):
+        day = family.criminal_record_checked_on or timezone.localtime(family.created_at).date()
+        ReadinessCheck.objects.create(
+            family=family, item=extract, checked_on=day, checked_by=coordinator
+        )
+        SupportFamily.objects.filter(pk=family.pk).update(
+            criminal_record_checked_on=day, criminal_record_checked_by=coordinator
+        )
+    first_aid = _first_aid_item()
+    family = watched.exclude(readiness_checks__item=first_aid).first()
+    if family is not None and not expiring_checks(today).filter(item=first_aid).exists():
+        ReadinessCheck.objects.create(
+            family=family,
+            item=first_aid,
+            checked_on=months_before(today + datetime.timedelta(days=40), 36),
+            checked_by=coordinator,
+        )
+
+
+def _first_aid_item() -> ReadinessItem:
+    """A fictional item the programme added: optional, valid three years."""
+    item, _created = ReadinessItem.objects.get_or_create(
+        name="Ensiapukurssi (demo)", defaults={"required": False, "validity_months": 36}
+    )
+    return item
 
 
 def _seed_child(index, spec, *, today) -> None:

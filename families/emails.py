@@ -115,3 +115,26 @@ def send_yearly_statement(family_pk: int, year: int) -> None:
             "days": settings.STATEMENT_LINK_DAYS,
         },
     )
+
+
+def send_readiness_expiry(check, coordinator) -> None:
+    """Tell a coordinator that one item of a household's readiness checklist stops holding.
+
+    The household by its contact's first name only, the day, and a link to its admin page; not
+    the item (it may say what was checked), no other detail of the household."""
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "first_name": check.family.first_name,
+            "coordinator": coordinator,
+            "valid_until": check.valid_until,
+            "url": settings.SITE_URL
+            + reverse("admin:families_supportfamily_change", args=[check.family_id]),
+        }
+        subject = render_to_string("emails/families/readiness_expiry_subject.txt", context)
+        text = render_to_string("emails/families/readiness_expiry.txt", context)
+        html = render_to_string("emails/families/readiness_expiry.html", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()), body=text, to=[coordinator.email]
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()

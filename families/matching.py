@@ -4,7 +4,11 @@ Hard rules exclude a household and are applied in the database query:
 
 * the household is approved, or active with a free place (open relationships < max children);
 * the child's age is within the household's age range;
-* a child allergic to animals is never suggested a household with pets.
+* a child allergic to animals is never suggested a household with pets;
+* every required item of the household's readiness checklist holds today (the
+  criminal-record extract and the items the programme adds: `families.services.readiness`).
+  The households left out only by the checklist are listed apart, each with the items that
+  block it (`blocked_for`), so a coordinator sees why a household they expected is missing.
 
 Soft rules add points; every point comes with a reason in words:
 
@@ -53,6 +57,12 @@ from families.models import (
 )
 from families.models.choices import Language
 from families.services.availability import FreeWeekends, free_weekends
+from families.services.readiness import (
+    all_ready,
+    blocked_households,
+    ready_annotations,
+    required_items,
+)
 from kalliola.municipalities import display_name
 
 DEFAULT_MATCHING_WEIGHTS: dict[str, float] = {
@@ -176,8 +186,9 @@ _FIELDS = (
 )
 
 
-def candidates(child, *, today: datetime.date):
-    """Households that pass every hard rule, as a query (one round trip).
+def candidates(child, *, today: datetime.date, ready: bool = True, items=None):
+    """Households that pass every hard rule, as a query (one round trip); with
+    ``ready=False`` those that pass every rule but the readiness checklist's.
 
     The count of open relationships is a correlated subquery on the (family, status) index
     rather than a join with GROUP BY, so the database computes each household's score once.
@@ -199,9 +210,21 @@ def candidates(child, *, today: datetime.date):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return families.annotate(
+    families = families.annotate(
         open_count=Coalesce(Subquery(open_relationships), Value(0), output_field=IntegerField())
     ).filter(open_count__lt=F("max_children"))
+    if ready:
+        items = required_items() if items is None else items
+        families = families.alias(**ready_annotations(items, today)).filter(all_ready(items))
+    return families
+
+
+def blocked_for(child, *, today: datetime.date | None = None, items=None):
+    """(how many, the first 50) households that pass every hard rule but the readiness
+    checklist, each with the items that block it (`BlockedHousehold`)."""
+    today = today or timezone.localdate()
+    items = required_items() if items is None else items
+    return blocked_households(candidates(child, today=today, ready=False), items, today)
 
 
 def score_expression(child, *, today: datetime.date, weights: dict[str, float]):
@@ -281,7 +304,7 @@ def child_stems(child) -> tuple[str, ...]:
     )
 
 
-def suggest(child, *, today: datetime.date | None = None, limit: int | None = 25):
+def suggest(child, *, today: datetime.date | None = None, limit: int | None = 25, items=None):
     """A ranked list of households for a waiting child, best first, in one query (and two for
     the free weekends of the whole list).
 
@@ -291,7 +314,7 @@ def suggest(child, *, today: datetime.date | None = None, limit: int | None = 25
     today = today or timezone.localdate()
     weights = matching_weights()
     rows = (
-        candidates(child, today=today)
+        candidates(child, today=today, items=items)
         .alias(
             place_norm=Lower(Trim("municipality")),
             languages_text=Cast("languages", TextField()),

@@ -5,19 +5,32 @@ The review reminder: 30 days before a relationship's review date. Each is claime
 conditional UPDATE (``review_reminded_for`` set to the review date only where it is not yet), so
 two overlapping runs never send it twice; a moved review date gets its own reminder. The mail
 names the relationship by its number, never the child.
+
+The readiness notice: a check of a household's readiness checklist that stops holding within
+60 days (`families.services.readiness.expiring_checks`) is told to every coordinator once,
+through the outbox. The check is claimed with a conditional UPDATE (``expiry_notice_sent_at``
+set only where it is empty) in the transaction that queues the mails, so it is sent exactly
+once; a renewed check is a new row with its own notice.
 """
 
 import datetime
 import functools
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from families.models import OPEN_RELATIONSHIP_STATUSES, SupportRelationship
+from families import emails
+from families.models import OPEN_RELATIONSHIP_STATUSES, ReadinessCheck, SupportRelationship
+from families.services.readiness import expiring_checks
 from kalliola import reminders
+from kalliola.mail import mail_function, send_after_commit
+from kalliola.roles import COORDINATORS
 
 REVIEW_REMINDER_DAYS = 30
 
@@ -89,3 +102,38 @@ REVIEWS = reminders.ReminderKind(
 def send_due(*, now) -> int:
     """Send this app's reminders due at `now` (as digests); return how many were sent."""
     return sum(reminders.send_due([REVIEWS], now=now).values())
+
+
+def coordinators_to_tell():
+    return (
+        get_user_model()
+        .objects.filter(groups__name=COORDINATORS, is_active=True)
+        .exclude(email="")
+        .order_by("pk")
+        .distinct()
+    )
+
+
+def send_readiness_notices(*, now) -> int:
+    """Tell the coordinators of every readiness check that expires within 60 days, once per
+    check; return how many checks were told."""
+    today = timezone.localdate(now)
+    told = 0
+    coordinators = list(coordinators_to_tell().values_list("pk", flat=True))
+    for check in expiring_checks(today).filter(expiry_notice_sent_at__isnull=True):
+        with transaction.atomic():
+            claimed = ReadinessCheck.objects.filter(
+                pk=check.pk, expiry_notice_sent_at__isnull=True
+            ).update(expiry_notice_sent_at=now)
+            if claimed != 1:
+                continue
+            for user_pk in coordinators:
+                send_after_commit(_send_readiness_notice, check.pk, user_pk)
+        told += 1
+    return told
+
+
+@mail_function(gettext_lazy("readiness item expiring: coordinators told"))
+def _send_readiness_notice(check_pk: int, user_pk: int) -> None:
+    check = ReadinessCheck.objects.select_related("family", "item").get(pk=check_pk)
+    emails.send_readiness_expiry(check, get_user_model().objects.get(pk=user_pk))

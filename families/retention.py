@@ -28,6 +28,7 @@ from families.models import (
     FamilyStatusChange,
     Guardian,
     PaymentMonthReopening,
+    ReadinessCheck,
     Referral,
     RelationshipStatus,
     RelationshipStatusChange,
@@ -228,6 +229,11 @@ def anonymise_family(family_id: int, now: datetime.datetime) -> Counter:
         return counts
     SupportFamily.objects.filter(pk=family.pk).update(anonymised_at=now, updated_at=now)
     counts["families"] += 1
+    # The readiness checks hold only days and the staff who checked: kept, as the household's
+    # extract date is; the trail's copies that name the household go.
+    forget(
+        ReadinessCheck, ReadinessCheck.objects.filter(family=family).values_list("pk", flat=True)
+    )
     # Other records' trail entries that name the household (relationships, payment months).
     forget_mentions(quoted)
     return counts
@@ -262,6 +268,10 @@ def applications_due(inactive_since: datetime.datetime):
         created_at__lte=inactive_since,
         updated_at__lte=inactive_since,
         status_changed_at__lte=inactive_since,
+    )
+    # A readiness item checked in the period is activity too.
+    due = due.exclude(
+        pk__in=ReadinessCheck.objects.filter(created_at__gt=inactive_since).values("family_id")
     )
     for records in _HOUSEHOLD_RECORDS.values():
         for recently_active in records.active_since(inactive_since):
@@ -331,6 +341,10 @@ def export_family(family: SupportFamily) -> dict:
     return {
         "household": record(family),
         "status_changes": [record(change) for change in family.status_changes.all()],
+        "readiness_checks": [
+            record(check, exclude=("family", "expiry_notice_sent_at"))
+            for check in family.readiness_checks.select_related("item")
+        ],
         **elsewhere,
         # The children are other people: a relationship names its dates, not the child's data.
         "support_relationships": [

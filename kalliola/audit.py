@@ -34,6 +34,7 @@ AUDITED_MODELS = [
     "families.PaymentMonthReopening",
     "families.UnavailablePeriod",
     "families.CheckIn",
+    "families.ReadinessCheck",
     "meetings.SupportCase",
     "meetings.Meeting",
     "meetings.Assessment",

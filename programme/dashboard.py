@@ -35,6 +35,7 @@ from families.models import (
 )
 from families.models.child import Child
 from families.services.check_ins import needing_attention, reasons_of
+from families.services.readiness import EXPIRY_WARNING_DAYS, expiring_checks, expiry_day
 from kalliola.mail import label_for
 from kalliola.models import AccessibilityFeedback, FeedbackStatus, MailStatus, QueuedMail
 from kalliola.roles import is_coordinator
@@ -390,6 +391,29 @@ def relationships_needing_attention(totals: Totals, today) -> Item:
     )
 
 
+def readiness_expiring(totals: Totals, today) -> Item:
+    """Checks of the readiness checklist that stop holding within 60 days, soonest first."""
+    count, checks = _first(totals, "readiness", expiring_checks(today))
+    return Item(
+        key="readiness",
+        title=_("Readiness items expiring"),
+        count=count,
+        url=_admin("families_supportfamily_changelist", query="readiness=expiring"),
+        link_text=_("Open the households"),
+        entries=[
+            Entry(
+                text=f"{c.family} – {c.item}",
+                url=_admin("families_supportfamily_change", c.family_id),
+                detail=_("valid until %(date)s") % {"date": _day(expiry_day(c))},
+                urgent=(expiry_day(c) - today).days <= 14,
+            )
+            for c in checks
+        ],
+        empty_text=_("No readiness item expires in the next %(days)s days.")
+        % {"days": EXPIRY_WARNING_DAYS},
+    )
+
+
 def _payments_url(month: datetime.date) -> str:
     return _admin("families_paymentmonth_changelist", query=f"month={month:%Y-%m}")
 
@@ -566,6 +590,7 @@ def dashboard_items(totals: Totals) -> list[Item]:
         waiting_children(totals, today),
         relationships_needing_attention(totals, today),
         reviews_due(totals, today),
+        readiness_expiring(totals, today),
         stays_awaiting(totals, now),
         payment_months(totals, today),
         follow_ups_due(totals, today),

@@ -6,5 +6,6 @@ from families.admin import (  # noqa: F401
     households,
     matching,
     payments,
+    readiness,
     relationships,
 )

@@ -11,6 +11,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -29,6 +30,7 @@ from families.models import (
     DuplicateSubmission,
     FamilyStatus,
     FamilyStatusChange,
+    ReadinessItem,
     SupportFamily,
     SupportRelationship,
     UnavailablePeriod,
@@ -43,6 +45,13 @@ from families.services import (
     next_statuses,
     register_family,
 )
+from families.services.readiness import (
+    EXPIRY_WARNING_DAYS,
+    ReadinessError,
+    checklist,
+    expiring_checks,
+    record_check,
+)
 from kalliola.admin_inlines import ReadOnlyTableInline
 from kalliola.admin_lists import (
     LeanChangelistMixin,
@@ -50,7 +59,7 @@ from kalliola.admin_lists import (
     list_figure,
     municipality_column,
 )
-from kalliola.audit import AuditedViewAdminMixin, record_views
+from kalliola.audit import AuditedViewAdminMixin, record_view, record_views
 from kalliola.dsr import DataSubjectAdminMixin
 from kalliola.reports.export import csv_response
 from kalliola.search import SearchAdminMixin
@@ -135,6 +144,24 @@ class PossibleDuplicateFilter(admin.SimpleListFilter):
 # -- households -----------------------------------------------------------------------------
 
 
+class ReadinessFilter(admin.SimpleListFilter):
+    title = _("readiness")
+    parameter_name = "readiness"
+
+    def lookups(self, request, model_admin):
+        return [
+            (
+                "expiring",
+                gettext("An item expires within %(days)s days") % {"days": EXPIRY_WARNING_DAYS},
+            )
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "expiring":
+            return queryset.filter(pk__in=expiring_checks(timezone.localdate()).values("family_id"))
+        return queryset
+
+
 class SupportFamilyAdminForm(forms.ModelForm):
     languages = LanguagesField(label=_("Languages spoken at home"))
 
@@ -194,6 +221,17 @@ class StatusChangeForm(forms.Form):
         ):
             self.add_error("note", self.fields["note"].error_messages["required"])
         return cleaned
+
+
+class ReadinessCheckForm(forms.Form):
+    item = forms.ModelChoiceField(
+        label=_("Item"), queryset=ReadinessItem.objects.all(), empty_label=None
+    )
+    checked_on = forms.DateField(
+        label=_("Checked on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The day you saw the document or confirmed the item."),
+    )
 
 
 class FamilyStatusChangeInline(ReadOnlyTableInline):
@@ -272,6 +310,7 @@ class SupportFamilyAdmin(
         FreePlacesFilter,
         "frequency",
         PossibleDuplicateFilter,
+        ReadinessFilter,
     )
     search_fields = (
         "contact_name",
@@ -300,11 +339,13 @@ class SupportFamilyAdmin(
         "application_submitted_at",
         "criminal_record_checked_on",
         "criminal_record_checked_by",
+        "readiness",
         "created_at",
         "updated_at",
     )
     fieldsets = (
         (_("Status"), {"fields": ("status", "status_changed_at")}),
+        (_("Readiness checklist"), {"fields": ("readiness",)}),
         (
             _("Contact adults"),
             {
@@ -366,6 +407,14 @@ class SupportFamilyAdmin(
 
     def get_queryset(self, request):
         return with_free_places(super().get_queryset(request))
+
+    @admin.display(description=_("readiness checklist"))
+    def readiness(self, family):
+        if not family.pk:
+            return "–"
+        return render_to_string(
+            "families/admin/readiness_checklist.html", {"lines": checklist(family)}
+        )
 
     @admin.display(description=_("days in status"), ordering="status_changed_at")
     def days_in_status(self, family):
@@ -435,6 +484,11 @@ class SupportFamilyAdmin(
                 "<int:object_id>/status/",
                 wrap(self.change_status_view),
                 name="families_supportfamily_status",
+            ),
+            path(
+                "<int:object_id>/readiness/",
+                wrap(self.record_readiness_view),
+                name="families_supportfamily_readiness",
             ),
             *super().get_urls(),
         ]
@@ -510,6 +564,45 @@ class SupportFamilyAdmin(
         else:
             form = StatusChangeForm(families=[family])
         return self._status_page(request, form, [family], single=True)
+
+    def record_readiness_view(self, request, object_id):
+        """Record one item of the readiness checklist, checked by the signed-in user."""
+        family = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_change_permission(request, family):
+            raise PermissionDenied
+        form = ReadinessCheckForm(request.POST or None)
+        record_view(request, family)
+        if request.method == "POST" and form.is_valid():
+            try:
+                record_check(
+                    family,
+                    form.cleaned_data["item"],
+                    checked_on=form.cleaned_data["checked_on"],
+                    by=request.user,
+                )
+            except ReadinessError as error:
+                form.add_error(None, str(error))
+            else:
+                self.message_user(
+                    request,
+                    gettext("%(item)s recorded.") % {"item": form.cleaned_data["item"]},
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:families_supportfamily_change", args=[family.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Record a readiness item"),
+            "family": family,
+            "form": form,
+            "lines": checklist(family),
+        }
+        return TemplateResponse(
+            request,
+            "families/admin/record_readiness.html",
+            context,
+            status=400 if request.method == "POST" else 200,
+        )
 
     # -- export -------------------------------------------------------------------------------
 

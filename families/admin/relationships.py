@@ -38,6 +38,7 @@ from families.models.child import ChildStatus
 from families.services import check_ins as check_in_services
 from families.services import relationships as relationship_services
 from families.services import stays as stay_services
+from families.services.readiness import required_items
 from kalliola.admin_inlines import ReadOnlyTableInline
 from kalliola.admin_lists import LeanChangelistMixin
 from kalliola.audit import AuditedViewAdminMixin
@@ -400,7 +401,12 @@ class SupportRelationshipAdmin(AuditedViewAdminMixin, LeanChangelistMixin, admin
                         )
             elif form.is_valid():
                 messages.error(request, gettext("Choose a household from the list."))
-        suggestions = matching.suggest(child) if child.status == ChildStatus.WAITING else []
+        suggestions, blocked_count, blocked = [], 0, []
+        if child.status == ChildStatus.WAITING:
+            today = timezone.localdate()
+            items = required_items()
+            suggestions = matching.suggest(child, today=today, items=items)
+            blocked_count, blocked = matching.blocked_for(child, today=today, items=items)
         return TemplateResponse(
             request,
             "families/admin/suggestions.html",
@@ -410,6 +416,8 @@ class SupportRelationshipAdmin(AuditedViewAdminMixin, LeanChangelistMixin, admin
                 child=child,
                 form=form,
                 suggestions=suggestions,
+                blocked=blocked,
+                blocked_count=blocked_count,
                 is_waiting=child.status == ChildStatus.WAITING,
             ),
             status=400 if request.method == "POST" else 200,

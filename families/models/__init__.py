@@ -13,6 +13,7 @@ from families.models.household import (
     SystemNote,
 )
 from families.models.matching_weights import MatchingWeights
+from families.models.readiness import CRIMINAL_RECORD, ReadinessCheck, ReadinessItem
 from families.models.relationship import (
     OPEN_RELATIONSHIP_STATUSES,
     REVIEW_DUE_DAYS,
@@ -44,6 +45,9 @@ __all__ = [
     "DuplicateSubmission",
     "SubmissionSource",
     "MatchingWeights",
+    "CRIMINAL_RECORD",
+    "ReadinessCheck",
+    "ReadinessItem",
     "CAN_TAKE_A_CHILD",
     "CLOSED_STATUSES",
     "Child",

@@ -36,6 +36,7 @@ from families.models import (
     SystemNote,
 )
 from families.services.duplicates import APPLICATION_FIELDS, keep_apart, merge_fields
+from families.services.readiness import add_check, extract_item, months_before, readiness_gaps
 from kalliola.mail import mail_function, send_after_commit
 from kalliola.roles import is_coordinator
 from kalliola.services.anonymised import RecordAnonymised, refuse_anonymised
@@ -109,19 +110,6 @@ class ApprovalRefused(TransitionNotAllowed):
     def __init__(self, reasons: list[str]):
         self.reasons = reasons
         super().__init__(" ".join(reasons))
-
-
-def months_before(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` months earlier (31 August → 28/29 February)."""
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    month += 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, candidate)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def change_status(
@@ -201,7 +189,8 @@ def _check_review(by) -> None:
 
 def _check_approval(family: SupportFamily, *, by, note: str) -> None:
     """The rule of *trained → approved*: an extract seen (date and who) within the last
-    `CRIMINAL_RECORD_VALID_MONTHS` months and not in the future, decided by a coordinator, with a
+    `CRIMINAL_RECORD_VALID_MONTHS` months and not in the future, every other required item of
+    the readiness checklist holding (`readiness_gaps`), decided by a coordinator, with a
     note. Every missing condition is listed in one `ApprovalRefused`."""
     reasons = []
     today = timezone.localdate()
@@ -218,6 +207,8 @@ def _check_approval(family: SupportFamily, *, by, note: str) -> None:
             )
             % {"months": CRIMINAL_RECORD_VALID_MONTHS}
         )
+    # Every other required item of the checklist must hold too (the extract's rule is above).
+    reasons += readiness_gaps(family, today=today, skip_extract=True)
     if by is None or not is_coordinator(by):
         reasons.append(_("Only a coordinator can approve a household."))
     if not note:
@@ -244,15 +235,8 @@ def approve_family(
         locked = SupportFamily.objects.select_for_update().get(pk=family.pk)
         refuse_anonymised(locked, error=HouseholdAnonymised)
         if criminal_record_checked_on is not None and checked_by is not None:
-            locked.criminal_record_checked_on = criminal_record_checked_on
-            locked.criminal_record_checked_by = checked_by
-            locked.save(
-                update_fields=[
-                    "criminal_record_checked_on",
-                    "criminal_record_checked_by",
-                    "updated_at",
-                ]
-            )
+            # A row of the readiness checklist; the household keeps the latest for this rule.
+            add_check(locked, extract_item(), checked_on=criminal_record_checked_on, by=checked_by)
         change_status(locked, S.APPROVED, by=by, note=note)
     family.refresh_from_db()
     return family

@@ -32,8 +32,8 @@ pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 3, 15, 12, 0, tzinfo=datetime.UTC)
 D = datetime.date
 # Session, user, the two-factor device (kalliola.otp, every signed-in request), groups, recent
-# actions and one query per dashboard item (sixteen).
-INDEX_QUERIES = 26
+# actions and one query per dashboard item (sixteen; the readiness item two: its items and rows).
+INDEX_QUERIES = 28
 
 
 @pytest.fixture(autouse=True)
@@ -116,6 +116,9 @@ def make_work():
     submit_accessibility_feedback(message="Kontrasti on heikko.")
     answered = submit_accessibility_feedback(message="Linkki ei toimi.")
     mark_feedback_answered(answered, by=None)
+    # An extract that runs out within 60 days (five years after it was seen), and one later.
+    SupportFamilyFactory(status="active", extract_seen=D(2021, 4, 20))
+    SupportFamilyFactory(status="active", extract_seen=D(2021, 6, 1))
 
 
 def test_each_item_counts_what_waits_for_action(admin_client):
@@ -133,6 +136,7 @@ def test_each_item_counts_what_waits_for_action(admin_client):
         "children": 2,
         "attention": 3,
         "reviews": 2,
+        "readiness": 1,
         "stays": 2,
         "payments": 1,
         "follow_ups": 1,

@@ -25,8 +25,9 @@ NOW = datetime.datetime(2026, 3, 15, 12, 0, tzinfo=datetime.UTC)
 D = datetime.date
 # Session, user, the two-factor device (kalliola.otp, every signed-in request), the recent
 # actions and the rows each item lists (fourteen; the payment months are counts only): the counts,
-# the user's permissions (for the app list) and the app list come from the cache.
-CACHED_INDEX_QUERIES = 19
+# the user's permissions (for the app list) and the app list come from the cache. The readiness
+# item reads its items and its rows.
+CACHED_INDEX_QUERIES = 21
 
 
 @pytest.fixture(autouse=True)

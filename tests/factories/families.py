@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from families.models import (
@@ -8,10 +9,12 @@ from families.models import (
     FamilyStatus,
     FamilyStatusChange,
     Guardian,
+    ReadinessCheck,
     Referral,
     ReferralSource,
     SupportFamily,
 )
+from families.services.readiness import WATCHED_STATUSES, extract_item
 
 
 class SupportFamilyFactory(factory.django.DjangoModelFactory):
@@ -27,6 +30,31 @@ class SupportFamilyFactory(factory.django.DjangoModelFactory):
     status = FamilyStatus.APPLIED
     commitment_acknowledged = True
     consent_given_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def extract_seen(obj, create, extracted, **kwargs):
+        """A household that can take a child (or rests) has its criminal-record extract seen
+        a month ago, as approval requires; `extract_seen=False` leaves it out, a date sets it."""
+        if not create or extracted is False or obj.status not in WATCHED_STATUSES:
+            return
+        day = extracted or obj.criminal_record_checked_on
+        day = day or timezone.localdate() - datetime.timedelta(days=30)
+        checker = obj.criminal_record_checked_by or extract_checker()
+        ReadinessCheck.objects.create(
+            family=obj, item=extract_item(), checked_on=day, checked_by=checker
+        )
+        SupportFamily.objects.filter(pk=obj.pk).update(
+            criminal_record_checked_on=day, criminal_record_checked_by=checker
+        )
+        obj.criminal_record_checked_on, obj.criminal_record_checked_by = day, checker
+
+
+def extract_checker():
+    """The staff account that saw the test households' extracts (one for all)."""
+    user, _created = get_user_model().objects.get_or_create(
+        username="extract-checker", defaults={"first_name": "Kaisa", "last_name": "Tarkastaja"}
+    )
+    return user
 
 
 class FamilyStatusChangeFactory(factory.django.DjangoModelFactory):

@@ -53,6 +53,7 @@ NO_PERSON_PAGE = {
     "families.MatchingWeights": "matching settings",
     "families.PaymentMonth": "approval rows; the payment files are logged as exports",
     "families.Rate": "fees and reimbursements",
+    "families.ReadinessItem": "the checklist's items (households' checks: on their page)",
     "kalliola.QueuedMail": "record ids only",
     "kalliola.SiteContent": "the public pages' texts and the coordinator's contact",
     "trainings.Event": "events",

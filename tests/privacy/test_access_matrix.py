@@ -252,7 +252,7 @@ def _build(world, model):
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from families.models import DuplicateSubmission, MatchingWeights, PaymentMonth
+    from families.models import DuplicateSubmission, MatchingWeights, PaymentMonth, ReadinessItem
     from kalliola.models import QueuedMail, SiteContent
     from kalliola.services import submit_accessibility_feedback
     from trainings.models import EventInvitation, HomeVisit
@@ -306,6 +306,7 @@ def _build(world, model):
         "meetings.SupportCase": lambda: world.case,
         "meetings.Plan": lambda: Plan.objects.create(case=world.case, next_steps="x"),
         "families.MatchingWeights": lambda: MatchingWeights.objects.get_or_create(pk=1)[0],
+        "families.ReadinessItem": lambda: ReadinessItem.objects.create(name="Ensiapukurssi"),
         "kalliola.QueuedMail": lambda: QueuedMail.objects.create(
             mail="trainings.emails.send_registration_confirmation", args=[1]
         ),

@@ -21,6 +21,7 @@ from families.services import (
     lock_for_step,
     record_step,
 )
+from families.services.readiness import ItemState
 from kalliola.services.anonymised import refuse_anonymised
 from trainings.models import (
     TAKES_A_PLACE,
@@ -28,6 +29,7 @@ from trainings.models import (
     Enrollment,
     EnrollmentStatus,
     HomeVisit,
+    Registration,
     SessionStatus,
     TrainingSession,
 )
@@ -215,3 +217,38 @@ def complete_pretraining_if_due(family: SupportFamily, *, by=None) -> bool:
     except TransitionNotAllowed:  # not in training, or the pre-training is not complete yet
         return False
     return True
+
+
+def checklist_items(family: SupportFamily) -> list[ItemState]:
+    """The readiness checklist's lines this app knows (registered with
+    `register_checklist_items`): the info session, the pre-training hours, the home visit.
+    They do not expire; three queries whatever the household's history."""
+    attended = (
+        Registration.objects.filter(family=family, attended=True)
+        .select_related("session")
+        .order_by("-session__starts_at")
+        .first()
+    )
+    hours = completed_pretraining_hours(family)
+    visit = HomeVisit.objects.filter(family=family).order_by("-visited_on", "-pk").first()
+    return [
+        ItemState(
+            str(_("Info session attended")),
+            True,
+            "done" if attended else "missing",
+            checked_on=timezone.localtime(attended.session.starts_at).date() if attended else None,
+        ),
+        ItemState(
+            str(_("Pre-training hours")),
+            True,
+            "done" if hours >= PRETRAINING_HOURS else "missing",
+            detail=_("%(hours)s of %(required)s hours, the home visit included")
+            % {"hours": _hours_text(hours), "required": _hours_text(PRETRAINING_HOURS)},
+        ),
+        ItemState(
+            str(_("Home visit")),
+            True,
+            "done" if visit else "missing",
+            checked_on=visit.visited_on if visit else None,
+        ),
+    ]
