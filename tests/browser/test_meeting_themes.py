@@ -125,4 +125,4 @@ def test_event_invitation_audience_page_has_no_axe_violations(page, live_server)
     page.get_by_label("Approved families waiting for a child (1)").check()
     with page.expect_navigation():
         page.get_by_role("button", name="Send the invitations").click()
-    assert "1 family invited." in page.locator("body").inner_text()
+    assert "1 family invited;" in page.locator("body").inner_text()

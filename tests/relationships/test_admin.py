@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from families.models import FamilyStatus, PaymentMonth, RelationshipStatus, SupportRelationship
 from families.models.child import ChildStatus
@@ -186,9 +187,9 @@ def test_relationship_changelist_filters_and_keeps_its_query_count(
 def test_relationship_page_shows_stays_inline_with_their_fees(admin_client):
     RateFactory(amount=Decimal("40"))
     stay = StayFactory()
-    response = admin_client.get(
-        reverse("admin:families_supportrelationship_change", args=[stay.relationship.pk])
-    )
+    with translation.override("fi"):  # the page in Finnish, whatever an earlier test left on
+        url = reverse("admin:families_supportrelationship_change", args=[stay.relationship.pk])
+    response = admin_client.get(url)
     assert response.status_code == 200
     assert "80,00 €" in response.content.decode()  # in the reader's language
 
