@@ -100,6 +100,26 @@ def django_setup(env):
     django.setup()
 
 
+def start_server(env, port: int, workers: int) -> subprocess.Popen:
+    """gunicorn on 127.0.0.1:`port` with the production-like settings of `env` (bench_env)."""
+    return subprocess.Popen(
+        [
+            GUNICORN,
+            "kalliola.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "/dev/null",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+
+
 def fixtures(args) -> dict:
     """Sessions for the busiest worker and the coordinator, and an open info session."""
     from importlib import import_module
@@ -537,22 +557,7 @@ def main():
     connections.close_all()
 
     base = f"http://127.0.0.1:{args.port}"
-    server = subprocess.Popen(
-        [
-            GUNICORN,
-            "kalliola.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{args.port}",
-            "--workers",
-            str(args.workers),
-            "--access-logfile",
-            "/dev/null",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
+    server = start_server(env, args.port, args.workers)
     # The e-mail sender runs beside gunicorn, as in production (EMAIL_DELIVERY=worker): the
     # confirmations the sign-ups queue are built on the same two cores during the run.
     mailer = subprocess.Popen(
