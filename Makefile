@@ -38,8 +38,11 @@ run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops)"
 	OTP_REQUIRED=$(OTP_REQUIRED) $(PY) manage.py runserver $(HOST):$(PORT)
 
+# One worker per core, each test file on one worker (its fixtures and browser stay together);
+# `make test TEST_WORKERS=0` runs in one process.
+TEST_WORKERS ?= auto
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

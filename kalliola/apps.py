@@ -18,7 +18,7 @@ class KalliolaConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.models import Group
 
-        from kalliola import audit, checks, roles  # noqa: F401
+        from kalliola import audit, checks, roles, site_content  # noqa: F401
 
         # The role groups keep their English names (code looks them up by name) and are shown
         # in the reader's language wherever a group is printed: the admin's lists, filters and
@@ -26,4 +26,8 @@ class KalliolaConfig(AppConfig):
         Group.__str__ = roles.group_label
 
         post_migrate.connect(roles.sync_after_migrate, dispatch_uid="kalliola.sync_roles")
+        # Also after every flush (test runs): the public pages' rows coordinators edit.
+        post_migrate.connect(
+            site_content.seed_after_migrate, sender=self, dispatch_uid="kalliola.seed_site_content"
+        )
         audit.register_models(audit.AUDITED_MODELS)

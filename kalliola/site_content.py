@@ -12,6 +12,7 @@ The content holds no family's data, only the coordinator's public work contact.
 
 from dataclasses import dataclass, field
 
+from django.apps import apps as global_apps
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -165,6 +166,44 @@ def build_content(language: str) -> PublicContent:
             meetings_phone_hours=(row and row.meetings_phone_hours)
             or str(DEFAULT_MEETINGS_PHONE_HOURS),
         )
+
+
+SEEDED_LANGUAGES = ("fi", "sv", "en")
+
+
+def seed_site_content(site_content_model, faq_model, using: str = "default") -> None:
+    """A row with the default texts and contact for each language that has none.
+
+    Run by the data migration (with its historical models) and after every migrate and every
+    flush (`seed_after_migrate`), so a database emptied by a test run or by hand gets the rows
+    coordinators edit back; a language's existing row is never touched.
+    """
+    for language in SEEDED_LANGUAGES:
+        if site_content_model.objects.using(using).filter(language=language).exists():
+            continue
+        with translation.override(language):
+            content = site_content_model.objects.using(using).create(
+                language=language,
+                children=str(DEFAULT_CHILDREN),
+                expectations=str(DEFAULT_EXPECTATIONS),
+                offer=str(DEFAULT_OFFER),
+                **DEFAULT_CONTACT,
+            )
+            faq_model.objects.using(using).bulk_create(
+                faq_model(content=content, question=str(q), answer=str(a), position=n)
+                for n, (q, a) in enumerate(DEFAULT_FAQ, start=1)
+            )
+
+
+def seed_after_migrate(sender, *, using, apps=global_apps, **kwargs) -> None:
+    """post_migrate (which `flush` sends too, without `apps`): seed with the models as migrated
+    so far; nothing while the tables are not there yet (a plan that stops before them)."""
+    try:
+        site_content_model = apps.get_model("kalliola", "SiteContent")
+        faq_model = apps.get_model("kalliola", "FaqItem")
+    except LookupError:
+        return
+    seed_site_content(site_content_model, faq_model, using)
 
 
 CONTENT = VersionedCache("kalliola:site-content", timeout=3600)

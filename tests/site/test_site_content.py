@@ -2,6 +2,7 @@
 language by coordinators, shown at once on the cached pages."""
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -176,3 +177,19 @@ def test_a_coordinator_may_edit_the_texts(client, coordinator):
     response = client.get(reverse("admin:kalliola_sitecontent_change", args=[row.pk]))
     assert response.status_code == 200
     assert "coordinator_phone" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_emptied_database_gets_the_default_rows_back_and_an_edited_row_is_kept():
+    """`flush` (as test runs and a reset by hand do) sends post_migrate, which seeds again."""
+    SiteContent.objects.filter(language="fi").update(coordinator_name="Kerttu Koordinaattori")
+    SiteContent.objects.filter(language="sv").delete()
+    call_command("migrate", verbosity=0)
+    assert SiteContent.objects.get(language="fi").coordinator_name == "Kerttu Koordinaattori"
+    assert (
+        SiteContent.objects.get(language="sv").coordinator_name
+        == DEFAULT_CONTACT["coordinator_name"]
+    )
+    call_command("flush", interactive=False, verbosity=0)
+    assert sorted(SiteContent.objects.values_list("language", flat=True)) == ["en", "fi", "sv"]
+    assert FaqItem.objects.filter(content__language="fi").exists()
