@@ -20,7 +20,7 @@ from families.services.payments import approve_month
 from tests.factories.families import ChildFactory, SupportFamilyFactory
 from tests.factories.relationships import RateFactory, RelationshipFactory, StayFactory, at
 from tests.factories.users import SupportWorkerFactory
-from tests.helpers import ON_POSTGRESQL
+from tests.helpers import counts_postgresql_statements
 
 pytestmark = pytest.mark.django_db
 
@@ -82,11 +82,7 @@ def test_the_month_page_keeps_its_queries_from_ten_to_thousands_of_households(
     assert response.context["summary"].pending == rows
 
 
-@pytest.mark.skipif(
-    not ON_POSTGRESQL,
-    reason="The bound counts PostgreSQL's statements: SQLite's 999-parameter limit splits each "
-    "bulk insert into batches of about a hundred rows. CI runs this test on PostgreSQL.",
-)
+@counts_postgresql_statements
 @pytest.mark.parametrize("rows", [10, 5000])
 def test_approving_the_whole_month_keeps_its_queries_from_ten_to_thousands_of_households(
     admin_client, django_assert_max_num_queries, rows
