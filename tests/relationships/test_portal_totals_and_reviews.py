@@ -8,6 +8,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import translation
 
+from families.services import reviews
 from tests.factories.relationships import RelationshipFactory, StayFactory, at
 
 TODAY = datetime.date(2026, 6, 15)
@@ -160,3 +161,12 @@ def test_a_review_today_is_coming_up_not_overdue(client, support_worker):
 
 def _english():
     return translation.override("en")
+
+
+@pytest.mark.parametrize(
+    ("days", "state"),
+    [(-1, reviews.OVERDUE), (0, reviews.COMING_UP), (60, reviews.COMING_UP), (61, "")],
+)
+def test_a_review_is_overdue_from_the_day_after_and_coming_up_for_sixty_days(days, state):
+    review_date = TODAY + datetime.timedelta(days=days)
+    assert reviews.review_state(review_date, TODAY) == state
