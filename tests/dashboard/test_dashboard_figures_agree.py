@@ -181,3 +181,22 @@ def test_the_edges_count_where_they_belong(client, coordinator):
     assert found["stays"] == 5  # begun and not approved: not today's at 17.00
     assert found["payments"] == 3  # January twice, February once
     assert found["follow_ups"] == 2
+
+
+def test_each_month_awaiting_approval_lists_as_many_households_as_its_page(client, coordinator):
+    make_everything()
+    client.force_login(coordinator)
+    page = client.get(reverse("admin:families_paymentmonth_awaiting"))
+    months = page.context["months"]
+    assert [(m.month, m.stays, m.households, m.ended) for m, _param in months] == [
+        (D(2026, 1, 1), 3, 2, True),
+        (D(2026, 2, 1), 1, 1, True),
+        (D(2026, 3, 1), 1, 1, False),
+    ]
+    for month, param in months:
+        if month.ended:
+            pending = client.get(
+                reverse("admin:families_paymentmonth_changelist"),
+                {"month": param, "state": "pending"},
+            )
+            assert pending.context["page"].paginator.count == month.households, param
