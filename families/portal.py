@@ -9,8 +9,8 @@ from families.models import (
     REVIEW_DUE_DAYS,
     Stay,
     SupportRelationship,
-    review_due_by,
 )
+from families.services import reviews
 from families.services.check_ins import (
     CHECK_IN_OVERDUE,
     check_in_due_on,
@@ -86,17 +86,16 @@ def attention_of(ids: list[int], today) -> dict[int, dict]:
 
 
 def overview(user) -> dict:
-    """Counts for the start page: open relationships, reviews coming up, stays to approve."""
+    """Counts for the start page: open relationships, reviews overdue and coming up (apart:
+    `families.services.reviews`), check-ins overdue, stays to approve."""
     if not (is_coordinator(user) or is_support_worker(user)):
         return {}
     today = timezone.localdate()
-    horizon = review_due_by(today)
     mine = relationships_for(user)
     counts = mine.aggregate(
         open=Count("pk", filter=Q(status__in=OPEN_RELATIONSHIP_STATUSES)),
-        reviews_due=Count(
-            "pk", filter=Q(status__in=OPEN_RELATIONSHIP_STATUSES, review_date__lte=horizon)
-        ),
+        reviews_overdue=Count("pk", filter=reviews.overdue(today)),
+        reviews_coming_up=Count("pk", filter=reviews.coming_up(today)),
         check_ins_overdue=Count("pk", filter=check_in_overdue(today)),
     )
     waiting = Stay.objects.filter(payment_month__isnull=True)
@@ -108,7 +107,8 @@ def overview(user) -> dict:
     return {
         "relationships_overview": {
             "open": counts["open"],
-            "reviews_due": counts["reviews_due"],
+            "reviews_overdue": counts["reviews_overdue"],
+            "reviews_coming_up": counts["reviews_coming_up"],
             "check_ins_overdue": counts["check_ins_overdue"],
             "stays_waiting": waiting,
             "horizon_days": REVIEW_DUE_DAYS,

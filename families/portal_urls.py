@@ -8,6 +8,7 @@ app_name = "families_portal"
 urlpatterns = [
     path("suhteet/", portal_views.relationship_list, name="relationships"),
     path("suhteet/<int:pk>/", portal_views.relationship_detail, name="relationship"),
+    path("suhteet/<int:pk>/kaynnit/", portal_views.relationship_stays, name="stays"),
     path("suhteet/<int:pk>/kaynti/", portal_views.log_stay, name="log_stay"),
     path(
         "suhteet/<int:pk>/kaynti/<int:stay_pk>/",

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from families.models import Rate, RelationshipStatus, review_due_by
+from families.models import RelationshipStatus
 from families.portal import (
     attention_of,
     list_rows,
@@ -30,7 +30,7 @@ from families.portal_forms import (
     SupervisionContactForm,
     UnavailablePeriodForm,
 )
-from families.services import availability
+from families.services import availability, reviews
 from families.services import check_ins as check_in_services
 from families.services import stays as stay_services
 from kalliola.audit import record_view
@@ -93,8 +93,7 @@ def _cards(rows: list[dict], attention: dict[int, dict], today: datetime.date) -
         pk_link(f"families_portal:{name}")
         for name in ("relationship", "log_stay", "log_contact", "check_in")
     )
-    horizon = review_due_by(today)
-    overdue, coming_up = _("overdue"), _("coming up")
+    overdue = _("overdue")
     paused = str(RelationshipStatus.PAUSED.label)
     for row in rows:
         pk, review_date, waiting = row["pk"], row["review_date"], row["stays_waiting"]
@@ -107,7 +106,9 @@ def _cards(rows: list[dict], attention: dict[int, dict], today: datetime.date) -
         row["check_in_due"] = short_date(seen["check_in_due"])
         row["check_in_overdue"] = overdue if seen["check_in_overdue"] else ""
         row["review"] = short_date(review_date)
-        row["due"] = overdue if review_date < today else coming_up if review_date <= horizon else ""
+        state = reviews.review_state(review_date, today)
+        row["due"] = reviews.state_label(state)
+        row["review_overdue"] = state == reviews.OVERDUE
         row["paused"] = paused if row["status"] == RelationshipStatus.PAUSED else ""
         row["last_stay_on"] = short_date(row["last_stay"]) or "–"
         row["waiting"] = ngettext(
@@ -120,17 +121,16 @@ def _cards(rows: list[dict], attention: dict[int, dict], today: datetime.date) -
     return rows
 
 
+# The latest stays on a relationship's page; every stay, a page at a time, on its stays page.
+STAYS_SHOWN = 30
+
+
 @portal_staff_required
 def relationship_detail(request, pk):
     relationship = _relationship(request, pk)
-    rates = list(Rate.objects.all())
-    stays = list(relationship.stays.select_related("payment_month")[:30])
-    rows = [(stay, stay_services.amounts_of(stay, rates)) for stay in stays]
-    totals = {
-        "nights": sum(stay.nights for stay, _amounts in rows),
-        "fee": sum((a.fee for _stay, a in rows), stay_services.ZERO),
-        "reimbursement": sum((a.reimbursement for _stay, a in rows), stay_services.ZERO),
-    }
+    stays = stay_services.stay_rows(
+        relationship, relationship.stays.select_related("payment_month")[:STAYS_SHOWN]
+    )
     contacts = relationship.supervision_contacts.select_related("created_by")[:20]
     check_ins = list(relationship.check_ins.all()[:10])
     today = timezone.localdate()
@@ -140,16 +140,52 @@ def relationship_detail(request, pk):
         "families/portal/relationship_detail.html",
         {
             "relationship": relationship,
-            "rows": rows,
-            "totals": totals,
+            "stays": stays,
+            "stays_coverage": _stays_coverage(stays),
             "contacts": contacts,
             "unavailable_periods": relationship.family.unavailable_periods.filter(
-                end_date__gte=timezone.localdate()
+                end_date__gte=today
             )[:10],
             "check_ins": check_ins,
             "fallen": check_in_services.fallen_scales(*check_ins[:2]) if len(check_ins) > 1 else [],
             "attention": seen,
-            "review_soon": relationship.review_date <= review_due_by(timezone.localdate()),
+            "review_state": reviews.review_state(relationship.review_date, today),
+        },
+    )
+
+
+def _stays_coverage(stays: stay_services.StayRows) -> str:
+    """What the table of the latest stays leaves out, and all stays' nights ("" when the table
+    holds every stay)."""
+    if stays.is_all:
+        return ""
+    values = {"shown": len(stays.rows), "all": stays.all_stays, "nights": stays.all_nights}
+    latest = ngettext(
+        "The latest %(shown)s of %(all)s stay.",
+        "The latest %(shown)s of %(all)s stays.",
+        stays.all_stays,
+    )
+    nights = ngettext(
+        "All stays: %(nights)s night.", "All stays: %(nights)s nights.", stays.all_nights
+    )
+    return f"{latest % values} {nights % values}"
+
+
+@portal_staff_required
+def relationship_stays(request, pk):
+    """Every stay of the relationship, the latest first, `STAYS_SHOWN` a page."""
+    relationship = _relationship(request, pk)
+    paginator = Paginator(relationship.stays.select_related("payment_month"), STAYS_SHOWN)
+    page = paginator.get_page(request.GET.get("sivu"))
+    stays = stay_services.stay_rows(relationship, page.object_list)
+    return render(
+        request,
+        "families/portal/relationship_stays.html",
+        {
+            "relationship": relationship,
+            "stays": stays,
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number),
         },
     )
 

@@ -39,6 +39,7 @@ from meetings.models import (
     Topic,
 )
 from meetings.models.themes import labels_of
+from meetings.services.followups import is_follow_up_coming, is_follow_up_due
 
 staff_choices = staff_members
 # How much of a request's question its list shows.
@@ -422,9 +423,9 @@ class DueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         today = timezone.localdate()
         if self.value() == "due":
-            return queryset.filter(done_on__isnull=True, due_on__lte=today)
+            return queryset.filter(is_follow_up_due(today))
         if self.value() == "upcoming":
-            return queryset.filter(done_on__isnull=True, due_on__gt=today)
+            return queryset.filter(is_follow_up_coming(today))
         if self.value() == "done":
             return queryset.filter(done_on__isnull=False)
         return queryset

@@ -15,8 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, DateField, Window
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -27,24 +26,28 @@ from families.models import (
     REVIEW_DUE_DAYS,
     ChildStatus,
     FamilyStatus,
-    RelationshipStatus,
-    Stay,
     SupportFamily,
     SupportRelationship,
-    review_due_by,
 )
 from families.models.child import Child
+from families.services import payments as payment_services
+from families.services import reviews
 from families.services.check_ins import needing_attention, reasons_of
-from families.services.readiness import EXPIRY_WARNING_DAYS, expiring_checks, expiry_day
+from families.services.readiness import (
+    EXPIRY_WARNING_DAYS,
+    expiring_checks,
+    expiry_day,
+    households_with_expiring_checks,
+)
 from kalliola.mail import label_for
 from kalliola.models import AccessibilityFeedback, FeedbackStatus, MailStatus, QueuedMail
 from kalliola.roles import is_coordinator
 from kalliola.subqueries import count_of
 from kalliola.versioned_cache import VersionedCache
 from meetings.models import FollowUp, MeetingRequest, RequestStatus
-from trainings.models import GroupStatus, SessionStatus
+from meetings.services.followups import is_follow_up_due
 from trainings.services import places_to_confirm
-from trainings.services.listings import groups_with_places, places_left, upcoming_info_sessions
+from trainings.services.listings import places_left, planned_groups, planned_info_sessions
 
 SHOWN = 5
 
@@ -85,9 +88,11 @@ def _day(day) -> str:
     return date_format(day, "SHORT_DATE_FORMAT")
 
 
-def _first(totals: Totals, key: str, queryset, n: int = SHOWN) -> tuple[int, list]:
+def _first(totals: Totals, key: str, queryset, n: int = SHOWN, counted=None) -> tuple[int, list]:
     """The total number of rows (cached in `totals`) and the first `n` rows, read now: one query.
 
+    The total counts `counted` when given (the set the item's link lists, whose rows are shown
+    another way: households with an expiring check, shown by their checks), else `queryset`.
     A count not yet cached comes with the rows: plain querysets count in an uncorrelated COUNT
     subquery, which the database runs once on an index; a window count reads every matching row
     (half a second with 200,000 stays) and is kept only for querysets that aggregate themselves
@@ -95,7 +100,12 @@ def _first(totals: Totals, key: str, queryset, n: int = SHOWN) -> tuple[int, lis
     """
     if key in totals.values:
         return totals.values[key], list(queryset[:n])
-    total = Window(Count("pk")) if queryset.query.group_by else count_of(queryset)
+    if counted is not None:
+        total = count_of(counted)
+    elif queryset.query.group_by:
+        total = Window(Count("pk"))
+    else:
+        total = count_of(queryset)
     rows = list(queryset.annotate(total_rows=total)[:n])
     totals.values[key] = rows[0].total_rows if rows else 0
     return totals.values[key], rows
@@ -243,7 +253,7 @@ def info_sessions(totals: Totals, now) -> Item:
     count, sessions = _first(
         totals,
         "info_sessions",
-        upcoming_info_sessions(now).filter(status=SessionStatus.SCHEDULED, starts_at__gt=now),
+        planned_info_sessions(now),
     )
     return Item(
         key="info_sessions",
@@ -268,9 +278,7 @@ def training_groups(totals: Totals, now) -> Item:
     count, groups = _first(
         totals,
         "training_groups",
-        groups_with_places()
-        .filter(status=GroupStatus.PUBLISHED, first_start__gt=now)
-        .order_by("first_start", "pk"),
+        planned_groups(now),
     )
     return Item(
         key="training_groups",
@@ -330,31 +338,32 @@ def waiting_children(totals: Totals, today) -> Item:
 
 
 def reviews_due(totals: Totals, today) -> Item:
+    """Open relationships whose review is overdue or coming up (`families.services.reviews`),
+    the oldest first; the list's "due" filter shows the same set."""
     count, relationships = _first(
         totals,
         "reviews",
-        SupportRelationship.objects.exclude(status=RelationshipStatus.ENDED)
-        .filter(review_date__lte=review_due_by(today))
+        reviews.reviews_due(SupportRelationship.objects.all(), today)
         .select_related("child", "family")
         .order_by("review_date", "pk"),
     )
-    overdue = any(r.review_date < today for r in relationships)
     return Item(
         key="reviews",
         title=_("Yearly reviews due"),
         count=count,
-        url=_admin(
-            "families_supportrelationship_changelist",
-            query="review=overdue" if overdue else "review=due",
-        ),
+        url=_admin("families_supportrelationship_changelist", query="review=due"),
         link_text=_("Open the relationships"),
         entries=[
             Entry(
                 text=str(r),
                 url=_admin("families_supportrelationship_change", r.pk),
-                detail=(_("overdue since %(date)s") if r.review_date < today else _("due %(date)s"))
+                detail=(
+                    _("overdue since %(date)s")
+                    if reviews.review_state(r.review_date, today) == reviews.OVERDUE
+                    else _("due %(date)s")
+                )
                 % {"date": _day(r.review_date)},
-                urgent=r.review_date < today,
+                urgent=reviews.review_state(r.review_date, today) == reviews.OVERDUE,
             )
             for r in relationships
         ],
@@ -392,11 +401,15 @@ def relationships_needing_attention(totals: Totals, today) -> Item:
 
 
 def readiness_expiring(totals: Totals, today) -> Item:
-    """Checks of the readiness checklist that stop holding within 60 days, soonest first."""
-    count, checks = _first(totals, "readiness", expiring_checks(today))
+    """Households with a check of the readiness checklist that stops holding within 60 days
+    (the household list's "expiring" filter), shown by their checks, soonest first."""
+    checks = expiring_checks(today)
+    count, checks = _first(
+        totals, "readiness", checks, counted=households_with_expiring_checks(today, checks)
+    )
     return Item(
         key="readiness",
-        title=_("Readiness items expiring"),
+        title=_("Households with a readiness item expiring"),
         count=count,
         url=_admin("families_supportfamily_changelist", query="readiness=expiring"),
         link_text=_("Open the households"),
@@ -415,14 +428,21 @@ def readiness_expiring(totals: Totals, today) -> Item:
 
 
 def _payments_url(month: datetime.date) -> str:
-    return _admin("families_paymentmonth_changelist", query=f"month={month:%Y-%m}")
+    return _admin("families_paymentmonth_changelist", query=f"month={month:%Y-%m}&state=pending")
+
+
+def _awaiting_url(figure: str) -> str:
+    """The page of every month awaiting approval, at the figure an item counts."""
+    return _admin("families_paymentmonth_awaiting") + f"#{figure}"
 
 
 def stays_awaiting(totals: Totals, now) -> Item:
+    """Stays begun and not approved (`families.services.payments.stays_awaiting_approval`),
+    the oldest first; the "awaiting approval" page shows the same total, month by month."""
     count, stays = _first(
         totals,
         "stays",
-        Stay.objects.filter(payment_month__isnull=True, starts_at__lte=now)
+        payment_services.stays_awaiting_approval(now)
         .select_related("relationship__family")
         .order_by("starts_at", "pk"),
     )
@@ -430,8 +450,8 @@ def stays_awaiting(totals: Totals, now) -> Item:
         key="stays",
         title=_("Stays awaiting approval"),
         count=count,
-        url=_admin("families_paymentmonth_changelist"),
-        link_text=_("Open the payment reports"),
+        url=_awaiting_url(payment_services.STAYS_FIGURE),
+        link_text=_("Open the months awaiting approval"),
         entries=[
             Entry(
                 text=f"{s} – {s.relationship.family}",
@@ -444,47 +464,32 @@ def stays_awaiting(totals: Totals, now) -> Item:
     )
 
 
-def payment_months(totals: Totals, today) -> Item:
-    """Months already over with stays not yet approved: households per month (one query, an
-    aggregate cached with the counts)."""
-    this_month = datetime.datetime.combine(
-        today.replace(day=1), datetime.time.min, tzinfo=timezone.get_current_timezone()
-    )
-    months = totals.of(
-        "payments",
-        lambda: list(
-            Stay.objects.filter(payment_month__isnull=True, starts_at__lt=this_month)
-            .annotate(
-                month=TruncMonth(
-                    "starts_at", output_field=DateField(), tzinfo=timezone.get_current_timezone()
-                )
+def payment_months(totals: Totals, now) -> Item:
+    """Months already over with stays not yet approved: households per month
+    (`families.services.payments.months_awaiting_approval`, one query, cached with the counts)."""
+    months = [
+        m
+        for m in totals.of("payments", lambda: payment_services.months_awaiting_approval(now))
+        if m.ended
+    ]
+    entries = [
+        Entry(
+            text=f"{m.month:%m/%Y}",
+            url=_payments_url(m.month),
+            detail=ngettext(
+                "%(n)s household to approve", "%(n)s households to approve", m.households
             )
-            .values("month")
-            .annotate(households=Count("relationship__family", distinct=True))
-            .order_by("month")
-        ),
-    )
-    total = sum(m["households"] for m in months)
-    entries = []
-    for row in months[:SHOWN]:
-        month = row["month"]
-        entries.append(
-            Entry(
-                text=f"{month:%m/%Y}",
-                url=_payments_url(month),
-                detail=ngettext(
-                    "%(n)s household to approve", "%(n)s households to approve", row["households"]
-                )
-                % {"n": row["households"]},
-                urgent=True,
-            )
+            % {"n": m.households},
+            urgent=True,
         )
+        for m in months[:SHOWN]
+    ]
     return Item(
         key="payments",
-        title=_("Payment months to approve"),
-        count=total,
-        url=_admin("families_paymentmonth_changelist"),
-        link_text=_("Open the payment reports"),
+        title=_("Households' payment months to approve"),
+        count=payment_services.households_to_approve(months),
+        url=_awaiting_url(payment_services.HOUSEHOLDS_FIGURE),
+        link_text=_("Open the months awaiting approval"),
         entries=entries,
         empty_text=_("Every finished month is approved."),
     )
@@ -494,7 +499,7 @@ def follow_ups_due(totals: Totals, today) -> Item:
     count, follow_ups = _first(
         totals,
         "follow_ups",
-        FollowUp.objects.filter(done_on__isnull=True, due_on__lte=today).order_by("due_on", "pk"),
+        FollowUp.objects.filter(is_follow_up_due(today)).order_by("due_on", "pk"),
     )
     return Item(
         key="follow_ups",
@@ -592,7 +597,7 @@ def dashboard_items(totals: Totals) -> list[Item]:
         reviews_due(totals, today),
         readiness_expiring(totals, today),
         stays_awaiting(totals, now),
-        payment_months(totals, today),
+        payment_months(totals, now),
         follow_ups_due(totals, today),
         info_sessions(totals, now),
         training_groups(totals, now),

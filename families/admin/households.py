@@ -49,7 +49,7 @@ from families.services.readiness import (
     EXPIRY_WARNING_DAYS,
     ReadinessError,
     checklist,
-    expiring_checks,
+    households_with_expiring_checks,
     record_check,
 )
 from kalliola.admin_inlines import ReadOnlyTableInline
@@ -158,7 +158,8 @@ class ReadinessFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "expiring":
-            return queryset.filter(pk__in=expiring_checks(timezone.localdate()).values("family_id"))
+            expiring = households_with_expiring_checks(timezone.localdate())
+            return queryset.filter(pk__in=expiring.values("pk"))
         return queryset
 
 

@@ -107,6 +107,7 @@ class PaymentMonthAdmin(StatementSendingMixin, ClosedWhenAnonymisedAdminMixin, a
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
+            path("odottavat/", wrap(self.awaiting_view), name="families_paymentmonth_awaiting"),
             path("hyvaksy/", wrap(self.approve_view), name="families_paymentmonth_approve"),
             path(
                 "hyvaksy-kaikki/",
@@ -169,6 +170,24 @@ class PaymentMonthAdmin(StatementSendingMixin, ClosedWhenAnonymisedAdminMixin, a
             can_approve=self._can_approve(request),
         )
         return TemplateResponse(request, "families/admin/payment_reports.html", context)
+
+    def awaiting_view(self, request):
+        """Every month with stays awaiting approval, oldest first, with the two totals the
+        dashboard counts (each figure's id is the anchor of the dashboard item's link)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        months = payment_services.months_awaiting_approval(timezone.now())
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Months awaiting approval"),
+            "months": [(m, f"{m.month:%Y-%m}") for m in months],
+            "stays": sum(m.stays for m in months),
+            "households": payment_services.households_to_approve(months),
+            "stays_figure": payment_services.STAYS_FIGURE,
+            "households_figure": payment_services.HOUSEHOLDS_FIGURE,
+        }
+        return TemplateResponse(request, "families/admin/payment_awaiting.html", context)
 
     def approve_view(self, request):
         """One household's approval; back to the same page, filters and row."""

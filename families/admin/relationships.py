@@ -32,11 +32,11 @@ from families.models import (
     Stay,
     SupervisionContact,
     SupportRelationship,
-    review_due_by,
 )
 from families.models.child import ChildStatus
 from families.services import check_ins as check_in_services
 from families.services import relationships as relationship_services
+from families.services import reviews
 from families.services import stays as stay_services
 from families.services.readiness import required_items
 from kalliola.admin_inlines import ReadOnlyTableInline
@@ -68,22 +68,24 @@ class SupportWorkerFilter(admin.SimpleListFilter):
 
 
 class ReviewDueFilter(admin.SimpleListFilter):
+    """The dashboard's "reviews due" links to "due": the rules of `families.services.reviews`."""
+
     title = _("review")
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
         return [
-            ("overdue", _("Overdue")),
-            ("due", _("Due within %(days)s days") % {"days": REVIEW_DUE_DAYS}),
+            ("due", _("Overdue or due within %(days)s days") % {"days": REVIEW_DUE_DAYS}),
+            (reviews.OVERDUE, _("Overdue")),
+            (reviews.COMING_UP, _("Due within %(days)s days") % {"days": REVIEW_DUE_DAYS}),
         ]
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
-        open_ = queryset.exclude(status=RelationshipStatus.ENDED)
-        if self.value() == "overdue":
-            return open_.filter(review_date__lt=today)
         if self.value() == "due":
-            return open_.filter(review_date__gte=today, review_date__lte=review_due_by(today))
+            return reviews.reviews_due(queryset, today)
+        if self.value() in reviews.RULES:
+            return queryset.filter(reviews.RULES[self.value()](today))
         return queryset
 
 

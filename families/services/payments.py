@@ -13,8 +13,8 @@ from decimal import Decimal
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -196,6 +196,55 @@ def month_households(month: datetime.date, filters: MonthFilter = MonthFilter())
     elif filters.state == PENDING:
         families = families.filter(is_approved=False)
     return families.order_by("contact_name", "pk")
+
+
+# -- what awaits approval, every month at once (the dashboard and the "awaiting approval" page) --
+
+
+# The figures of the "awaiting approval" page, by the id a dashboard item's link points to.
+STAYS_FIGURE, HOUSEHOLDS_FIGURE = "stays-awaiting", "households-to-approve"
+
+
+def stays_awaiting_approval(now: datetime.datetime) -> QuerySet:
+    """Stays begun by `now` and not approved: the dashboard's "stays awaiting approval"."""
+    return Stay.objects.filter(payment_month__isnull=True, starts_at__lte=now)
+
+
+@dataclass(frozen=True)
+class MonthAwaiting:
+    month: datetime.date
+    stays: int
+    households: int
+    ended: bool
+
+
+def months_awaiting_approval(now: datetime.datetime) -> list[MonthAwaiting]:
+    """Per month, oldest first: its stays of `stays_awaiting_approval` and their households, and
+    whether the month has ended (only then can its households be approved). One query."""
+    tz = timezone.get_current_timezone()
+    rows = (
+        stays_awaiting_approval(now)
+        .annotate(month=TruncMonth("starts_at", output_field=DateField(), tzinfo=tz))
+        .values("month")
+        .annotate(stays=Count("pk"), households=Count("relationship__family", distinct=True))
+        .order_by("month")
+    )
+    today = timezone.localdate(now)
+    return [
+        MonthAwaiting(
+            month=row["month"],
+            stays=row["stays"],
+            households=row["households"],
+            ended=has_ended(row["month"], today),
+        )
+        for row in rows
+    ]
+
+
+def households_to_approve(months: list[MonthAwaiting]) -> int:
+    """Households awaiting approval in months that have ended, each household once per month:
+    the dashboard's "payment months to approve"."""
+    return sum(m.households for m in months if m.ended)
 
 
 @dataclass(frozen=True)

@@ -312,5 +312,13 @@ def expiring_checks(today: datetime.date):
     )
 
 
+def households_with_expiring_checks(today: datetime.date, checks=None):
+    """The households with a check of `expiring_checks` (or of `checks`, that queryset already
+    built): the dashboard's figure and the household list's "expiring" filter (a household with
+    two such checks counts once)."""
+    checks = expiring_checks(today) if checks is None else checks
+    return SupportFamily.objects.filter(pk__in=checks.values("family_id"))
+
+
 def expiry_day(check: ReadinessCheck) -> datetime.date | None:
     return valid_until(check.checked_on, check.item.validity_months)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -118,6 +119,44 @@ def amounts_of(stay: Stay, rates: Iterable[Rate] | None = None) -> StayAmounts:
     if stay.is_approved:
         return StayAmounts(fee=stay.fee, reimbursement=stay.reimbursement)
     return price(stay.starts_at, stay.ends_at, rates)
+
+
+@dataclass(frozen=True)
+class StayRows:
+    """Some of a relationship's stays with their amounts, the totals of those rows, and the
+    number and nights of all its stays (what the totals leave out is said on the page)."""
+
+    rows: list[tuple[Stay, StayAmounts]]
+    all_stays: int
+    all_nights: int
+
+    @property
+    def nights(self) -> int:
+        return sum(stay.nights for stay, _amounts in self.rows)
+
+    @property
+    def fee(self) -> Decimal:
+        return sum((a.fee for _stay, a in self.rows), ZERO)
+
+    @property
+    def reimbursement(self) -> Decimal:
+        return sum((a.reimbursement for _stay, a in self.rows), ZERO)
+
+    @property
+    def is_all(self) -> bool:
+        return len(self.rows) == self.all_stays
+
+
+def stay_rows(relationship: SupportRelationship, stays: Iterable[Stay], rates=None) -> StayRows:
+    """`stays` (some of the relationship's) priced, with the all-time count and nights of the
+    relationship's stays from one aggregate query."""
+    rates = list(Rate.objects.all()) if rates is None else rates
+    everything = relationship.stays.aggregate(stays=Count("pk"), nights=Sum("nights"))
+    return StayRows(
+        rows=[(stay, amounts_of(stay, rates)) for stay in stays],
+        all_stays=everything["stays"],
+        all_nights=everything["nights"] or 0,
+    )
 
 
 def is_month_locked(family_id: int, month: datetime.date) -> bool:

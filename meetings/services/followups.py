@@ -3,12 +3,23 @@
 import datetime
 
 from django.db import transaction
+from django.db.models import Q
 
 from kalliola.validators import HAPPENED, implausible_date_error
 from meetings.models import CaseStatus, FollowUp, SupportCase
 from meetings.services.cases import _lock, _record_status
 from meetings.services.errors import FollowUpNotAllowed
 from meetings.services.themes import set_benefits
+
+
+def is_follow_up_due(today: datetime.date) -> Q:
+    """A follow-up not done whose day has come (today's included): the dashboard's item and
+    the follow-up list's "due now" filter."""
+    return Q(done_on__isnull=True, due_on__lte=today)
+
+
+def is_follow_up_coming(today: datetime.date) -> Q:
+    return Q(done_on__isnull=True, due_on__gt=today)
 
 
 def record_follow_up(

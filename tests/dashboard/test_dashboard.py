@@ -170,7 +170,7 @@ def test_every_link_opens_the_place_where_the_work_is_done(admin_client):
     assert "status=applied" in found["applications"].url
     assert "status=interested" in found["interested"].url
     assert "review=due" in found["places_to_review"].url
-    assert "review=overdue" in found["reviews"].url
+    assert "review=due" in found["reviews"].url
     assert "month=2026-02" in found["payments"].entries[0].url
     for item in found.values():
         for address in [item.url] + [entry.url for entry in item.entries]:

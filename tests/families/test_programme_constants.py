@@ -67,7 +67,7 @@ def test_review_due_by_is_sixty_days_ahead():
 def _due_everywhere(rel, coordinator, today):
     """Whether the dashboard, the portal's overview and the admin's filter call it due."""
     on_dashboard = dashboard.reviews_due(dashboard.Totals(), today).count == 1
-    in_portal = portal.overview(coordinator)["relationships_overview"]["reviews_due"] == 1
+    in_portal = portal.overview(coordinator)["relationships_overview"]["reviews_coming_up"] == 1
     admin_filter = ReviewDueFilter(
         None, {"review": ["due"]}, SupportRelationship, SupportRelationshipAdmin
     )

@@ -154,6 +154,7 @@ PORTAL = {
     "otp:recovery_codes": (lambda w: {}, (LOGIN, 405, 405, 405, 405)),
     "families_portal:relationships": (lambda w: {}, LIST),
     "families_portal:relationship": (lambda w: {"pk": w.relationship.pk}, ON_OWN_OBJECT),
+    "families_portal:stays": (lambda w: {"pk": w.relationship.pk}, ON_OWN_OBJECT),
     "families_portal:log_stay": (lambda w: {"pk": w.relationship.pk}, ON_OWN_OBJECT),
     "families_portal:edit_stay": (
         lambda w: {"pk": w.relationship.pk, "stay_pk": w.stay.pk},

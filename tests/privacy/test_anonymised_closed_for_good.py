@@ -89,6 +89,7 @@ PORTAL_READ_ONLY = {
     "meetings_portal:feed",
     "families_portal:relationships",
     "families_portal:relationship",
+    "families_portal:stays",
 }
 
 

@@ -163,7 +163,8 @@ def test_the_start_page_shows_reviews_coming_and_stays_awaiting_approval(
     overview = response.context["relationships_overview"]
     assert overview == {
         "open": 2,
-        "reviews_due": 1,
+        "reviews_overdue": 0,
+        "reviews_coming_up": 1,
         "check_ins_overdue": 2,
         "stays_waiting": 1,
         "horizon_days": 60,
@@ -207,10 +208,11 @@ def test_relationship_page_has_a_constant_number_of_queries(
             CheckIn.objects.create(
                 relationship=mine, date=day, for_child=1 + i % 3, for_family=3, for_parent=3
             )
-        # 15: one more than the page needs, the audit trail records the view, one for the
+        # 16: one more than the page needs, the audit trail records the view, one for the
         # two-factor device looked up on every signed-in request (kalliola.otp), the household's
-        # periods without hosting ahead, the check-ins and the reasons for attention.
-        with django_assert_max_num_queries(15):
+        # periods without hosting ahead, the check-ins, the reasons for attention and the
+        # number and nights of all stays (what the totals of the latest cover).
+        with django_assert_max_num_queries(16):
             response = client.get(reverse("families_portal:relationship", args=[mine.pk]))
         assert response.status_code == 200
 
@@ -278,7 +280,7 @@ def test_relationship_page_shows_each_stays_fee_and_the_sum(client, support_work
     )
     client.force_login(support_worker)
     response = client.get(f"/en/tyo/suhteet/{mine.pk}/")
-    assert response.context["totals"]["fee"] == Decimal("125.00")
+    assert response.context["stays"].fee == Decimal("125.00")
     assert "125.00 €" in response.content.decode()
 
 
@@ -368,7 +370,7 @@ def test_a_card_shows_the_last_stay_the_stays_awaiting_approval_and_the_review(
     assert (
         f"{paused.child.first_name} – {paused.family.contact_name}</a></h2>\n"
         '    <p class="mb-1">Review: <strong>1 Jun 2026</strong> '
-        '<span class="badge text-bg-warning">overdue</span> '
+        '<span class="badge text-bg-danger">overdue</span> '
         '<span class="badge text-bg-secondary">Paused</span></p>\n'
         '    <p class="mb-1">Last stay: – · 0 stays awaiting approval</p>'
     ) in html

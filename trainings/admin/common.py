@@ -105,24 +105,38 @@ ZERO_HOURS = Value(0, output_field=DecimalField(max_digits=6, decimal_places=2))
 
 
 class WhenFilter(admin.SimpleListFilter):
+    """Upcoming or past by the end time; a list whose "upcoming" is a rule of its own (the one
+    its dashboard item counts) names that rule's condition in `upcoming_rule`."""
+
     title = _("when")
     parameter_name = "when"
     field = "ends_at"
+    upcoming_rule = None
+    upcoming_label = _("Upcoming")
 
     def lookups(self, request, model_admin):
-        return (("upcoming", _("Upcoming")), ("past", _("Past")))
+        return (("upcoming", self.upcoming_label), ("past", _("Past")))
 
     def queryset(self, request, queryset):
         now = timezone.now()
         if self.value() == "upcoming":
+            if self.upcoming_rule is not None:
+                return queryset.filter(self.upcoming_rule(now))
             return queryset.filter(**{f"{self.field}__gte": now})
         if self.value() == "past":
             return queryset.filter(**{f"{self.field}__lt": now})
         return queryset
 
 
+class InfoSessionWhenFilter(WhenFilter):
+    upcoming_rule = staticmethod(services.is_planned_info_session)
+    upcoming_label = _("Upcoming (scheduled, not started)")
+
+
 class GroupWhenFilter(WhenFilter):
     field = "last_end"
+    upcoming_rule = staticmethod(services.is_planned_group)
+    upcoming_label = _("Upcoming (published, not started)")
 
 
 def _places(capacity, taken):

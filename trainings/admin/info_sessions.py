@@ -12,7 +12,7 @@ from trainings.admin.common import (
     AttendanceAdminForm,
     AttendanceAdminMixin,
     CalendarRevisionMixin,
-    WhenFilter,
+    InfoSessionWhenFilter,
     _places,
 )
 from trainings.models import (
@@ -54,7 +54,7 @@ class InfoSessionAdmin(AttendanceAdminMixin, CalendarRevisionMixin, admin.ModelA
     form = InfoSessionAdminForm
     record_attendance_with = staticmethod(services.record_info_session_attendance)
     list_display = ("__str__", "language", "status", "capacity", "registered", "places_left")
-    list_filter = (WhenFilter, "language", "status")
+    list_filter = (InfoSessionWhenFilter, "language", "status")
     search_fields = ("notes",)
     date_hierarchy = "starts_at"
     inlines = [RegistrationInline]

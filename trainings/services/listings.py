@@ -29,6 +29,20 @@ def upcoming_info_sessions(now=None):
     return info_sessions_with_places().filter(ends_at__gte=now).order_by("starts_at", "pk")
 
 
+def is_planned_info_session(now) -> Q:
+    """An info session still to come: scheduled, not yet started (one that started earlier
+    today is under way, a cancelled one will not be held). The home page, the dashboard's item
+    and the admin list's "upcoming" filter all read this."""
+    return Q(status=SessionStatus.SCHEDULED, starts_at__gt=now)
+
+
+def planned_info_sessions(now=None):
+    now = now or timezone.now()
+    return (
+        info_sessions_with_places().filter(is_planned_info_session(now)).order_by("starts_at", "pk")
+    )
+
+
 def groups_with_places():
     """Training groups annotated with `taken`, `waitlisted`, `first_start` and `last_end`."""
     return TrainingGroup.objects.annotate(
@@ -63,6 +77,18 @@ def upcoming_groups(now=None):
     return public_groups().filter(last_end__gte=now).order_by("first_start", "pk")
 
 
+def is_planned_group(now) -> Q:
+    """A training group still to come: published, its first scheduled session not yet begun
+    (drafts and cancelled groups are not offered). On `groups_with_places` rows: the home page,
+    the dashboard's item and the admin list's "upcoming" filter all read this."""
+    return Q(status=GroupStatus.PUBLISHED, first_start__gt=now)
+
+
+def planned_groups(now=None):
+    now = now or timezone.now()
+    return groups_with_places().filter(is_planned_group(now)).order_by("first_start", "pk")
+
+
 def places_left(capacity, taken) -> int | None:
     if capacity is None:
         return None
@@ -72,16 +98,8 @@ def places_left(capacity, taken) -> int | None:
 def home_listing() -> dict:
     """What the home page shows of upcoming info sessions and training groups (two queries)."""
     now = timezone.now()
-    sessions = list(
-        upcoming_info_sessions(now).filter(status=SessionStatus.SCHEDULED, starts_at__gt=now)[
-            :HOME_LIMIT
-        ]
-    )
-    groups = list(
-        groups_with_places()
-        .filter(status=GroupStatus.PUBLISHED, first_start__gt=now)
-        .order_by("first_start", "pk")[:HOME_LIMIT]
-    )
+    sessions = list(planned_info_sessions(now)[:HOME_LIMIT])
+    groups = list(planned_groups(now)[:HOME_LIMIT])
     for item in sessions:
         item.places_left = places_left(item.capacity, item.taken)
     for item in groups:
