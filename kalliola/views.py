@@ -53,16 +53,27 @@ def health(request):
     return JsonResponse(body, status=status)
 
 
+def _error_page(request, template: str, status: int):
+    """An error page in the page's language, also when the error was raised before
+    LocaleMiddleware chose it (a NUL byte, a bad host): then from the address's /sv/ or /en/,
+    the default language otherwise, never whatever an earlier request left active."""
+    if hasattr(request, "LANGUAGE_CODE"):
+        return render(request, template, status=status)
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        return render(request, template, status=status)
+
+
 def error_400(request, exception=None):
-    return render(request, "400.html", status=400)
+    return _error_page(request, "400.html", 400)
 
 
 def error_403(request, exception=None):
-    return render(request, "403.html", status=403)
+    return _error_page(request, "403.html", 403)
 
 
 def error_404(request, exception=None):
-    return render(request, "404.html", status=404)
+    return _error_page(request, "404.html", 404)
 
 
 # What a database that is down, restarting or unreachable raises (psycopg2 and sqlite3 alike).
@@ -75,7 +86,7 @@ def error_500(request):
     # Django calls this inside the `except` of the failed request: the error is at hand.
     if isinstance(sys.exc_info()[1], DATABASE_DOWN_ERRORS):
         return database_unavailable(request)
-    return render(request, "500.html", status=500)
+    return _error_page(request, "500.html", 500)
 
 
 def database_unavailable(request):
