@@ -46,9 +46,13 @@ from kalliola.reports.base import Period, Table
 S = FamilyStatus
 
 # The funnel's stages: (key, statuses that mean the stage was reached).
+# An info-session sign-up alone is "interested"; a coordinator's review of the application
+# "accepts for pre-training" before a place in a group.
 FUNNEL = (
+    ("interested", Q(to_status=S.INTERESTED)),
     ("applied", Q(to_status=S.APPLIED)),
     ("info_session", Q(to_status=S.INFO_SESSION_ATTENDED)),
+    ("accepted", Q(to_status=S.ACCEPTED_FOR_TRAINING)),
     ("in_training", Q(to_status=S.IN_TRAINING)),
     ("trained", Q(to_status=S.TRAINED)),
     ("approved", Q(to_status=S.APPROVED) & ~Q(from_status=S.ACTIVE)),
@@ -67,8 +71,10 @@ def funnel_counts(period: Period) -> dict[str, int]:
 def funnel_table(period: Period) -> Table:
     counts = funnel_counts(period)
     labels = {
+        "interested": _("Signed up for an info session"),
         "applied": _("Applied"),
         "info_session": _("Attended an info session"),
+        "accepted": _("Accepted for pre-training"),
         "in_training": _("Started the pre-training"),
         "trained": _("Completed the pre-training"),
         "approved": _("Approved"),

@@ -73,6 +73,10 @@ def make_funnel():
     change(c, S.APPLIED, at(D(2025, 1, 5)))
     change(c, S.APPLIED, at(D(2025, 2, 5)))  # counted once
     change(c, S.WITHDRAWN, at(D(2025, 12, 31), 23, 59), S.APPLIED)
+    e = SupportFamilyFactory()
+    change(e, S.INTERESTED, at(D(2025, 1, 10)), "")  # signed up for an info session
+    change(e, S.APPLIED, at(D(2025, 1, 20)), S.INTERESTED)
+    change(e, S.ACCEPTED_FOR_TRAINING, at(D(2025, 3, 5)), S.APPLIED)
     d = SupportFamilyFactory()
     change(d, S.ON_HOLD, at(D(2025, 2, 1)), S.ACTIVE)
     change(d, S.ACTIVE, at(D(2025, 3, 1)), S.ON_HOLD)  # a resume, not a match
@@ -80,7 +84,7 @@ def make_funnel():
     change(d, S.TRAINED, at(D(2026, 1, 1), 0, 1), S.IN_TRAINING)  # 2026
 
 
-FUNNEL_2025 = [2, 2, 1, 1, 1, 1]
+FUNNEL_2025 = [1, 3, 2, 1, 1, 1, 1, 1]
 
 
 def make_children_and_relationships():
