@@ -59,7 +59,7 @@ def test_an_expired_extract_leaves_the_suggestions_with_the_reason(page, live_se
         record_link = gettext("Record a readiness item")
         record_button = gettext("Record")
         checked_on = gettext("Checked on")
-        dashboard_title = gettext("Readiness items expiring")
+        dashboard_title = gettext("Households with a readiness item expiring")
 
     page.goto(f"{live_server.url}{suggestions}")
     assert axe_violations(page) == []
