@@ -20,6 +20,8 @@ from families.services.readiness import WATCHED_STATUSES, extract_item
 class SupportFamilyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = SupportFamily
+        # `extract_seen` writes its fields itself: no second save of every household.
+        skip_postgeneration_save = True
 
     contact_name = factory.Sequence(lambda n: f"Testi Perhe {n}")
     email = factory.Sequence(lambda n: f"perhe{n}@example.org")
