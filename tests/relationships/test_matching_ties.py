@@ -19,6 +19,7 @@ from tests.factories.relationships import (
     UnavailablePeriodFactory,
     at,
 )
+from tests.html_validity import validate
 
 TODAY = datetime.date(2026, 6, 15)  # a Monday; 13 weekends to 15 September
 D = datetime.date
@@ -271,6 +272,7 @@ def test_the_suggestions_page_says_how_equal_scores_are_ordered(admin_client):
     row = row[: row.index("</tr>")]
     assert "14.8.2025 (305" in row or "14 Aug 2025 (305" in row
     assert "6–10" in row and "13/13" in row
+    assert validate({"suggestions": html}) == []
 
 
 @pytest.mark.parametrize("count", [10, 300])
