@@ -235,9 +235,11 @@ def test_the_explanation_says_where_each_household_stands_after_the_score():
     _family(days=305, child_age_min=6, child_age_max=10)
     _family(days=305, child_age_min=5, child_age_max=10)
     _family(days=305, child_age_min=5, child_age_max=14)
+    _family(days=305, child_age_min=6, child_age_max=14)
+    _family(days=305, child_age_min=8, child_age_max=10)
     busy = _active(child_age_min=6, child_age_max=9)
     UnavailablePeriodFactory(family=busy.family, start_date=D(2026, 7, 1), end_date=D(2026, 7, 31))
-    first, second, third, active = suggest(child)
+    first, second, third, fourth, fifth, active = suggest(child)
     assert first.tie_breakers == [
         "Waiting since 14 Aug 2025 (305 days).",
         "Age 8 is the middle of the wished range 6–10.",
@@ -246,7 +248,9 @@ def test_the_explanation_says_where_each_household_stands_after_the_score():
     assert (
         second.tie_breakers[1] == "Age 8 is half a year from the middle of the wished range 5–10."
     )
-    assert third.tie_breakers[1] == "Age 8 is 1.5 years from the middle of the wished range 5–14."
+    assert third.tie_breakers[1] == "Age 8 is 1 year from the middle of the wished range 8–10."
+    assert fourth.tie_breakers[1] == "Age 8 is 1.5 years from the middle of the wished range 5–14."
+    assert fifth.tie_breakers[1] == "Age 8 is 2 years from the middle of the wished range 6–14."
     assert active.tie_breakers == [
         "No waiting time: the household already supports a child.",
         "Age 8 is half a year from the middle of the wished range 6–9.",
