@@ -51,7 +51,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from families.matching_order import TIE_BREAK_ORDER, explain_ties, tie_break_annotations
+from families.matching_order import by_free_weekends, explain_ties, order_by_score_and_ties
 from families.models import (
     CAN_TAKE_A_CHILD,
     OPEN_RELATIONSHIP_STATUSES,
@@ -316,8 +316,9 @@ def suggest(child, *, today: datetime.date | None = None, limit: int | None = 25
     the free weekends of the whole list).
 
     The database applies the hard rules and the weighted soft rules, orders equal scores by
-    waiting time, age fit and free weekends (`families.matching_order`) and returns the list's
-    rows only; the reasons in words (translated) are written for those rows.
+    waiting time and age fit and returns the list's rows (and any tied with its last one); the
+    free weekends order those equal on all that (`families.matching_order`). The reasons in
+    words (translated) are written for the list's rows only.
     """
     today = today or timezone.localdate()
     weights = matching_weights()
@@ -328,27 +329,24 @@ def suggest(child, *, today: datetime.date | None = None, limit: int | None = 25
             place_norm=Lower(Trim("municipality")),
             languages_text=Cast("languages", TextField()),
         )
-        .annotate(
-            score=score_expression(child, today=today, weights=weights),
-            **tie_break_annotations(age, today),
-        )
-        .order_by(F("score").desc(), *TIE_BREAK_ORDER)
-        .values(*_FIELDS, "open_count", "score", "waiting_since")
+        .annotate(score=score_expression(child, today=today, weights=weights))
     )
-    if limit is not None:
-        rows = rows[:limit]
+    rows = order_by_score_and_ties(rows, age=age, today=today, limit=limit).values(
+        *_FIELDS, "open_count", "score", "waiting_since", "age_gap", "age_span"
+    )
+    rows = list(rows)
+    weekends = free_weekends([row["pk"] for row in rows], today=today)
+    rows = by_free_weekends(rows, weekends, limit)
     now = datetime.datetime.combine(today, datetime.time(12), tzinfo=datetime.UTC)
     stems = child_stems(child)
-    rows = list(rows)
-    suggestions = [
-        _explain(child, row, row["score"], today=today, now=now, stems=stems) for row in rows
-    ]
-    weekends = free_weekends([s.family_id for s in suggestions], today=today)
-    for suggestion, row in zip(suggestions, rows, strict=True):
-        suggestion.weekends = weekends[suggestion.family_id]
+    suggestions = []
+    for row in rows:
+        suggestion = _explain(child, row, row["score"], today=today, now=now, stems=stems)
+        suggestion.weekends = weekends[row["pk"]]
         suggestion.tie_breakers = explain_ties(
             row, age=age, today=today, weekends=suggestion.weekends
         )
+        suggestions.append(suggestion)
     return suggestions
 
 

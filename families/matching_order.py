@@ -15,31 +15,42 @@ alphabetically first of them. After the score the database orders by what matter
    neighbouring one above the others, so nothing is added here. No addresses are geocoded (there
    are no coordinates), so distance within a municipality cannot order the list yet.
 4. **Free weekends** over the next three months, the most first: the weekends no period
-   without hosting touches and no stay of an open relationship overlaps
-   (`families.services.availability.busy_weekends`, the rule `free_weekends` shows).
+   without hosting touches and no stay of an open relationship overlaps, as
+   `families.services.availability.free_weekends` counts them and the page shows them.
 5. The household's number (``pk``), so that the order is the same every time; never the name.
 
-Every key is an SQL expression in the one query of `families.matching.suggest`; the words are
-written for the rows of the list only.
+The score and keys 1, 2 and 5 are SQL expressions in the one query of
+`families.matching.suggest` (`order_by_score_and_ties`), which returns the list's rows and any
+rows tied with its last one; the free weekends of those rows (two queries, needed for the page
+anyway) order them last (`by_free_weekends`). The words are written for the list's rows only.
 """
 
 import datetime
 
-from django.db.models import Case, DateField, F, Value, When
-from django.db.models.functions import Abs, TruncDate
+from django.db.models import Case, DateField, F, Value, When, Window
+from django.db.models.functions import Abs, Rank, TruncDate
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from families.models import FamilyStatus
-from families.services.availability import FREE_WEEKEND_MONTHS, FreeWeekends, busy_weekends
+from families.services.availability import FREE_WEEKEND_MONTHS, FreeWeekends
+
+KEYS_BEFORE_WEEKENDS = ("score", "waiting_since", "age_gap", "age_span")
 
 
-def tie_break_annotations(age: int, today: datetime.date) -> dict:
-    """The keys that order equal scores, as annotations for `SupportFamily` rows."""
-    return {
-        "waiting_since": Case(
+def order_by_score_and_ties(rows, *, age: int, today: datetime.date, limit: int | None):
+    """Rows annotated with ``score``, annotated with the keys after it and ordered by the score,
+    the waiting time and the age fit, then by number; with a `limit`, only the rows that can
+    still reach the list: fewer than `limit` rows ahead of them on those keys (a window's rank).
+
+    Those are the list and the rows tied with its last one; `by_free_weekends` then orders
+    them by free weekends and cuts the list. Counting free weekends in SQL would cost a look-up
+    per weekend and household; `free_weekends` counts them for these rows in two queries.
+    """
+    rows = rows.annotate(
+        waiting_since=Case(
             When(
                 status=FamilyStatus.APPROVED,
                 then=TruncDate("status_changed_at", tzinfo=timezone.get_current_timezone()),
@@ -48,19 +59,31 @@ def tie_break_annotations(age: int, today: datetime.date) -> dict:
             output_field=DateField(),
         ),
         # Twice the distance from the middle of the range: whole numbers, no rounding.
-        "age_gap": Abs(Value(2 * age) - F("child_age_min") - F("child_age_max")),
-        "age_span": F("child_age_max") - F("child_age_min"),
-        "busy_weekends": busy_weekends(today),
-    }
+        age_gap=Abs(Value(2 * age) - F("child_age_min") - F("child_age_max")),
+        age_span=F("child_age_max") - F("child_age_min"),
+    )
+    order = (
+        F("score").desc(),
+        F("waiting_since").asc(nulls_last=True),
+        F("age_gap").asc(),
+        F("age_span").asc(),
+    )
+    if limit is not None:
+        rows = rows.annotate(ahead=Window(Rank(), order_by=order)).filter(ahead__lte=limit)
+    return rows.order_by(*order, F("pk").asc())
 
 
-TIE_BREAK_ORDER = (
-    F("waiting_since").asc(nulls_last=True),
-    F("age_gap").asc(),
-    F("age_span").asc(),
-    F("busy_weekends").asc(),
-    F("pk").asc(),
-)
+def by_free_weekends(rows: list[dict], weekends: dict[int, FreeWeekends], limit: int | None):
+    """The rows in the database's order, those equal on every key before the weekends reordered
+    by free weekends (the most first; the number still decides among equals), cut to `limit`."""
+    groups, group, previous = [], -1, None
+    for row in rows:
+        keys = tuple(row[key] for key in KEYS_BEFORE_WEEKENDS)
+        if keys != previous:
+            group, previous = group + 1, keys
+        groups.append(group)
+    order = sorted(range(len(rows)), key=lambda i: (groups[i], -weekends[rows[i]["pk"]].free))
+    return [rows[i] for i in order][:limit]
 
 
 def explain_ties(row, *, age: int, today: datetime.date, weekends: FreeWeekends) -> list[str]:

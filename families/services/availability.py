@@ -8,7 +8,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -174,34 +173,24 @@ def weekends_ahead(today: datetime.date) -> list[datetime.date]:
     return saturdays
 
 
-def _weekend_spans(today: datetime.date, tz):
-    """Each weekend counted: its Saturday and Sunday, and the moments it begins (Saturday's
-    midnight) and ends (the midnight after Sunday), local time."""
-    return [
-        (saturday, saturday + datetime.timedelta(days=1))
-        + _period_bounds(saturday, saturday + datetime.timedelta(days=1), tz)
-        for saturday in weekends_ahead(today)
-    ]
-
-
 def free_weekends(family_ids, *, today: datetime.date | None = None) -> dict[int, FreeWeekends]:
     """For each household: its weekends (Saturday and Sunday) over the next three months that
     no period without hosting touches and no stay of its open relationships (logged or
     planned) overlaps. Two queries for any number of households."""
     today = today or timezone.localdate()
     family_ids = list(family_ids)
-    tz = timezone.get_current_timezone()
-    weekends = _weekend_spans(today, tz)
-    result = {pk: FreeWeekends(total=len(weekends)) for pk in family_ids}
-    if not family_ids or not weekends:
+    saturdays = weekends_ahead(today)
+    result = {pk: FreeWeekends(total=len(saturdays)) for pk in family_ids}
+    if not family_ids or not saturdays:
         return result
-    first_saturday, last_sunday = weekends[0][0], weekends[-1][1]
-    window_start, window_end = weekends[0][2], weekends[-1][3]
+    tz = timezone.get_current_timezone()
+    last_sunday = saturdays[-1] + datetime.timedelta(days=1)
+    window_start, window_end = _period_bounds(saturdays[0], last_sunday, tz)
     busy: dict[int, list[tuple[datetime.datetime, datetime.datetime]]] = {
         pk: [] for pk in family_ids
     }
     periods = UnavailablePeriod.objects.filter(
-        family_id__in=family_ids, start_date__lte=last_sunday, end_date__gte=first_saturday
+        family_id__in=family_ids, start_date__lte=last_sunday, end_date__gte=saturdays[0]
     ).values_list("family_id", "start_date", "end_date")
     for family_id, start, end in periods:
         busy[family_id].append(_period_bounds(start, end, tz))
@@ -215,46 +204,11 @@ def free_weekends(family_ids, *, today: datetime.date | None = None) -> dict[int
         busy[family_id].append((starts_at, ends_at))
     for family_id, spans in busy.items():
         counted = result[family_id]
-        for saturday, _sunday, begins, ends in weekends:
+        for saturday in saturdays:
+            begins, ends = _period_bounds(saturday, saturday + datetime.timedelta(days=1), tz)
             if any(start < ends and end > begins for start, end in spans):
                 continue
             counted.free += 1
             if len(counted.next_free) < NEXT_FREE_SHOWN:
                 counted.next_free.append(saturday)
     return result
-
-
-def busy_weekends(today: datetime.date):
-    """The weekends `free_weekends` counts as not free, as an SQL expression on household rows
-    (`SupportFamily`), so that a list can be ordered by availability in the database: the same
-    weekends, the same periods without hosting and stays of open relationships.
-
-    A household with nothing in the three months (most of them) costs two index look-ups; only
-    the others are looked at weekend by weekend.
-    """
-    tz = timezone.get_current_timezone()
-    weekends = _weekend_spans(today, tz)
-    if not weekends:
-        return Value(0, output_field=IntegerField())
-
-    def touched(first, last, begins, ends):
-        periods = UnavailablePeriod.objects.filter(
-            family=OuterRef("pk"), start_date__lte=last, end_date__gte=first
-        )
-        stays = Stay.objects.filter(
-            relationship__family=OuterRef("pk"),
-            relationship__status__in=OPEN_RELATIONSHIP_STATUSES,
-            starts_at__lt=ends,
-            ends_at__gt=begins,
-        )
-        return Exists(periods) | Exists(stays)
-
-    one_by_one = [
-        Case(When(touched(*weekend), then=Value(1)), default=Value(0), output_field=IntegerField())
-        for weekend in weekends
-    ]
-    count = one_by_one[0]
-    for weekend in one_by_one[1:]:
-        count = count + weekend
-    window = (weekends[0][0], weekends[-1][1], weekends[0][2], weekends[-1][3])
-    return Case(When(touched(*window), then=count), default=Value(0), output_field=IntegerField())

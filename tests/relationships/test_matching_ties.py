@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from families.matching import suggest
-from families.models import FamilyStatus, ReadinessCheck, SupportFamily
-from families.services.availability import busy_weekends, free_weekends
+from families.models import FamilyStatus, ReadinessCheck, SupportFamily, UnavailablePeriod
 from families.services.readiness import extract_item
 from tests.factories.families import ChildFactory, SupportFamilyFactory, extract_checker
 from tests.factories.relationships import (
@@ -192,44 +191,6 @@ def test_with_equal_waiting_and_age_fit_the_household_with_more_free_weekends_co
     assert [s.weekends.free for s in suggestions] == [13, 12, 11, 10]
 
 
-def test_the_database_counts_the_same_busy_weekends_as_the_free_weekends_shown():
-    """The order's SQL and the page's count are one rule: edges of periods and stays alike."""
-    cases = []
-
-    def family_with(*, periods=(), stays=(), relationship_status="active"):
-        relationship = _active(relationship_status)
-        for start, end in periods:
-            UnavailablePeriodFactory(family=relationship.family, start_date=start, end_date=end)
-        for starts_at, ends_at in stays:
-            StayFactory(relationship=relationship, starts_at=starts_at, ends_at=ends_at)
-        cases.append(relationship.family_id)
-
-    family_with()
-    family_with(periods=[(D(2026, 6, 15), D(2026, 6, 19))])  # ends on the Friday: no weekend
-    family_with(periods=[(D(2026, 6, 15), D(2026, 6, 20))])  # ends on the Saturday
-    family_with(periods=[(D(2026, 6, 21), D(2026, 6, 26))])  # starts on the Sunday
-    family_with(periods=[(D(2026, 9, 12), D(2026, 9, 30))])  # over the horizon: the last counts
-    family_with(periods=[(D(2026, 5, 1), D(2026, 12, 31))])  # every weekend
-    family_with(stays=[(at(D(2026, 6, 19), 10), at(D(2026, 6, 20), 0))])  # ends at Sat 0:00
-    family_with(stays=[(at(D(2026, 6, 22), 0), at(D(2026, 6, 22), 18))])  # starts at Mon 0:00
-    family_with(stays=[(at(D(2026, 6, 21), 23), at(D(2026, 6, 22), 1))])  # Sunday night
-    family_with(stays=[(at(D(2026, 6, 26), 18), at(D(2026, 7, 6), 10))])  # over two weekends
-    family_with(
-        stays=[(at(D(2026, 6, 20), 10), at(D(2026, 6, 21), 10))], relationship_status="ended"
-    )
-    family_with(
-        stays=[(at(D(2026, 6, 20), 10), at(D(2026, 6, 21), 10))], relationship_status="paused"
-    )
-    shown = free_weekends(cases, today=TODAY)
-    ordered = dict(
-        SupportFamily.objects.filter(pk__in=cases)
-        .annotate(busy=busy_weekends(TODAY))
-        .values_list("pk", "busy")
-    )
-    assert {pk: shown[pk].total - shown[pk].free for pk in cases} == ordered
-    assert [ordered[pk] for pk in cases] == [0, 0, 1, 1, 1, 13, 0, 0, 1, 2, 0, 1]
-
-
 def test_the_explanation_says_where_each_household_stands_after_the_score():
     child = _child()
     _family(days=305, child_age_min=6, child_age_max=10)
@@ -279,21 +240,43 @@ def test_the_suggestions_page_says_how_equal_scores_are_ordered(admin_client):
     assert validate({"suggestions": html}) == []
 
 
+def _holidays(families):
+    UnavailablePeriod.objects.bulk_create(
+        UnavailablePeriod(
+            family=family, start_date=D(2026, 7, 1), end_date=D(2026, 7, 9), reason="holiday"
+        )
+        for family in families
+    )
+
+
+def test_free_weekends_decide_at_the_edge_of_the_list_too():
+    # Thirty households equal on the score, the waiting day and the age fit: all but the last
+    # have a holiday over a weekend; the last, beyond the first 25 by number, comes first.
+    families = _households(30, waited=lambda i: 400)
+    _holidays(families[:-1])
+    suggestions = suggest(_child())
+    assert _ids(suggestions) == [families[-1].pk] + [f.pk for f in families[:24]]
+    assert [s.weekends.free for s in suggestions[:2]] == [13, 12]
+
+
 @pytest.mark.parametrize("count", [10, 300])
+@pytest.mark.parametrize("tied", [False, True], ids=["waits-differ", "all-tied"])
 def test_the_list_takes_the_same_queries_for_10_and_300_households(
-    count, django_assert_num_queries
+    count, tied, django_assert_num_queries
 ):
     child = _child()
-    families = _households(count)
-    # Some are busy, so the weekend-by-weekend count runs too.
-    for family in families[::3]:
-        UnavailablePeriodFactory(family=family, start_date=D(2026, 7, 1), end_date=D(2026, 7, 9))
+    families = _households(count, waited=(lambda i: 400) if tied else (lambda i: 400 + i))
+    _holidays(families[::3])
     for _ in range(3):
         _weekend_stay(_active(), D(2026, 6, 20))
-    # The weights row, the required items, the list, and the list's periods and stays.
+    # The weights row, the required items, the list (with the rows tied with its last one),
+    # and their periods and stays (the free weekends).
     with django_assert_num_queries(5):
         suggestions = suggest(child)
     assert len(suggestions) == min(count + 3, 25)
+    if tied:  # the households without a holiday first
+        free = [s.weekends.free for s in suggestions]
+        assert free == sorted(free, reverse=True) and free[0] == 13
     with django_assert_num_queries(5):
         assert len(suggest(child, limit=None)) == count + 3
 
