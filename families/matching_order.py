@@ -26,6 +26,7 @@ anyway) order them last (`by_free_weekends`). The words are written for the list
 """
 
 import datetime
+from itertools import groupby
 
 from django.db.models import Case, DateField, F, Value, When, Window
 from django.db.models.functions import Abs, Rank, TruncDate
@@ -76,14 +77,10 @@ def order_by_score_and_ties(rows, *, age: int, today: datetime.date, limit: int 
 def by_free_weekends(rows: list[dict], weekends: dict[int, FreeWeekends], limit: int | None):
     """The rows in the database's order, those equal on every key before the weekends reordered
     by free weekends (the most first; the number still decides among equals), cut to `limit`."""
-    groups, group, previous = [], -1, None
-    for row in rows:
-        keys = tuple(row[key] for key in KEYS_BEFORE_WEEKENDS)
-        if keys != previous:
-            group, previous = group + 1, keys
-        groups.append(group)
-    order = sorted(range(len(rows)), key=lambda i: (groups[i], -weekends[rows[i]["pk"]].free))
-    return [rows[i] for i in order][:limit]
+    ordered = []
+    for _keys, equals in groupby(rows, key=lambda row: [row[key] for key in KEYS_BEFORE_WEEKENDS]):
+        ordered += sorted(equals, key=lambda row: -weekends[row["pk"]].free)  # stable: pk order
+    return ordered[:limit]
 
 
 def explain_ties(row, *, age: int, today: datetime.date, weekends: FreeWeekends) -> list[str]:

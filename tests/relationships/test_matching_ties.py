@@ -249,6 +249,17 @@ def _holidays(families):
     )
 
 
+def test_free_weekends_never_outrank_the_score_the_waiting_time_or_the_age_fit():
+    nearby = _family(days=10, municipality="Helsinki", contact_name="Lähellä")
+    waited = _family(days=20, contact_name="Odottanut")
+    centred = _family(days=10, child_age_min=6, child_age_max=10, contact_name="Keskellä")
+    free = _family(days=10, contact_name="Vapaa")
+    _holidays([nearby, waited, centred])
+    suggestions = suggest(_child())
+    assert _ids(suggestions) == [nearby.pk, waited.pk, centred.pk, free.pk]
+    assert [s.weekends.free for s in suggestions] == [12, 12, 12, 13]
+
+
 def test_free_weekends_decide_at_the_edge_of_the_list_too():
     # Thirty households equal on the score, the waiting day and the age fit: all but the last
     # have a holiday over a weekend; the last, beyond the first 25 by number, comes first.
