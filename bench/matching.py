@@ -7,9 +7,11 @@ Run against a scratch database (never production; it writes and then removes its
         .venv/bin/python bench/matching.py [--households 10000] [--runs 30]
 
 It migrates the database, creates the households (fictional, seeded random: a realistic mix of
-pipeline statuses, ages, languages, pets, wishes) and relationships that fill some of the active
-households' places, then times `families.matching.suggest` for children with different needs
-and prints the median, the 95th percentile and the number of queries per list.
+pipeline statuses, ages, languages, pets, wishes, days since the last status change),
+relationships that fill some of the active households' places with a planned stay every other
+weekend of the next three months, and a week without hosting for one household in ten, then
+times `families.matching.suggest` for children with different needs and prints the median, the
+95th percentile and the number of queries per list, and how many households share the top score.
 """
 
 import argparse
@@ -39,8 +41,10 @@ from families.models import (  # noqa: E402
     Child,
     FamilyStatus,
     ReadinessCheck,
+    Stay,
     SupportFamily,
     SupportRelationship,
+    UnavailablePeriod,
 )
 from families.models.relationship import review_date_for  # noqa: E402
 from families.services.readiness import extract_item  # noqa: E402
@@ -69,6 +73,8 @@ def _wishes(rng: random.Random) -> str:
 
 
 def cleanup() -> None:
+    Stay.objects.filter(relationship__family__email__startswith=PREFIX).delete()
+    UnavailablePeriod.objects.filter(family__email__startswith=PREFIX).delete()
     SupportRelationship.objects.filter(family__email__startswith=PREFIX).delete()
     ReadinessCheck.objects.filter(family__email__startswith=PREFIX).delete()
     Child.objects.filter(last_name=PREFIX).delete()
@@ -94,11 +100,15 @@ def populate(households: int, rng: random.Random, *, worst: bool = False) -> Non
                 max_children=rng.choice([1, 1, 1, 2, 2, 3]),
                 wishes=_wishes(rng),
                 status=FamilyStatus.APPROVED if worst else rng.choices(statuses, weights)[0],
-                status_changed_at=now - datetime.timedelta(days=rng.randint(0, 700)),
                 commitment_acknowledged=True,
             )
         )
     SupportFamily.objects.bulk_create(families, batch_size=2000)
+    # bulk_create stamps status_changed_at with now (auto_now_add); the random days need this.
+    waited = [now - datetime.timedelta(days=rng.randint(0, 700)) for _ in families]
+    for family, changed_at in zip(families, waited, strict=True):
+        family.status_changed_at = changed_at
+    SupportFamily.objects.bulk_update(families, ["status_changed_at"], batch_size=2000)
     worker, _ = get_user_model().objects.get_or_create(username=f"{PREFIX}worker")
     active = list(SupportFamily.objects.filter(email__startswith=PREFIX, status="active"))
     today = timezone.localdate()
@@ -141,6 +151,37 @@ def populate(households: int, rng: random.Random, *, worst: bool = False) -> Non
                 review_date=review_date_for(start),
             )
             for child, family in zip(children, active, strict=True)
+        ],
+        batch_size=2000,
+    )
+    # A planned stay every other weekend of the next three months, from the first or the second.
+    saturday = today + datetime.timedelta(days=(5 - today.weekday()) % 7)
+    tz = timezone.get_current_timezone()
+    stays = []
+    for relationship in SupportRelationship.objects.filter(family__email__startswith=PREFIX):
+        for week in range(rng.randint(0, 1), 13, 2):
+            day = saturday + datetime.timedelta(weeks=week)
+            starts_at = datetime.datetime.combine(day, datetime.time(10), tzinfo=tz)
+            stays.append(
+                Stay(
+                    relationship=relationship,
+                    starts_at=starts_at,
+                    ends_at=starts_at + datetime.timedelta(days=1, hours=6),
+                    nights=1,
+                )
+            )
+    Stay.objects.bulk_create(stays, batch_size=2000)
+    # One household in ten takes a week off hosting somewhere in the three months.
+    UnavailablePeriod.objects.bulk_create(
+        [
+            UnavailablePeriod(
+                family=family,
+                start_date=(start := today + datetime.timedelta(days=rng.randint(0, 85))),
+                end_date=start + datetime.timedelta(days=6),
+                reason="holiday",
+            )
+            for family in SupportFamily.objects.filter(email__startswith=PREFIX).only("pk")
+            if rng.random() < 0.1
         ],
         batch_size=2000,
     )
@@ -202,6 +243,8 @@ def main() -> None:
                 "families_supportfamily",
                 "families_supportrelationship",
                 "families_child",
+                "families_stay",
+                "families_unavailableperiod",
             ):
                 cursor.execute(f"VACUUM ANALYZE {table}")
     all_timings = []
@@ -215,11 +258,14 @@ def main() -> None:
                     result = suggest(child)
                     timings.append((time.perf_counter() - started) * 1000)
             all_timings += timings
-            candidates = len(suggest(child, limit=None))
+            everyone = suggest(child, limit=None)
+            candidates = len(everyone)
+            tied = sum(1 for s in everyone if s.score == everyone[0].score) if everyone else 0
             print(
                 f"child age {child.age:>2} {child.municipality:<9}"
                 f" allergy={child.has_animal_allergy!s:<5}"
-                f" candidates={candidates:>5} top={len(result):>2} queries={len(queries)}"
+                f" candidates={candidates:>5} tied-at-top={tied:>4} top={len(result):>2}"
+                f" queries={len(queries)}"
                 f" median={statistics.median(timings):6.1f} ms"
                 f" p95={sorted(timings)[int(0.95 * (len(timings) - 1))]:6.1f} ms"
             )

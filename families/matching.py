@@ -17,6 +17,10 @@ Soft rules add points; every point comes with a reason in words:
 * the household's wishes share words with the child's and the guardians' wishes;
 * how long an approved household has waited without a child.
 
+Equal scores are ordered by the household's waiting time (in days), the fit of the child's age
+with the household's wished ages, and its free weekends, then by its number, never by name
+(`families.matching_order`, which also says why there is no distance key yet).
+
 The weights live in one place: ``DEFAULT_MATCHING_WEIGHTS`` below. Coordinators adjust them in
 the admin (Support families › Matching weights; an empty field keeps the default), and a
 deployment may also change the defaults with the ``MATCHING_WEIGHTS`` setting, a dict of the keys
@@ -47,6 +51,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from families.matching_order import by_free_weekends, explain_ties, order_by_score_and_ties
 from families.models import (
     CAN_TAKE_A_CHILD,
     OPEN_RELATIONSHIP_STATUSES,
@@ -169,6 +174,8 @@ class Suggestion:
     reasons: list[str] = field(default_factory=list)
     # Weekends over the next three months without a stay or a period without hosting.
     weekends: FreeWeekends = field(default_factory=FreeWeekends)
+    # Where it stands on what orders equal scores (waiting, age fit, free weekends), in words.
+    tie_breakers: list[str] = field(default_factory=list)
 
 
 _FIELDS = (
@@ -308,11 +315,14 @@ def suggest(child, *, today: datetime.date | None = None, limit: int | None = 25
     """A ranked list of households for a waiting child, best first, in one query (and two for
     the free weekends of the whole list).
 
-    The database applies the hard rules and the weighted soft rules and returns the list's rows
-    only; the reasons in words (translated) are written for those rows.
+    The database applies the hard rules and the weighted soft rules, orders equal scores by
+    waiting time and age fit and returns the list's rows (and any tied with its last one); the
+    free weekends order those equal on all that (`families.matching_order`). The reasons in
+    words (translated) are written for the list's rows only.
     """
     today = today or timezone.localdate()
     weights = matching_weights()
+    age = child.age_on(today)
     rows = (
         candidates(child, today=today, items=items)
         .alias(
@@ -320,19 +330,23 @@ def suggest(child, *, today: datetime.date | None = None, limit: int | None = 25
             languages_text=Cast("languages", TextField()),
         )
         .annotate(score=score_expression(child, today=today, weights=weights))
-        .order_by("-score", "contact_name", "pk")
-        .values(*_FIELDS, "open_count", "score")
     )
-    if limit is not None:
-        rows = rows[:limit]
+    rows = order_by_score_and_ties(rows, age=age, today=today, limit=limit).values(
+        *_FIELDS, "open_count", "score", "waiting_since", "age_gap", "age_span"
+    )
+    rows = list(rows)
+    weekends = free_weekends([row["pk"] for row in rows], today=today)
+    rows = by_free_weekends(rows, weekends, limit)
     now = datetime.datetime.combine(today, datetime.time(12), tzinfo=datetime.UTC)
     stems = child_stems(child)
-    suggestions = [
-        _explain(child, row, row["score"], today=today, now=now, stems=stems) for row in rows
-    ]
-    weekends = free_weekends([s.family_id for s in suggestions], today=today)
-    for suggestion in suggestions:
-        suggestion.weekends = weekends[suggestion.family_id]
+    suggestions = []
+    for row in rows:
+        suggestion = _explain(child, row, row["score"], today=today, now=now, stems=stems)
+        suggestion.weekends = weekends[row["pk"]]
+        suggestion.tie_breakers = explain_ties(
+            row, age=age, today=today, weekends=suggestion.weekends
+        )
+        suggestions.append(suggestion)
     return suggestions
 
 
