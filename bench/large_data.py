@@ -207,6 +207,7 @@ class Generator:
         self.scale = scale
         self.n = Counts.for_scale(scale)
         self.rng = random.Random(seed)
+        self.seed = seed
         self.run = secrets.token_hex(3)  # keeps e-mail addresses unique when run twice
         self.today = timezone.localdate()
         self.now = timezone.now()
@@ -329,6 +330,7 @@ class Generator:
                 )
 
         self.families = self.insert(SupportFamily, rows())
+        self.spread_waiting_times()
 
         def changes():
             for family in self.families:
@@ -345,6 +347,21 @@ class Generator:
 
         self.insert(FamilyStatusChange, changes(), weight=0)
         self.progress.advance(self.n.households)
+
+    def spread_waiting_times(self):
+        """bulk_create stamps every household's `status_changed_at` with the seed's moment
+        (auto_now_add), so every approved household would have waited no time at all, the same
+        for all: spread them over two and a half years, as a programme's are (the suggestions
+        rank equal scores by it). One UPDATE per day; a stream of its own, so the rest of the
+        data stays the same for the same seed."""
+        rng = random.Random(f"waiting-{self.seed}")
+        by_day: dict[int, list[int]] = {}
+        for family in self.families:
+            by_day.setdefault(rng.randint(7, 900), []).append(family.pk)
+        for days, pks in by_day.items():
+            SupportFamily.objects.filter(pk__in=pks).update(
+                status_changed_at=self.now - datetime.timedelta(days=days)
+            )
 
     def children(self):
         n = self.n.children

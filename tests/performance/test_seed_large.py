@@ -23,6 +23,8 @@ def test_small_scale_follows_the_rules_of_the_models():
     assert SupportFamily.objects.count() == 100
     assert Stay.objects.count() == 2000
     assert not SupportFamily.objects.exclude(email__endswith="@example.org").exists()
+    # Households waited different times (the suggestions rank equal scores by it).
+    assert SupportFamily.objects.values("status_changed_at").distinct().count() > 80
     # One open relationship per child, and never more than a household's places.
     open_rel = SupportRelationship.objects.filter(status__in=["active", "paused"])
     assert not open_rel.values("child").annotate(n=Count("pk")).filter(n__gt=1).exists()
