@@ -32,6 +32,7 @@ from families.models import (
     Child,
     FamilyStatusChange,
     Guardian,
+    ReadinessCheck,
     Referral,
     RelationshipStatusChange,
     Stay,
@@ -39,6 +40,7 @@ from families.models import (
     SupportRelationship,
 )
 from families.models.relationship import EndCause, EndInitiator, review_date_for
+from families.services.readiness import extract_item
 from kalliola.roles import COORDINATORS, SUPPORT_WORKERS
 from meetings.models import (
     Assessment,
@@ -331,6 +333,22 @@ class Generator:
 
         self.families = self.insert(SupportFamily, rows())
         self.spread_waiting_times()
+        # The readiness checklist reads its checks, not the household's extract fields.
+        extract = extract_item()
+        self.insert(
+            ReadinessCheck,
+            (
+                ReadinessCheck(
+                    family=family,
+                    item=extract,
+                    checked_on=family.criminal_record_checked_on,
+                    checked_by=family.criminal_record_checked_by,
+                )
+                for family in self.families
+                if family.criminal_record_checked_on
+            ),
+            weight=0,
+        )
 
         def changes():
             for family in self.families:

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
 
 from bench.seed_large import Command as SeedLarge
-from families.models import Child, Stay, SupportFamily, SupportRelationship
+from families.models import Child, ReadinessCheck, Stay, SupportFamily, SupportRelationship
 from meetings.models import Meeting, SupportCase
 from tests.factories.families import SupportFamilyFactory
 
@@ -25,6 +25,10 @@ def test_small_scale_follows_the_rules_of_the_models():
     assert not SupportFamily.objects.exclude(email__endswith="@example.org").exists()
     # Households waited different times (the suggestions rank equal scores by it).
     assert SupportFamily.objects.values("status_changed_at").distinct().count() > 80
+    # Households with their extract seen can be suggested: the checklist has its check.
+    checked = SupportFamily.objects.filter(criminal_record_checked_on__isnull=False)
+    assert checked.exists()
+    assert ReadinessCheck.objects.filter(family__in=checked).count() == checked.count()
     # One open relationship per child, and never more than a household's places.
     open_rel = SupportRelationship.objects.filter(status__in=["active", "paused"])
     assert not open_rel.values("child").annotate(n=Count("pk")).filter(n__gt=1).exists()
