@@ -7,10 +7,10 @@ two overlapping runs never send it twice; a moved review date gets its own remin
 names the relationship by its number, never the child.
 
 The readiness notice: a check of a household's readiness checklist that stops holding within
-60 days (`families.services.readiness.expiring_checks`) is told to every coordinator once,
-through the outbox. The check is claimed with a conditional UPDATE (``expiry_notice_sent_at``
-set only where it is empty) in the transaction that queues the mails, so it is sent exactly
-once; a renewed check is a new row with its own notice.
+60 days (`families.services.readiness.expiring_checks`) is told to every coordinator once, in
+their digest. The check is claimed with a conditional UPDATE (``expiry_notice_sent_at`` set
+to the run's moment where it is empty) in each digest's transaction, so it is told in one run
+only; a renewed check is a new row with its own notice.
 """
 
 import datetime
@@ -18,7 +18,6 @@ import functools
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -29,7 +28,7 @@ from families import emails
 from families.models import OPEN_RELATIONSHIP_STATUSES, ReadinessCheck, SupportRelationship
 from families.services.readiness import expiring_checks
 from kalliola import reminders
-from kalliola.mail import mail_function, send_after_commit
+from kalliola.mail import mail_function
 from kalliola.roles import COORDINATORS
 
 REVIEW_REMINDER_DAYS = 30
@@ -114,25 +113,75 @@ def coordinators_to_tell():
     )
 
 
-def send_readiness_notices(*, now) -> int:
-    """Tell the coordinators of every readiness check that expires within 60 days, once per
-    check; return how many checks were told."""
-    today = timezone.localdate(now)
-    told = 0
-    coordinators = list(coordinators_to_tell().values_list("pk", flat=True))
-    for check in expiring_checks(today).filter(expiry_notice_sent_at__isnull=True):
-        with transaction.atomic():
-            claimed = ReadinessCheck.objects.filter(
-                pk=check.pk, expiry_notice_sent_at__isnull=True
-            ).update(expiry_notice_sent_at=now)
-            if claimed != 1:
-                continue
-            for user_pk in coordinators:
-                send_after_commit(_send_readiness_notice, check.pk, user_pk)
-        told += 1
-    return told
+def _claim_check(check_pk: int, now) -> bool:
+    """Claimed for this run: not told yet, or told at this very run's moment (each coordinator's
+    digest of one run claims the same check). An overlapping run, with its own moment, gets
+    False. If one coordinator's digest fails, its claim rolls back; another's that went out
+    keeps the check told."""
+    claimed = (
+        ReadinessCheck.objects.filter(pk=check_pk)
+        .filter(Q(expiry_notice_sent_at__isnull=True) | Q(expiry_notice_sent_at=now))
+        .update(expiry_notice_sent_at=now)
+    )
+    return claimed == 1
 
 
+def _readiness_reminders(now):
+    """Every coordinator is told of every check that stops holding within 60 days, once; in
+    their digest, so thirty checks running out together are one mail, not thirty."""
+    checks = list(
+        expiring_checks(timezone.localdate(now))
+        .filter(expiry_notice_sent_at__isnull=True)
+        .select_related("family", "item")
+    )
+    if not checks:
+        return
+    coordinators = list(coordinators_to_tell())
+    language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        for check in checks:
+            # The household by its contact's first name only; not the item (it may say what
+            # was checked), no other detail of the household.
+            values = {
+                "family": check.family.first_name,
+                "date": formats.date_format(check.valid_until, "SHORT_DATE_FORMAT"),
+            }
+            title = _("A readiness item of a support family expires on %(date)s") % values
+            line = (
+                _(
+                    "An item of the readiness checklist of the support family %(family)s stops "
+                    "being valid on %(date)s. After that day the household is not suggested for "
+                    "a child until the item is checked again."
+                )
+                % values
+            )
+            link = (
+                _("The household in the admin"),
+                settings.SITE_URL
+                + reverse("admin:families_supportfamily_change", args=[check.family_id]),
+            )
+            claim = functools.partial(_claim_check, check.pk, now)
+            for coordinator in coordinators:
+                yield reminders.Reminder(
+                    kind=READINESS.name,
+                    to=coordinator.email,
+                    language=language,
+                    first_name=coordinator.first_name,
+                    title=title,
+                    lines=[line],
+                    links=[link],
+                    claim=claim,
+                )
+
+
+READINESS = reminders.ReminderKind(
+    name="readiness", label="readiness items expiring", due=_readiness_reminders
+)
+
+
+# Readiness notices were queued in the outbox, one mail per check and coordinator, until they
+# joined the digest: the sender still finds this for the mails queued before an upgrade.
+# Remove it one release later.
 @mail_function(gettext_lazy("readiness item expiring: coordinators told"))
 def _send_readiness_notice(check_pk: int, user_pk: int) -> None:
     check = ReadinessCheck.objects.select_related("family", "item").get(pk=check_pk)

@@ -1,17 +1,19 @@
 """Reminders as digests: what is due for one person in one run goes as one mail listing it all.
 
 Every kind of reminder (the day-before reminders of info sessions and training evenings, the
-reviews of relationships, the follow-ups of support-meeting cases) is a `ReminderKind` of its
-app: `due(now)` lists its `Reminder`s not sent yet, each with the recipient's address, language
-and first name, what the mail says of it (in that language) and `claim`, which marks it sent in
-the caller's transaction (False if another run has). `send_due(kinds, now=...)` groups the due
-reminders of all the kinds by address and, per person, claims them and sends one mail in one
-transaction: a second run that overlaps skips what the first claimed, and a failed send rolls
-the claims back so the next run tries again. `manage.py send_reminders` passes every app's kinds
-(`programme.reminders.KINDS`); one worker with 19 follow-ups due gets one mail, not 19.
+reviews of relationships, the readiness items expiring (to the coordinators), the follow-ups of
+support-meeting cases) is a `ReminderKind` of its app: `due(now)` lists its `Reminder`s not sent
+yet, each with the recipient's address, language and first name, what the mail says of it (in
+that language) and `claim`, which marks it sent in the caller's transaction (False if another
+run has). `send_due(kinds, now=...)` groups the due reminders of all the kinds by address and,
+per person, claims them and sends one mail in one transaction: a second run that overlaps skips
+what the first claimed, and a failed send rolls the claims back so the next run tries again.
+`manage.py send_reminders` passes every app's kinds (`programme.reminders.KINDS`); one worker
+with 19 follow-ups due gets one mail, not 19.
 
-The mails name no child, no client and no household beyond the recipient's own first name:
-relationships and cases by their number, sessions by their time.
+The mails name no child and no client, and people by their first names only (the recipient's; a
+readiness notice the household contact's): relationships and cases by their number, sessions
+by their time.
 """
 
 import datetime

@@ -9,5 +9,6 @@ KINDS = (
     trainings_reminders.INFO_SESSIONS,
     trainings_reminders.TRAINING_SESSIONS,
     families_reminders.REVIEWS,
+    families_reminders.READINESS,
     meetings_reminders.FOLLOW_UPS,
 )

@@ -108,7 +108,7 @@ class ReadinessCheck(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
-    # Set once by `send_readiness_notices` (a conditional update): this check's expiry was told.
+    # Set once by `families.reminders.READINESS` (a conditional update): its expiry was told.
     expiry_notice_sent_at = models.DateTimeField(
         _("expiry notice sent"), null=True, blank=True, editable=False
     )

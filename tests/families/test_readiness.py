@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from families import matching
 from families.models import FamilyStatus, ReadinessCheck, ReadinessItem, SupportFamily
-from families.reminders import send_readiness_notices
+from families.reminders import READINESS
 from families.retention import anonymise_family, export_family
 from families.services import ApprovalRefused, approve_family
 from families.services.readiness import (
@@ -24,7 +24,7 @@ from families.services.readiness import (
     record_check,
     valid_until,
 )
-from kalliola.mail import send_due as send_queued
+from kalliola import reminders
 from tests.factories.families import ChildFactory, SupportFamilyFactory
 from tests.factories.users import CoordinatorFactory
 
@@ -38,6 +38,11 @@ def _frozen():
     moment = datetime.datetime(2026, 6, 15, 9, tzinfo=datetime.UTC)
     with time_machine.travel(moment, tick=False), translation.override("en"):
         yield
+
+
+def send_readiness_notices(*, now) -> int:
+    """One run of the readiness kind of `send_reminders`: how many notices went out."""
+    return reminders.send_due([READINESS], now=now)[READINESS.name]
 
 
 def _approved(name="Testi Perhe", extract=None, **kwargs):
@@ -269,26 +274,35 @@ def test_the_60_day_warning_edge():
     assert [c.family_id for c in expiring_checks(TODAY)] == [inside.pk]
 
 
-def test_the_coordinators_are_told_once_per_expiry_first_names_only(
-    django_capture_on_commit_callbacks,
-):
-    CoordinatorFactory(email="koordinaattori@example.org")
+def test_the_coordinators_are_told_once_per_expiry_first_names_only():
+    coordinator = CoordinatorFactory(email="koordinaattori@example.org")
     family = _approved("Maija Meikäläinen", extract=D(2021, 7, 1))
     now = timezone.now()
-    with django_capture_on_commit_callbacks(execute=True):
-        assert send_readiness_notices(now=now) == 1
-        assert send_readiness_notices(now=now) == 0
-    send_queued()
+    assert send_readiness_notices(now=now) == 1
+    assert send_readiness_notices(now=now + datetime.timedelta(minutes=15)) == 0
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     body = message.body + message.alternatives[0][0] + message.subject
     assert "Maija" in body and "Meikäläinen" not in body
     assert "rikos" not in body.lower() and "criminal" not in body.lower()
     assert family.email not in body
+    assert f"/admin/families/supportfamily/{family.pk}/change/" in body
     # A renewed extract that runs out again is told again.
-    record_check(family, extract_item(), checked_on=D(2021, 7, 10), by=CoordinatorFactory())
-    with django_capture_on_commit_callbacks(execute=True):
-        assert send_readiness_notices(now=now) == 1
+    record_check(family, extract_item(), checked_on=D(2021, 7, 10), by=coordinator)
+    assert send_readiness_notices(now=now + datetime.timedelta(minutes=30)) == 1
+
+
+def test_thirty_checks_running_out_together_are_one_mail_to_each_coordinator():
+    first = CoordinatorFactory(email="eka@example.org")
+    second = CoordinatorFactory(email="toka@example.org")
+    families = [_approved(f"Perhe{n} Sukunimi", extract=D(2021, 7, 1)) for n in range(30)]
+    assert send_readiness_notices(now=timezone.now()) == 60  # 30 checks, told to two
+    assert sorted(m.to[0] for m in mail.outbox) == [first.email, second.email]
+    for message in mail.outbox:
+        assert "30" in message.subject
+        for family in families:
+            assert f"/admin/families/supportfamily/{family.pk}/change/" in message.body
+    assert not ReadinessCheck.objects.filter(expiry_notice_sent_at__isnull=True).exists()
 
 
 def test_the_data_export_holds_the_checks():

@@ -12,13 +12,15 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
 from django.utils import timezone
 
+from families.models import FamilyStatus
 from kalliola import reminders
 from meetings.models import FollowUp
 from programme.reminders import KINDS
+from tests.factories.families import SupportFamilyFactory
 from tests.factories.meetings import ClosedCaseFactory, ContactAdultFactory, FollowUpFactory
 from tests.factories.relationships import RelationshipFactory
 from tests.factories.trainings import EnrollmentFactory, InfoSessionFactory, RegistrationFactory
-from tests.factories.users import UserFactory
+from tests.factories.users import CoordinatorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +122,26 @@ def test_a_failed_digest_is_sent_whole_by_the_next_run(support_worker, monkeypat
     monkeypatch.undo()
     assert reminders.send_due(KINDS, now=NOW) == {"follow_ups": 3}
     assert len(mail.outbox) == 1
+
+
+def test_a_coordinator_who_follows_cases_gets_the_readiness_notices_in_the_same_mail():
+    """Readiness notices used to go one mail per check and coordinator, beside the digest."""
+    coordinator = CoordinatorFactory(email="koordinaattori@example.org", first_name="Kaisa")
+    follow_ups_due(coordinator, 2)
+    households = [
+        SupportFamilyFactory(
+            status=FamilyStatus.APPROVED,
+            contact_name=f"Hanna{n} Salainen",
+            extract_seen=datetime.date(2021, 7, 1),  # valid until 1 July 2026
+        )
+        for n in range(3)
+    ]
+    send_reminders()
+    (message,) = [m for m in mail.outbox if m.to == [coordinator.email]]
+    assert "5" in message.subject  # two follow-ups and three readiness notices
+    for household in households:
+        assert f"/admin/families/supportfamily/{household.pk}/" in message.body
+        assert household.contact_name.split()[0] in message.body
+    assert "Salainen" not in message.body
+    send_reminders()
+    assert len([m for m in mail.outbox if m.to == [coordinator.email]]) == 1
