@@ -242,3 +242,18 @@ def test_support_workers_cannot_approve_all_nor_reopen(client, support_worker, c
     client.post(REOPEN, {"month": "2026-05", "reason": "Ei saisi"})
     assert PaymentMonth.objects.count() == 1
     assert not PaymentMonthReopening.objects.exists()
+
+
+@pytest.mark.parametrize("rows", [10, 500])
+def test_the_months_awaiting_approval_page_keeps_its_queries(
+    admin_client, django_assert_max_num_queries, rows
+):
+    """The page the dashboard's "stays awaiting approval" links to: every month in one
+    aggregate, whatever the number of households and stays."""
+    _households(rows)
+    with django_assert_max_num_queries(8):
+        response = admin_client.get(reverse("admin:families_paymentmonth_awaiting"))
+    assert response.status_code == 200
+    assert response.context["stays"] == rows
+    assert response.context["households"] == rows
+    assert "?month=2026-05" in response.content.decode()
