@@ -14,6 +14,7 @@ from tests.factories.meetings import (
     SupportCaseFactory,
 )
 from tests.factories.users import SupportWorkerFactory
+from tests.helpers import ON_POSTGRESQL
 
 ADMIN = "/en/admin/meetings/"
 
@@ -199,5 +200,6 @@ def test_admin_lists_keep_a_constant_query_count(
         MeetingRequestFactory(earlier_case=SupportCaseFactory(support_worker=worker))
         FollowUpFactory(case__support_worker=worker)
     client.force_login(coordinator)
-    with django_assert_max_num_queries(16):
+    # The page's access entries are one insert; SQLite's 999-parameter limit splits it in two.
+    with django_assert_max_num_queries(16 if ON_POSTGRESQL else 17):
         assert client.get(f"{ADMIN}{model}/").status_code == 200

@@ -66,9 +66,10 @@ def leftovers(*markers: str) -> list[tuple[str, str, str]]:
 
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
-            description = connection.introspection.get_table_description(cursor, table)
-            columns = [column.name for column in description]
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            # The result's own column names: SQLite's table introspection cannot parse some
+            # tables' CREATE statements (families_checkin's constraints).
+            columns = [column[0] for column in cursor.description]
             for row in cursor.fetchall():
                 for column, value in zip(columns, row, strict=True):
                     if value is None:
