@@ -337,6 +337,17 @@ def waiting_children(totals: Totals, today) -> Item:
     )
 
 
+def _review_entry(relationship, today) -> Entry:
+    overdue = reviews.review_state(relationship.review_date, today) == reviews.OVERDUE
+    detail = _("overdue since %(date)s") if overdue else _("due %(date)s")
+    return Entry(
+        text=str(relationship),
+        url=_admin("families_supportrelationship_change", relationship.pk),
+        detail=detail % {"date": _day(relationship.review_date)},
+        urgent=overdue,
+    )
+
+
 def reviews_due(totals: Totals, today) -> Item:
     """Open relationships whose review is overdue or coming up (`families.services.reviews`),
     the oldest first; the list's "due" filter shows the same set."""
@@ -353,20 +364,7 @@ def reviews_due(totals: Totals, today) -> Item:
         count=count,
         url=_admin("families_supportrelationship_changelist", query="review=due"),
         link_text=_("Open the relationships"),
-        entries=[
-            Entry(
-                text=str(r),
-                url=_admin("families_supportrelationship_change", r.pk),
-                detail=(
-                    _("overdue since %(date)s")
-                    if reviews.review_state(r.review_date, today) == reviews.OVERDUE
-                    else _("due %(date)s")
-                )
-                % {"date": _day(r.review_date)},
-                urgent=reviews.review_state(r.review_date, today) == reviews.OVERDUE,
-            )
-            for r in relationships
-        ],
+        entries=[_review_entry(r, today) for r in relationships],
         empty_text=_("No reviews due in the next %(days)s days.") % {"days": REVIEW_DUE_DAYS},
     )
 
